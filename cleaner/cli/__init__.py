@@ -1,0 +1,157 @@
+"""The `clean` command: a thin typer layer over the library.
+
+`clean [FILE...]` cleans pages to stdout; subcommands (batch, rules, eval) live in
+sibling modules and register themselves on `app`. Errors are one line on stderr with
+an exit code (2: bad usage or input, 1: a failure while cleaning), never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from ..decode import BinaryInput
+from ..detect import UnknownOutlet
+from ..engine import RuleTimeout
+from ..pipeline import Cleaner
+from ..ruleset import RuleError
+from .explain import explain_text
+
+
+class _DefaultToClean(TyperGroup):
+    """`clean FILE` means `clean clean FILE`: any first argument that is not a
+    subcommand goes to the default command."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["clean", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=_DefaultToClean, add_completion=False, no_args_is_help=False,
+                  help="Turn text scraped from news pages into the article alone.",
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error and return the Exit to raise."""
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    return typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def write_out(text: str) -> None:
+    # bytes, so that a C locale cannot turn a non-ASCII article into an encode error
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None:
+        sys.stdout.flush()
+        out.write(text.encode("utf-8"))
+        out.flush()
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def make_cleaner(rules: list[Path] | None, disable: list[str] | None) -> Cleaner:
+    try:
+        return Cleaner(rules=rules or None, disable=disable or [])
+    except RuleError as e:
+        raise fail(str(e)) from None
+
+
+RulesOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--rules", help="Extra folder of rule files (repeatable); also $CLEANER_RULES.")]
+DisableOpt = Annotated[Optional[list[str]], typer.Option(
+    "--disable", help="Rule id to switch off (repeatable).")]
+
+
+def read_input(name: str) -> bytes:
+    """Bytes of a file, or of stdin for '-'. Raises OSError with a readable message."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if not path.exists():
+        raise OSError(f"{name}: no such file")
+    if path.is_dir():
+        raise OSError(f"{name}: is a folder (use `clean batch` for folders)")
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise OSError(f"{name}: cannot read: {e.strerror or e}") from None
+
+
+@app.command("clean")
+def clean_cmd(
+    files: Annotated[Optional[list[str]], typer.Argument(
+        help="Text or HTML files; '-' or nothing reads stdin.", show_default=False)] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Show every line with the rule that removed it.")] = False,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="text, or json (one object per input).")] = "text",
+    outlet: Annotated[Optional[str], typer.Option(help="Force an outlet id.")] = None,
+    url: Annotated[Optional[str], typer.Option(help="Page URL: its domain picks the outlet.")] = None,
+    html: Annotated[Optional[bool], typer.Option(
+        "--html/--text", help="Treat input as HTML / as text (default: detect).",
+        show_default=False)] = None,
+    lang: Annotated[Optional[str], typer.Option(
+        help="Stoplist language for the fallback (default: detected).")] = None,
+    rules: RulesOpt = None,
+    disable: DisableOpt = None,
+):
+    """Clean pages to stdout (the default command: `clean FILE` = `clean clean FILE`)."""
+    if fmt not in ("text", "json"):
+        raise fail(f"--format must be text or json, not {fmt!r}")
+    cleaner = make_cleaner(rules, disable)
+    code = 0
+    for name in files or ["-"]:
+        label = "<stdin>" if name == "-" else name
+        try:
+            data = read_input(name)
+            result = cleaner.clean(data, outlet=outlet, url=url, html=html, lang=lang)
+        except OSError as e:
+            sys.stderr.write(f"error: {e}\n")
+            code = max(code, 2)
+            continue
+        except BinaryInput as e:
+            sys.stderr.write(f"error: {label}: {e}\n")
+            code = max(code, 2)
+            continue
+        except (UnknownOutlet, RuleError, ValueError) as e:
+            raise fail(str(e)) from None
+        except RuleTimeout as e:
+            sys.stderr.write(f"error: {label}: {e}\n")
+            code = max(code, 1)
+            continue
+        for w in result.warnings:
+            warn(f"{label}: {w}")
+        if fmt == "json":
+            obj = result.to_dict()
+            if files and len(files) > 1:
+                obj = {"file": name, **obj}
+            write_out(json.dumps(obj, ensure_ascii=False) + "\n")
+        elif explain:
+            write_out(explain_text(result, label, cleaner))
+        else:
+            write_out(result.text)
+    if code:
+        raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app(prog_name="clean")
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # the reader went away (`clean FILE | head`): not an error of ours
+        sys.stderr.close()
+        raise SystemExit(0) from None

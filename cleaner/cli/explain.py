@@ -1,0 +1,35 @@
+"""`--explain`: the page line by line, each removed line labelled with its rule."""
+from __future__ import annotations
+
+from ..document import Result
+
+
+def explain_text(result: Result, label: str, cleaner) -> str:
+    outlet = cleaner.detector.outlets.get(result.outlet) if result.outlet else None
+    if outlet is not None:
+        head = f"outlet: {outlet.id} ({outlet.name}), chosen by {result.detected_by}"
+    else:
+        head = "outlet: unknown; generic rules and fallback" + (
+            f" (stoplist: {result.lang})" if result.lang else "")
+    doc = result.document
+    kept = len(doc.kept_indices())
+    out = [f"== {label}", head,
+           f"removed {len(result.removals)} lines, cut {len(result.cuts)} fragments, kept {kept} lines"]
+    meta = {k: v for k, v in result.metadata.items() if v}
+    if meta:
+        out.append("metadata: " + "; ".join(
+            f"{k}={', '.join(v) if isinstance(v, list) else v}" for k, v in meta.items()))
+    out.append("")
+    cuts = {}
+    for c in result.cuts:
+        cuts.setdefault(c.number, []).append(c)
+    for n, ln in enumerate(doc.lines, 1):
+        if ln.blank and not ln.removed_by:
+            continue
+        if ln.removed_by:
+            out.append(f"{n:5d} - {ln.text.strip()}    [{ln.removed_by}]")
+        else:
+            out.append(f"{n:5d}   {ln.text}")
+        for c in (() if ln.removed_by else cuts.get(n, ())):
+            out.append(f"{'':5s} ~ cut {c.line.strip()!r}    [{c.rule}]")
+    return "\n".join(out) + "\n\n"

@@ -1,0 +1,137 @@
+"""The page as a list of lines, each kept or removed with the reason why.
+
+Every stage after decoding reads and marks this one object; `render` turns it
+into the output text following POLICY.md (blank-line rules, one final newline).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+META_KEYS = ("author", "agency", "published", "tags")
+
+
+@dataclass(slots=True)
+class Line:
+    text: str                 # trailing whitespace trimmed; fragments cut out
+    removed_by: str | None = None   # rule id, or "fallback: <reason>"
+    cut_by: list[str] = field(default_factory=list)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    line: str
+    rule: str                 # rule id, or "fallback"
+    number: int               # 1-based line number in the decoded input
+    reason: str = ""          # the fallback's reason (rules: their id says it all)
+
+
+@dataclass
+class Result:
+    """What `clean` returns: the text plus everything needed to explain it."""
+    text: str
+    outlet: str | None
+    title: str | None
+    metadata: dict[str, object]
+    removals: list[Removal]
+    cuts: list[Removal]
+    fallback: bool = False
+    detected_by: str | None = None   # "forced", "url", "signature" or None (unknown)
+    lang: str | None = None          # stoplist the fallback used, if it ran
+    warnings: list[str] = field(default_factory=list)
+    document: "Document | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def author(self):
+        return self.metadata.get("author")
+
+    @property
+    def agency(self):
+        return self.metadata.get("agency")
+
+    @property
+    def published(self):
+        return self.metadata.get("published")
+
+    @property
+    def tags(self):
+        return self.metadata.get("tags")
+
+    def to_dict(self) -> dict:
+        out = {"text": self.text, "outlet": self.outlet, "title": self.title}
+        out.update({k: self.metadata.get(k) for k in META_KEYS})
+        extra = {k: v for k, v in self.metadata.items() if k not in META_KEYS}
+        if extra:
+            out["metadata"] = extra
+        out["fallback"] = self.fallback
+        out["detected_by"] = self.detected_by
+        out["removals"] = [{"line": r.line, "rule": r.rule, "number": r.number,
+                            **({"reason": r.reason} if r.reason else {})}
+                           for r in self.removals]
+        out["cuts"] = [{"fragment": r.line, "rule": r.rule, "number": r.number}
+                       for r in self.cuts]
+        return out
+
+
+class Document:
+    """Lines of one page plus metadata gathered by `meta` rules."""
+
+    def __init__(self, text: str):
+        # Line endings are normalised by decode; splitting on "\n" alone keeps
+        # other Unicode line separators inside their line, so no line is split
+        # in a way the output could not reproduce.
+        self.lines = [Line(t.rstrip()) for t in text.split("\n")]
+        self.metadata: dict[str, object] = {}
+        self.cuts: list[Removal] = []
+
+    def remove(self, index: int, reason: str) -> None:
+        line = self.lines[index]
+        if line.removed_by is None and not line.blank:
+            line.removed_by = reason
+
+    def kept_indices(self) -> list[int]:
+        return [i for i, ln in enumerate(self.lines)
+                if ln.removed_by is None and not ln.blank]
+
+    def add_meta(self, key: str, value: str) -> None:
+        value = value.strip()
+        if not value:
+            return
+        if key == "tags":
+            tags = self.metadata.setdefault("tags", [])
+            tags.extend(t for t in (s.strip() for s in _split_tags(value)) if t and t not in tags)
+        else:
+            self.metadata.setdefault(key, value)
+
+    def removals(self) -> list[Removal]:
+        out = []
+        for i, ln in enumerate(self.lines):
+            if ln.removed_by:
+                rule, _, reason = ln.removed_by.partition(": ")
+                out.append(Removal(ln.text.strip(), rule, i + 1, reason))
+        return out
+
+    def render(self) -> str:
+        """Kept lines in order; one blank line wherever the input had a blank or a
+        removed line between two kept lines; no leading/trailing blanks."""
+        out: list[str] = []
+        gap = False
+        for ln in self.lines:
+            if ln.blank or ln.removed_by:
+                gap = bool(out)
+                continue
+            if gap:
+                out.append("")
+                gap = False
+            out.append(ln.text)
+        return "\n".join(out) + "\n" if out else ""
+
+
+def _split_tags(value: str) -> list[str]:
+    for sep in (",", ";", "|", "•"):
+        if sep in value:
+            return value.split(sep)
+    return [value]

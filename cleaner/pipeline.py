@@ -1,0 +1,117 @@
+"""clean(text | bytes | html) -> Result: the public API and the one path data takes.
+
+read -> decode -> (HTML: extract) -> detect outlet -> outlet rules -> generic rules
+-> fallback (unknown outlets only) -> render.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import fallback, html as html_mod
+from .decode import decode, normalise_newlines
+from .detect import Detector
+from .document import Document, Result
+from .engine import Compiled
+from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_dirs, rule_dirs
+
+MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
+
+
+class Cleaner:
+    """Rules loaded and compiled once; `clean` reuses them for every page."""
+
+    def __init__(self, rules: list[str | Path] | None = None, disable: list[str] = (),
+                 outlets: list[Outlet] | None = None, validate: bool = False):
+        self.outlets = outlets if outlets is not None else load_dirs(rule_dirs(rules))
+        # Built-in patterns are proven by the test suite and compile lazily (start-up
+        # time); a user's files are compiled now so a bad pattern fails before any work.
+        builtin = str(builtin_rules_dir())
+        for o in self.outlets:
+            if validate or any(not r.source.startswith(builtin) for r in o.rules) \
+                    or not o.source.startswith(builtin):
+                o.validate()
+        off = set(disable)
+        for o in self.outlets:
+            o.disable = [*o.disable, *(r.id for r in o.rules if r.id in off)]
+        self.detector = Detector(self.outlets)
+        self.generic = next((o for o in self.outlets if o.id == GENERIC_ID), None)
+        self._compiled: dict[str, Compiled] = {}
+
+    def compiled(self, outlet: Outlet) -> Compiled:
+        c = self._compiled.get(outlet.id)
+        if c is None:
+            c = self._compiled[outlet.id] = Compiled(outlet)
+        return c
+
+    def clean(self, text: str | bytes, *, outlet: str | None = None, url: str | None = None,
+              html: bool | None = None, lang: str | None = None) -> Result:
+        warnings: list[str] = []
+        if isinstance(text, bytes):
+            text, warnings = decode(text)
+        else:
+            text = normalise_newlines(text)
+        page_meta: dict = {}
+        if html is None:
+            html = html_mod.looks_like_html(text)
+        if html:
+            text, page_meta = html_mod.extract(text, url)
+        doc = Document(text)
+        chosen, how = self._choose(doc, outlet, url)
+        used_lang = self._round(doc, chosen, lang)
+        # Cleaning must be idempotent, but what a page's first round leaves can look like
+        # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
+        # what is kept, exactly as `clean(output)` would see it, until nothing changes.
+        for _ in range(MAX_ROUNDS):
+            before = len(doc.kept_indices())
+            again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
+            used_lang = self._round(doc, again, lang) or used_lang
+            if len(doc.kept_indices()) == before:
+                break
+        used_fallback = chosen is None or chosen is self.generic
+        out = doc.render()
+        meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
+        title = out.split("\n", 1)[0] if out else page_meta.get("title")
+        return Result(text=out, outlet=chosen.id if chosen and chosen is not self.generic else None,
+                      title=title, metadata=meta, removals=doc.removals(), cuts=doc.cuts,
+                      fallback=used_fallback, detected_by=how, lang=used_lang,
+                      warnings=warnings, document=doc)
+
+    def _round(self, doc: Document, chosen: Outlet | None, lang: str | None) -> str | None:
+        """Outlet rules, generic rules, and the fallback when no outlet is known."""
+        if chosen is not None:
+            self.compiled(chosen).apply(doc)
+        if self.generic is not None and chosen is not self.generic:
+            self.compiled(self.generic).apply(doc)
+        if chosen is None or chosen is self.generic:
+            return fallback.apply(doc, lang or (chosen.lang if chosen else None))
+        return None
+
+    def _choose(self, doc: Document, outlet: str | None, url: str | None):
+        if outlet:
+            return self.detector.forced(outlet), "forced"
+        if url:
+            found = self.detector.by_url(url)
+            if found is not None:
+                return found, "url"
+        found = self.detector.by_text(_kept_text(doc))
+        return found, ("signature" if found else None)
+
+
+def _kept_text(doc: Document) -> str:
+    return "\n".join(ln.text.strip() for ln in doc.lines if ln.removed_by is None)
+
+
+_default: Cleaner | None = None
+
+
+def default_cleaner() -> Cleaner:
+    global _default
+    if _default is None:
+        _default = Cleaner()
+    return _default
+
+
+def clean(text: str | bytes, *, outlet: str | None = None, url: str | None = None,
+          html: bool | None = None, lang: str | None = None) -> Result:
+    """Clean one page with the built-in rules (and CLEANER_RULES). See Cleaner."""
+    return default_cleaner().clean(text, outlet=outlet, url=url, html=html, lang=lang)

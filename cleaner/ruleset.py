@@ -1,0 +1,297 @@
+"""Find, read, validate and compile rule files (TOML -> Outlet).
+
+Loading runs no rule: it only checks keys and compiles patterns, so a broken
+file fails fast with one line naming the file, the line, the rule and the problem.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+# VERSION1 scopes inline flags such as (?i) to their group, which lets every rule
+# of an outlet be joined into one alternation without one rule's flags leaking.
+FLAGS = regex.VERSION1
+KINDS = ("drop_line", "drop_block", "drop_caption", "cut", "meta")
+META_GROUPS = ("author", "agency", "published", "tags")
+OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang"}
+RULE_KEYS = {"id", "kind", "pattern", "start", "end", "description", "examples", "keep",
+             "enabled", "max_lines", "lines", "capture"}
+PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
+                "meta": ("pattern",), "drop_block": ("start",)}
+GENERIC_ID = "generic"
+
+
+class RuleError(Exception):
+    """A problem in a rule file, printed as `file:line: rule-id: message`."""
+
+    def __init__(self, path, message, rule_id=None, line=None):
+        self.path, self.rule_id, self.line, self.message = str(path), rule_id, line, message
+        where = self.path + (f":{line}" if line else "")
+        super().__init__(f"{where}: {rule_id + ': ' if rule_id else ''}{message}")
+
+
+class Pat:
+    """A checked pattern source, compiled on first use: a run pays only for the
+    outlets it meets, and `validate` compiles everything when asked (rules check,
+    batch start-up). A compile error still names file, line and rule."""
+    __slots__ = ("source", "path", "rule_id", "line", "key", "_compiled")
+
+    def __init__(self, source, path, rule_id, line, key):
+        self.source, self.path, self.rule_id, self.line, self.key = source, str(path), rule_id, line, key
+        self._compiled = None
+
+    @property
+    def compiled(self) -> regex.Pattern:
+        if self._compiled is None:
+            try:
+                self._compiled = regex.compile(self.source, FLAGS)
+            except regex.error as e:
+                raise RuleError(self.path, f"bad pattern in '{self.key}': {e.msg} at position "
+                                f"{e.pos}", self.rule_id, self.line) from None
+        return self._compiled
+
+    def search(self, s, **kw):
+        return self.compiled.search(s, **kw)
+
+
+def compile_union(pats: list[Pat], flags: int = 0) -> regex.Pattern:
+    """One alternation of many patterns; a bad member is reported by name."""
+    try:
+        return regex.compile("|".join(f"(?:{p.source})" for p in pats), FLAGS | flags)
+    except regex.error:
+        for p in pats:
+            p.compiled     # raises RuleError naming the culprit
+        raise
+
+
+@dataclass
+class Rule:
+    id: str
+    kind: str
+    pattern: Pat | None = None      # trigger: pattern, or start for blocks
+    end: Pat | None = None
+    max_lines: int = 80                         # a block never runs past this many lines
+    lines: int = 1                              # caption lines after the marker
+    capture: str | None = None                  # drop_caption: keep caption as this metadata
+    description: str = ""
+    examples: list[str] = field(default_factory=list)
+    keep: list[str] = field(default_factory=list)
+    enabled: bool = True
+    source: str = ""
+    lineno: int | None = None
+
+
+@dataclass
+class Outlet:
+    id: str
+    name: str
+    domains: list[str]
+    signatures: list[Pat]
+    rules: list[Rule]
+    source: str = ""
+    lang: str | None = None
+    disable: list[str] = field(default_factory=list)
+
+    @property
+    def active_rules(self) -> list[Rule]:
+        off = set(self.disable)
+        return [r for r in self.rules if r.enabled and r.id not in off]
+
+    def validate(self) -> None:
+        """Compile every pattern now, raising RuleError for the first bad one."""
+        for p in self.signatures:
+            p.compiled
+        for r in self.rules:
+            for p in (r.pattern, r.end):
+                if p is not None:
+                    p.compiled
+
+
+def builtin_rules_dir() -> Path:
+    """Rules ship inside the wheel as cleaner/rules; an editable install reads the
+    top-level rules/ folder of the checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    return packaged if packaged.is_dir() else here.parent / "rules"
+
+
+def rule_dirs(extra: list[str | Path] | None = None) -> list[Path]:
+    dirs = [builtin_rules_dir(), *(Path(d) for d in extra or [])]
+    env = os.environ.get("CLEANER_RULES", "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    return dirs
+
+
+def load_dirs(dirs: list[Path]) -> list[Outlet]:
+    """Every *.toml in the folders, in order; a later file with an outlet id already
+    seen adds its rules to that outlet (same rule id replaces) and its `disable`."""
+    outlets: dict[str, Outlet] = {}
+    for d in dirs:
+        if not d.is_dir():
+            raise RuleError(d, "rules folder not found")
+        for path in sorted(d.glob("*.toml")):
+            merge(outlets, load_file(path))
+    return list(outlets.values())
+
+
+def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
+    old = outlets.get(new.id)
+    if old is None:
+        outlets[new.id] = new
+        return
+    replaced = {r.id: r for r in new.rules}
+    old.rules = [replaced.pop(r.id, r) for r in old.rules] + list(replaced.values())
+    old.disable += new.disable
+    old.domains += [d for d in new.domains if d not in old.domains]
+    old.signatures += [s for s in new.signatures
+                       if s.source not in {o.source for o in old.signatures}]
+
+
+def load_file(path: Path | str) -> Outlet:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(path, f"cannot read rule file: {e}") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path | str = "<rules>") -> Outlet:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line = _toml_error_line(str(e))
+        raise RuleError(path, f"invalid TOML: {e}", line=line) from None
+    unknown = set(data) - {"outlet", "rule"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise RuleError(path, _unknown(key, {"outlet", "rule"}, "top-level table"),
+                        line=_find_key(text, 0, key))
+    head = data.get("outlet")
+    if not isinstance(head, dict):
+        raise RuleError(path, "missing [outlet] table")
+    for key in head:
+        if key not in OUTLET_KEYS:
+            raise RuleError(path, _unknown(key, OUTLET_KEYS, "outlet key"),
+                            line=_find_key(text, 0, key))
+    oid = head.get("id")
+    if not isinstance(oid, str) or not regex.fullmatch(r"[a-z0-9][a-z0-9_.-]*", oid):
+        raise RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
+                        line=_find_key(text, 0, "id"))
+    sigs = [_pat(s, path, text, None, "signatures") for s in
+            _str_list(head, "signatures", path, text, None)]
+    rules_data = data.get("rule", [])
+    if not isinstance(rules_data, list):
+        raise RuleError(path, "use [[rule]] tables for rules")
+    rules, seen = [], set()
+    for item in rules_data:
+        rule = _rule(item, path, text)
+        if rule.id in seen:
+            raise RuleError(path, "duplicate rule id", rule.id, rule.lineno)
+        seen.add(rule.id)
+        rules.append(rule)
+    return Outlet(id=oid, name=str(head.get("name", oid)),
+                  domains=[d.lower().lstrip(".") for d in _str_list(head, "domains", path, text, None)],
+                  signatures=sigs, rules=rules, source=str(path),
+                  lang=head.get("lang"), disable=_str_list(head, "disable", path, text, None))
+
+
+def _rule(item: dict, path, text: str) -> Rule:
+    rid = item.get("id")
+    if not isinstance(rid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid):
+        raise RuleError(path, f"every [[rule]] needs an id of letters, digits, '-', '_' "
+                        f"or '.' (got {rid!r})", line=_rule_line(text, str(rid)))
+    lineno = _rule_line(text, rid)
+
+    def fail(msg, key=None):
+        raise RuleError(path, msg, rid, _find_key(text, lineno, key) if key else lineno)
+
+    for key in item:
+        if key not in RULE_KEYS:
+            fail(_unknown(key, RULE_KEYS, "rule key"), key)
+    kind = item.get("kind")
+    if kind not in KINDS:
+        fail(f"kind must be one of {', '.join(KINDS)} (got {kind!r})", "kind")
+    needed = PATTERN_KEYS[kind]
+    for key in needed:
+        if not isinstance(item.get(key), str) or not item[key]:
+            fail(f"kind {kind} needs a non-empty string '{key}'")
+    for key in ("pattern", "start", "end"):
+        if key in item and key not in needed and not (kind == "drop_block" and key == "end"):
+            fail(f"'{key}' is not used by kind {kind}", key)
+    trigger = _pat(item[needed[0]], path, text, rid, needed[0], lineno)
+    if kind == "meta" and not regex.search(r"\(\?P?<(?:%s)>" % "|".join(META_GROUPS), trigger.source):
+        fail(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern")
+    end = _pat(item["end"], path, text, rid, "end", lineno) if "end" in item else None
+    for key in ("max_lines", "lines"):
+        if key in item and (not isinstance(item[key], int) or isinstance(item[key], bool)
+                            or item[key] < 1):
+            fail(f"'{key}' must be a positive integer", key)
+    capture = item.get("capture")
+    if capture is not None and (kind != "drop_caption" or capture not in META_GROUPS):
+        fail(f"'capture' is for drop_caption rules and names one of {', '.join(META_GROUPS)}",
+             "capture")
+    if not isinstance(item.get("enabled", True), bool):
+        fail("'enabled' must be true or false", "enabled")
+    return Rule(id=rid, kind=kind, pattern=trigger, end=end,
+                max_lines=item.get("max_lines", 80), lines=item.get("lines", 1), capture=capture,
+                description=str(item.get("description", "")),
+                examples=_str_list(item, "examples", path, text, rid, lineno),
+                keep=_str_list(item, "keep", path, text, rid, lineno),
+                enabled=item.get("enabled", True), source=str(path), lineno=lineno)
+
+
+def _pat(pattern, path, text, rid, key, after=0) -> Pat:
+    line = _find_key(text, after, key)
+    if not isinstance(pattern, str):
+        raise RuleError(path, f"'{key}' must be a string", rid, line)
+    bad = next((c for c in pattern if ord(c) < 32 and c not in "\t"), None)
+    if bad is not None:
+        raise RuleError(path, f"'{key}' contains control character {bad!r}: write patterns "
+                        "as TOML literal strings ('...') so backslashes stay", rid, line)
+    return Pat(pattern, path, rid, line, key)
+
+
+def _str_list(item, key, path, text, rid, after=0) -> list[str]:
+    value = item.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(path, f"'{key}' must be a list of strings", rid, _find_key(text, after, key))
+    return list(value)
+
+
+def _unknown(key, known, what) -> str:
+    hint = difflib.get_close_matches(key, sorted(known), n=1)
+    return f"unknown {what} '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+
+
+def _rule_line(text: str, rid: str) -> int | None:
+    m = regex.search(r"^\s*id\s*=\s*['\"]" + regex.escape(rid) + r"['\"]", text, regex.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _find_key(text: str, after: int | None, key: str) -> int | None:
+    """Line number of `key = ...` at or after line `after`, within the same table."""
+    lines = text.split("\n")
+    start = max((after or 1) - 1, 0)
+    # back up to the table header so keys written before `id` are found too
+    while start > 0 and not lines[start].lstrip().startswith("["):
+        start -= 1
+    for n in range(start, len(lines)):
+        s = lines[n].lstrip()
+        if n > start and s.startswith("["):
+            break
+        if regex.match(regex.escape(key) + r"\s*=", s):
+            return n + 1
+    return after
+
+
+def _toml_error_line(msg: str) -> int | None:
+    m = regex.search(r"line (\d+)", msg)
+    return int(m.group(1)) if m else None

@@ -1,0 +1,31 @@
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SEEDS = ROOT / "seeds"
+
+# a fixed, modest number of examples keeps CI time predictable
+settings.register_profile("ci", max_examples=300, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=100, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def fixture_pairs():
+    """(outlet folder, input path, expected path) for every fixtures/<outlet>/NAME.txt."""
+    pairs = []
+    for exp in sorted(FIXTURES.glob("*/*.expected.txt")):
+        src = exp.with_name(exp.name[: -len(".expected.txt")] + ".txt")
+        pairs.append((exp.parent.name, src, exp))
+    return pairs
+
+
+@pytest.fixture(scope="session")
+def cleaner():
+    from cleaner import Cleaner
+    return Cleaner()

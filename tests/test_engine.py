@@ -1,0 +1,96 @@
+"""The rule engine, one rule kind at a time."""
+import pytest
+
+from cleaner.document import Document
+from cleaner.engine import Compiled, RuleTimeout
+from cleaner.ruleset import parse
+
+HEAD = '[outlet]\nid = "t"\n'
+
+
+def run(rules_toml: str, text: str):
+    doc = Document(text)
+    Compiled(parse(HEAD + rules_toml, "t.toml")).apply(doc)
+    return doc
+
+
+def test_drop_line():
+    doc = run("[[rule]]\nid='ad'\nkind='drop_line'\npattern='^AD$'\n", "a\nAD\nb")
+    assert doc.render() == "a\n\nb\n"
+    assert [(r.line, r.rule, r.number) for r in doc.removals()] == [("AD", "ad", 2)]
+
+
+def test_patterns_see_the_stripped_line():
+    doc = run("[[rule]]\nid='ad'\nkind='drop_line'\npattern='^AD$'\n", "  AD  \nkeep")
+    assert doc.render() == "keep\n"
+
+
+def test_drop_block_with_end():
+    rules = "[[rule]]\nid='box'\nkind='drop_block'\nstart='^BEGIN'\nend='^END'\n"
+    doc = run(rules, "a\nBEGIN\nx\n\ny\nEND\nb")
+    assert doc.render() == "a\n\nb\n"
+
+
+def test_drop_block_to_end_of_text():
+    doc = run("[[rule]]\nid='box'\nkind='drop_block'\nstart='^BEGIN'\n", "a\nBEGIN\nx\ny")
+    assert doc.render() == "a\n"
+
+
+def test_drop_block_whose_end_never_comes_keeps_the_body():
+    rules = "[[rule]]\nid='box'\nkind='drop_block'\nstart='^BEGIN'\nend='^END'\nmax_lines=2\n"
+    doc = run(rules, "BEGIN\nx\ny\nz\nEND")
+    assert doc.render() == "x\ny\nz\nEND\n"
+
+
+def test_drop_caption_takes_next_nonblank_line():
+    rules = "[[rule]]\nid='cap'\nkind='drop_caption'\npattern='^Photo Caption,$'\n"
+    doc = run(rules, "a\n\nPhoto Caption,\n\nthe caption\n\nb")
+    assert doc.render() == "a\n\nb\n"
+    assert {r.rule for r in doc.removals()} == {"cap"}
+
+
+def test_drop_caption_capture_keeps_metadata():
+    rules = "[[rule]]\nid='t'\nkind='drop_caption'\npattern='^Topics$'\ncapture='tags'\n"
+    doc = run(rules, "body\nTopics\nrussia, kremlin")
+    assert doc.render() == "body\n"
+    assert doc.metadata == {"tags": ["russia", "kremlin"]}
+
+
+def test_cut_fragment_and_idempotence():
+    rules = "[[rule]]\nid='x'\nkind='cut'\npattern='<b>'\n"
+    doc = run(rules, "he<<b>b>llo\n<b>")
+    assert doc.render() == "hello\n"
+    assert doc.removals()[0].rule == "x"
+    assert [c.line for c in doc.cuts] == ["<b>", "<b>", "<b>"]
+
+
+def test_meta_captures_and_drops():
+    rules = "[[rule]]\nid='by'\nkind='meta'\npattern='^By (?P<author>.+)$'\n"
+    doc = run(rules, "Title\nBy Jane Roe\nBody.")
+    assert doc.render() == "Title\n\nBody.\n"
+    assert doc.metadata == {"author": "Jane Roe"}
+
+
+def test_first_rule_in_order_wins():
+    rules = ("[[rule]]\nid='first'\nkind='drop_line'\npattern='x'\n"
+             "[[rule]]\nid='second'\nkind='drop_line'\npattern='x'\n")
+    assert run(rules, "x").removals()[0].rule == "first"
+
+
+def test_inline_flags_stay_inside_their_rule():
+    rules = ("[[rule]]\nid='ci'\nkind='drop_line'\npattern='(?i)^abc$'\n"
+             "[[rule]]\nid='cs'\nkind='drop_line'\npattern='^def$'\n")
+    assert run(rules, "ABC\nDEF\ndef").render() == "DEF\n"
+
+
+def test_disabled_rules_do_not_run():
+    rules = "[[rule]]\nid='ad'\nkind='drop_line'\npattern='^AD$'\nenabled=false\n"
+    assert run(rules, "AD").render() == "AD\n"
+
+
+def test_catastrophic_pattern_times_out_naming_the_rule(monkeypatch):
+    import cleaner.engine as engine
+    monkeypatch.setattr(engine, "TIMEOUT", 0.05)
+    rules = "[[rule]]\nid='evil'\nkind='drop_line'\npattern='^(a|aa)+$'\n"
+    with pytest.raises(RuleTimeout, match="evil"):
+        run(rules, "a" * 60 + "b")

@@ -1,0 +1,73 @@
+"""The public API: outlet choice, metadata, HTML input, the Result object."""
+import pytest
+
+from cleaner import clean
+from cleaner.detect import UnknownOutlet
+
+from conftest import SEEDS
+
+HT = (SEEDS / "001_22393708c0e98bc9.txt").read_text(encoding="utf-8")
+BBC = (SEEDS / "002_bd2f4c37c13cce80.txt").read_text(encoding="utf-8")
+
+
+def test_detects_outlet_and_collects_metadata():
+    r = clean(HT)
+    assert r.outlet == "hindustantimes" and r.detected_by == "signature"
+    assert r.title == "Moscow says 'no proof' North Korea sending weapons to Russia"
+    assert r.agency == "AFP"
+    assert r.published == "Oct 17, 2023 03:52 PM IST"
+    assert r.tags == ["russia kremlin north korea"]
+    assert not r.fallback
+
+
+def test_bbc_metadata():
+    r = clean(BBC)
+    assert (r.outlet, r.author, r.agency, r.published) == (
+        "bbc_mirror", "Zubaida Abdul Jalil", "BBC News", "4 hour(s) ago")
+
+
+def test_url_picks_outlet():
+    r = clean("Headline\n\nSupport us\n\nBody text here.", url="https://www.themoscowtimes.com/2023/x")
+    assert r.outlet == "moscowtimes" and r.detected_by == "url"
+    assert "Support us" not in r.text
+
+
+def test_forced_outlet_and_unknown_id():
+    assert clean("text", outlet="bbc_mirror").outlet == "bbc_mirror"
+    with pytest.raises(UnknownOutlet):
+        clean("text", outlet="nope")
+
+
+def test_unknown_text_goes_to_fallback():
+    r = clean("Just a line of text.")
+    assert r.outlet is None and r.fallback and r.text == "Just a line of text.\n"
+
+
+def test_empty_input():
+    r = clean("")
+    assert r.text == "" and r.removals == []
+    assert clean(b"").text == ""
+
+
+def test_bytes_input_is_decoded():
+    assert clean("Café society.".encode()).text == "Café society.\n"
+
+
+def test_to_dict_fields():
+    d = clean(HT).to_dict()
+    assert {"text", "outlet", "title", "author", "agency", "published", "tags", "removals"} <= set(d)
+    assert {"line": "AFP |", "rule": "ht-byline", "number": 6} in d["removals"]
+
+
+def test_html_input_goes_through_trafilatura_then_rules():
+    paras = "".join(f"<p>{p}</p>" for p in [
+        "The Kremlin said on Tuesday there was no proof North Korea was sending supplies of weapons to Russia after Washington released images.",
+        "North Korean leader Kim Jong Un traveled to Russia last month and met President Vladimir Putin, sparking speculation about an arms deal.",
+        "Read more: Another headline entirely",
+        "Russia and North Korea, historic allies, are both under rafts of global sanctions for their actions over many years."])
+    page = (f"<!DOCTYPE html><html><head><title>Kremlin says no proof</title></head><body>"
+            f"<nav><a href='/'>Home</a><a href='/news'>News</a></nav><article><h1>Kremlin says no proof</h1>"
+            f"{paras}</article><footer>Copyright © Example</footer></body></html>")
+    r = clean(page)
+    assert "The Kremlin said on Tuesday" in r.text
+    assert "Read more" not in r.text and "Home" not in r.text
