@@ -177,17 +177,22 @@ class Compiled:
             for rule in self.cut_rules:
                 try:
                     pat = rule.pattern.compiled
-                    pieces = [m.group() for m in pat.finditer(text, timeout=_budget(text))]
+                    # a pattern that can match "" (b*) finds empty pieces: nothing to cut
+                    pieces = [m.group() for m in pat.finditer(text, timeout=_budget(text))
+                              if m.group()]
                     if not pieces:
                         continue
-                    text = pat.sub("", text, timeout=_budget(text))
+                    # trimmed as a new Document would trim it, so the next round
+                    # (and a later clean of the output) sees the same text
+                    text = pat.sub("", text, timeout=_budget(text)).rstrip()
                 except TimeoutError:
                     raise RuleTimeout(rule, i + 1) from None
                 ln.cut_by.append(rule.id)
                 doc.cuts.extend(Removal(p, rule.id, i + 1) for p in pieces)
             if text == before:
                 break
-        text = text.rstrip()
+        if text == ln.text:     # the scan's hit was an empty match
+            return
         if text.strip():
             ln.text = text
         else:

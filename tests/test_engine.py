@@ -94,3 +94,20 @@ def test_catastrophic_pattern_times_out_naming_the_rule(monkeypatch):
     rules = "[[rule]]\nid='evil'\nkind='drop_line'\npattern='^(a|aa)+$'\n"
     with pytest.raises(RuleTimeout, match="evil"):
         run(rules, "a" * 60 + "b")
+
+
+def test_cut_pattern_matching_the_empty_string_cuts_nothing():
+    # found by tests/test_fuzz.py: 'b*' matches "" everywhere; that is no cut to report
+    doc = run("[[rule]]\nid='x'\nkind='cut'\npattern='b*'\n", "abba\n\nccc")
+    assert doc.render() == "aa\n\nccc\n"
+    assert [(c.line, c.number) for c in doc.cuts] == [("bb", 1)]
+    assert [ln.cut_by for ln in doc.lines] == [["x"], [], []]
+
+
+def test_cut_that_leaves_trailing_space_is_idempotent():
+    # 'x x' minus 'x+$' is 'x ': trimmed to 'x', which the rule matches again, so the
+    # first clean must cut it too (else a second clean changes the output)
+    rules = "[[rule]]\nid='c'\nkind='cut'\npattern='x+$'\n"
+    doc = run(rules, "keep\nx x\nax x")
+    assert doc.render() == "keep\n\na\n"
+    assert run(rules, doc.render()).render() == doc.render()
