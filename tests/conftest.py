@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from cleaner import Cleaner
+from cleaner.decode import normalise_newlines
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT / "seeds"
@@ -27,5 +30,32 @@ def fixture_pairs():
 
 @pytest.fixture(scope="session")
 def cleaner():
-    from cleaner import Cleaner
     return Cleaner()
+
+
+def check_invariants(cleaner: Cleaner, text: str, rule_ids: set[str], **kw) -> None:
+    """POLICY.md on one page: form, idempotence, no invented lines, removals named."""
+    result = cleaner.clean(text, **kw)
+    out = result.text
+    # form: one final newline, no leading or trailing blank line, no double blank
+    assert out == "" or (out.endswith("\n") and not out.endswith("\n\n") and out[0] != "\n")
+    assert "\n\n\n" not in out
+    # idempotent
+    assert cleaner.clean(out, **kw).text == out
+    # no invented lines: the output is the kept lines, in input order, each equal to its
+    # input line (trailing whitespace trimmed) or, if a rule cut from it, a subsequence
+    source = normalise_newlines(text).split("\n")
+    kept = [(i, ln) for i, ln in enumerate(result.document.lines)
+            if ln.removed_by is None and not ln.blank]
+    assert [ln.text for _, ln in kept] == [s for s in out.split("\n") if s]
+    for i, ln in kept:
+        if ln.cut_by:
+            rest = iter(source[i])
+            assert all(c in rest for c in ln.text), (source[i], ln.text)
+        else:
+            assert ln.text == source[i].rstrip()
+    # every removal and cut names a rule that exists (or the fallback, with its reason)
+    for r in result.removals:
+        assert r.rule in rule_ids or (r.rule == "fallback" and r.reason), r
+    for c in result.cuts:
+        assert c.rule in rule_ids and c.line, c

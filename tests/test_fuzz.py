@@ -5,9 +5,10 @@ go through the same parser as files on disk."""
 from hypothesis import given, strategies as st
 
 from cleaner import Cleaner
+from cleaner.pipeline import default_cleaner
 from cleaner.ruleset import parse
 
-from conftest import fixture_pairs
+from conftest import check_invariants, fixture_pairs
 
 ALPHABET = "ab x1"
 # pattern pieces over the text alphabet; no nested quantifiers, so no pattern can
@@ -81,30 +82,6 @@ texts = st.one_of(
 )
 
 
-def check_invariants(cleaner: Cleaner, text: str, rule_ids: set[str], **kw) -> None:
-    result = cleaner.clean(text, **kw)
-    out = result.text
-    # idempotent
-    assert cleaner.clean(out, **kw).text == out
-    # no invented lines: the output is the kept lines, in input order, each equal to its
-    # input line (trailing whitespace trimmed) or, if a rule cut from it, a subsequence
-    source = text.split("\n")
-    kept = [(i, ln) for i, ln in enumerate(result.document.lines)
-            if ln.removed_by is None and not ln.blank]
-    assert [ln.text for _, ln in kept] == [s for s in out.split("\n") if s]
-    for i, ln in kept:
-        if ln.cut_by:
-            rest = iter(source[i])
-            assert all(c in rest for c in ln.text), (source[i], ln.text)
-        else:
-            assert ln.text == source[i].rstrip()
-    # every removal and cut names a rule that exists (or the fallback, with its reason)
-    for r in result.removals:
-        assert r.rule in rule_ids or (r.rule == "fallback" and r.reason), r
-    for c in result.cuts:
-        assert c.rule in rule_ids and c.line, c
-
-
 def _rule_ids(outlets) -> set[str]:
     return {r.id for o in outlets for r in o.rules}
 
@@ -121,3 +98,38 @@ def test_random_outlet_plus_random_generic_rules(toml, generic, text):
     outlets = [parse(toml, "fz.toml"), parse(generic, "generic.toml")]
     cleaner = Cleaner(outlets=outlets)
     check_invariants(cleaner, text, _rule_ids(outlets))
+
+
+# residue: every line the built-in rules' own examples say is boilerplate, plus the
+# usual suspects of scraped pages
+RESIDUE = sorted({ln for o in default_cleaner().outlets for r in o.rules
+                  for ex in r.examples for ln in ex.split("\n")}
+                 | {"Read more", "Advertisement", "Share", "Skip to content", "Topics",
+                    "Follow us on Twitter", "© 2024 All rights reserved", "Photo Caption,"})
+BUILTIN_IDS = {r.id for o in default_cleaner().outlets for r in o.rules}
+
+
+@st.composite
+def pages_with_residue(draw):
+    """A real fixture page with residue lines dropped in at random places."""
+    _, src, _ = draw(st.sampled_from(fixture_pairs()))
+    lines = src.read_text(encoding="utf-8").split("\n")
+    for _ in range(draw(st.integers(0, 12))):
+        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(RESIDUE)))
+    return "\n".join(lines)
+
+
+@given(st.one_of(
+    st.text(),                                                           # any Unicode
+    st.lists(st.sampled_from(FIXTURE_LINES + RESIDUE), max_size=60).map("\n".join),
+    st.lists(st.one_of(st.sampled_from(RESIDUE), st.text(max_size=40)), max_size=30)
+      .map("\n".join),
+    pages_with_residue(),
+))
+def test_builtin_rules_keep_invariants(text):
+    check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False)
+
+
+@given(pages_with_residue(), st.sampled_from([o.id for o in default_cleaner().outlets]))
+def test_forced_outlet_keeps_invariants(text, outlet):
+    check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False, outlet=outlet)
