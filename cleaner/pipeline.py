@@ -54,7 +54,9 @@ class Cleaner:
         if html is None:
             html = html_mod.looks_like_html(text)
         if html:
-            text, page_meta = html_mod.extract(text, url)
+            source, (text, page_meta) = text, html_mod.extract(text, url)
+            if source.strip() and not text.strip():   # else an empty output looks deliberate
+                warnings.append("no text found in the HTML")
         doc = Document(text)
         chosen, how = self._choose(doc, outlet, url)
         applied: set[str] = set()

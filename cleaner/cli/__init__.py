@@ -7,6 +7,7 @@ an exit code (2: bad usage or input, 1: a failure while cleaning), never a trace
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -73,19 +74,25 @@ DisableOpt = Annotated[Optional[list[str]], typer.Option(
     "--disable", help="Rule id to switch off (repeatable).")]
 
 
+def shown(name: str) -> str:
+    """A file name fit to print: bytes that are not UTF-8 (surrogate-escaped by Python)
+    appear as \\xNN instead of breaking the output."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def read_input(name: str) -> bytes:
     """Bytes of a file, or of stdin for '-'. Raises OSError with a readable message."""
     if name == "-":
         return sys.stdin.buffer.read()
     path = Path(name)
-    if not path.exists():
-        raise OSError(f"{name}: no such file")
     if path.is_dir():
-        raise OSError(f"{name}: is a folder (use `clean batch` for folders)")
+        raise OSError(f"{shown(name)}: is a folder (use `clean batch` for folders)")
     try:
         return path.read_bytes()
-    except OSError as e:
-        raise OSError(f"{name}: cannot read: {e.strerror or e}") from None
+    except FileNotFoundError:
+        raise OSError(f"{shown(name)}: no such file") from None
+    except OSError as e:     # permissions, symlink loops, I/O errors
+        raise OSError(f"{shown(name)}: cannot read: {e.strerror or e}") from None
 
 
 @app.command("clean")
@@ -112,7 +119,7 @@ def clean_cmd(
     cleaner = make_cleaner(rules, disable)
     code = 0
     for name in files or ["-"]:
-        label = "<stdin>" if name == "-" else name
+        label = "<stdin>" if name == "-" else shown(name)
         try:
             data = read_input(name)
             result = cleaner.clean(data, outlet=outlet, url=url, html=html, lang=lang)
@@ -135,7 +142,7 @@ def clean_cmd(
         if fmt == "json":
             obj = result.to_dict()
             if files and len(files) > 1:
-                obj = {"file": name, **obj}
+                obj = {"file": label, **obj}
             write_out(json.dumps(obj, ensure_ascii=False) + "\n")
         elif explain:
             write_out(explain_text(result, label, cleaner))
