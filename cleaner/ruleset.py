@@ -6,6 +6,8 @@ file fails fast with one line naming the file, the line, the rule and the proble
 from __future__ import annotations
 
 import difflib
+import importlib.metadata
+import importlib.resources
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ RULE_KEYS = {"id", "kind", "pattern", "start", "end", "description", "examples",
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
 GENERIC_ID = "generic"
+PACK_GROUP = "cleaner.rules"     # entry points naming a package folder of rule files
 
 
 class RuleError(Exception):
@@ -84,6 +87,11 @@ class Rule:
     enabled: bool = True
     source: str = ""
     lineno: int | None = None
+    replaces: str = ""              # `file:line` of the rule this one overrode, if any
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.lineno}" if self.lineno else self.source
 
 
 @dataclass
@@ -96,6 +104,7 @@ class Outlet:
     source: str = ""
     lang: str | None = None
     disable: list[str] = field(default_factory=list)
+    extended_by: list[str] = field(default_factory=list)   # later files with this id
 
     @property
     def active_rules(self) -> list[Rule]:
@@ -121,10 +130,52 @@ def builtin_rules_dir() -> Path:
 
 
 def rule_dirs(extra: list[str | Path] | None = None) -> list[Path]:
-    dirs = [builtin_rules_dir(), *(Path(d) for d in extra or [])]
+    """Built-in rules, then $CLEANER_RULES, then each --rules folder: a later folder
+    extends or overrides an earlier one, so what the command line names wins."""
     env = os.environ.get("CLEANER_RULES", "")
-    dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    return dirs
+    return [builtin_rules_dir(), *(Path(p) for p in env.split(os.pathsep) if p),
+            *(Path(d) for d in extra or [])]
+
+
+def rule_packs(warnings: list[str]) -> list[tuple[str, object]]:
+    """(name, folder) of each rule pack other packages register under the entry-point
+    group `cleaner.rules`; the value names a package whose folder holds *.toml files.
+    A pack that cannot be found is reported in `warnings` and skipped."""
+    packs = []
+    for ep in sorted(importlib.metadata.entry_points(group=PACK_GROUP), key=lambda e: e.name):
+        try:
+            folder = importlib.resources.files(ep.value)
+            if not folder.is_dir():
+                raise NotADirectoryError(f"{ep.value} is not a folder")
+        except Exception as e:    # any failure of a third-party package is its own
+            warnings.append(f"rule pack {ep.name!r} ({ep.value}) skipped: "
+                            f"{type(e).__name__}: {e}")
+            continue
+        packs.append((ep.name, folder))
+    return packs
+
+
+def load_rules(extra: list[str | Path] | None = None) -> tuple[list[Outlet], list[str]]:
+    """Every rule the cleaner uses: built-in rules, installed rule packs, then
+    $CLEANER_RULES and `extra` folders (later extends or overrides earlier). A broken
+    pack is skipped with a warning (returned); a broken folder of the user's is an error."""
+    warnings: list[str] = []
+    outlets: dict[str, Outlet] = {}
+    dirs = rule_dirs(extra)
+    for d in dirs[:1]:
+        _merge_all(outlets, _load_dir(d))
+    for name, folder in rule_packs(warnings):
+        try:
+            loaded = _load_dir(folder)
+            for o in loaded:
+                o.validate()
+        except RuleError as e:
+            warnings.append(f"rule pack {name!r} skipped: {e}")
+            continue
+        _merge_all(outlets, loaded)
+    for d in dirs[1:]:
+        _merge_all(outlets, _load_dir(d))
+    return list(outlets.values()), warnings
 
 
 def load_dirs(dirs: list[Path]) -> list[Outlet]:
@@ -132,11 +183,21 @@ def load_dirs(dirs: list[Path]) -> list[Outlet]:
     seen adds its rules to that outlet (same rule id replaces) and its `disable`."""
     outlets: dict[str, Outlet] = {}
     for d in dirs:
-        if not d.is_dir():
-            raise RuleError(d, "rules folder not found")
-        for path in sorted(d.glob("*.toml")):
-            merge(outlets, load_file(path))
+        _merge_all(outlets, _load_dir(d))
     return list(outlets.values())
+
+
+def _load_dir(d) -> list[Outlet]:
+    """The outlets of one folder (a Path, or a package folder from importlib.resources)."""
+    if not d.is_dir():
+        raise RuleError(d, "rules folder not found")
+    files = sorted((f for f in d.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    return [load_file(f) for f in files]
+
+
+def _merge_all(outlets: dict[str, Outlet], new: list[Outlet]) -> None:
+    for o in new:
+        merge(outlets, o)
 
 
 def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
@@ -145,15 +206,19 @@ def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
         outlets[new.id] = new
         return
     replaced = {r.id: r for r in new.rules}
+    for r in old.rules:
+        if r.id in replaced:
+            replaced[r.id].replaces = r.where
     old.rules = [replaced.pop(r.id, r) for r in old.rules] + list(replaced.values())
     old.disable += new.disable
+    old.extended_by.append(new.source)
     old.domains += [d for d in new.domains if d not in old.domains]
     old.signatures += [s for s in new.signatures
                        if s.source not in {o.source for o in old.signatures}]
 
 
-def load_file(path: Path | str) -> Outlet:
-    path = Path(path)
+def load_file(path) -> Outlet:
+    path = Path(path) if isinstance(path, str) else path
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -161,44 +226,65 @@ def load_file(path: Path | str) -> Outlet:
     return parse(text, path)
 
 
-def parse(text: str, path: Path | str = "<rules>") -> Outlet:
+def parse(text: str, path: Path | str = "<rules>",
+          problems: list[RuleError] | None = None) -> Outlet | None:
+    """The outlet of one rule file. Raises RuleError at the first problem, or, given a
+    `problems` list, records every problem it can find (a broken rule is left out) and
+    returns what could be read (None if the file is not TOML or has no [outlet])."""
+    def report(err: RuleError) -> None:
+        if problems is None:
+            raise err
+        problems.append(err)
+
+    def guarded(fn, *args, default=None):
+        try:
+            return fn(*args)
+        except RuleError as e:
+            report(e)
+            return default
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = _toml_error_line(str(e))
-        raise RuleError(path, f"invalid TOML: {e}", line=line) from None
-    unknown = set(data) - {"outlet", "rule"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise RuleError(path, _unknown(key, {"outlet", "rule"}, "top-level table"),
-                        line=_find_key(text, 0, key))
+        report(RuleError(path, f"invalid TOML: {e}", line=line))
+        return None
+    for key in sorted(set(data) - {"outlet", "rule"}):
+        report(RuleError(path, _unknown(key, {"outlet", "rule"}, "top-level table"),
+                         line=_find_key(text, 0, key)))
     head = data.get("outlet")
     if not isinstance(head, dict):
-        raise RuleError(path, "missing [outlet] table")
+        report(RuleError(path, "missing [outlet] table"))
+        return None
     for key in head:
         if key not in OUTLET_KEYS:
-            raise RuleError(path, _unknown(key, OUTLET_KEYS, "outlet key"),
-                            line=_find_key(text, 0, key))
+            report(RuleError(path, _unknown(key, OUTLET_KEYS, "outlet key"),
+                             line=_find_key(text, 0, key)))
     oid = head.get("id")
     if not isinstance(oid, str) or not regex.fullmatch(r"[a-z0-9][a-z0-9_.-]*", oid):
-        raise RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
-                        line=_find_key(text, 0, "id"))
-    sigs = [_pat(s, path, text, None, "signatures") for s in
-            _str_list(head, "signatures", path, text, None)]
+        report(RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
+                         line=_find_key(text, 0, "id")))
+    sigs = [guarded(_pat, s, path, text, None, "signatures") for s in
+            guarded(_str_list, head, "signatures", path, text, None, default=[])]
     rules_data = data.get("rule", [])
     if not isinstance(rules_data, list):
-        raise RuleError(path, "use [[rule]] tables for rules")
+        report(RuleError(path, "use [[rule]] tables for rules"))
+        rules_data = []
     rules, seen = [], set()
     for item in rules_data:
-        rule = _rule(item, path, text)
+        rule = guarded(_rule, item, path, text)
+        if rule is None:
+            continue
         if rule.id in seen:
-            raise RuleError(path, "duplicate rule id", rule.id, rule.lineno)
+            report(RuleError(path, "duplicate rule id", rule.id, _rule_line(text, rule.id, 2)))
+            continue
         seen.add(rule.id)
         rules.append(rule)
-    return Outlet(id=oid, name=str(head.get("name", oid)),
-                  domains=[d.lower().lstrip(".") for d in _str_list(head, "domains", path, text, None)],
-                  signatures=sigs, rules=rules, source=str(path),
-                  lang=head.get("lang"), disable=_str_list(head, "disable", path, text, None))
+    return Outlet(id=str(oid), name=str(head.get("name", oid)),
+                  domains=[d.lower().lstrip(".") for d in
+                           guarded(_str_list, head, "domains", path, text, None, default=[])],
+                  signatures=[p for p in sigs if p], rules=rules, source=str(path), lang=head.get("lang"),
+                  disable=guarded(_str_list, head, "disable", path, text, None, default=[]))
 
 
 def _rule(item: dict, path, text: str) -> Rule:
@@ -271,8 +357,10 @@ def _unknown(key, known, what) -> str:
     return f"unknown {what} '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
 
 
-def _rule_line(text: str, rid: str) -> int | None:
-    m = regex.search(r"^\s*id\s*=\s*['\"]" + regex.escape(rid) + r"['\"]", text, regex.M)
+def _rule_line(text: str, rid: str, nth: int = 1) -> int | None:
+    """Line of the nth `id = "rid"` (a duplicate id is reported where it repeats)."""
+    found = regex.finditer(r"^\s*id\s*=\s*['\"]" + regex.escape(rid) + r"['\"]", text, regex.M)
+    m = next((m for n, m in enumerate(found, 1) if n == nth), None)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 

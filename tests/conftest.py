@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from cleaner import evaluate
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT / "seeds"
@@ -18,11 +20,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 def fixture_pairs():
     """(outlet folder, input path, expected path) for every fixtures/<outlet>/NAME.txt."""
-    pairs = []
-    for exp in sorted(FIXTURES.glob("*/*.expected.txt")):
-        src = exp.with_name(exp.name[: -len(".expected.txt")] + ".txt")
-        pairs.append((exp.parent.name, src, exp))
-    return pairs
+    return evaluate.fixture_pairs(FIXTURES)
 
 
 @pytest.fixture(scope="session")
