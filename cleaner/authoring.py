@@ -11,7 +11,7 @@ import regex
 
 from .engine import RuleTimeout, check_examples
 from .evaluate import Pair, unified_diff
-from .ruleset import Pat, RuleError, parse
+from .ruleset import Pat, RuleError, parse, toml_files
 
 # ---- rules new ----------------------------------------------------------------------
 
@@ -58,16 +58,19 @@ def new_rule_file(outlet_id: str, name: str, domain: str, rules_dir: Path,
     return path, fixtures
 
 
+_CONTROL = [*range(32), 0x7F]     # TOML strings may not hold these as they are
+
+
 def _basic(s: str) -> str:
     """Text for inside a TOML basic string "..."."""
     return (s.replace("\\", "\\\\").replace('"', '\\"')
-            .translate({c: f"\\u{c:04x}" for c in range(32)}))
+            .translate({c: f"\\u{c:04x}" for c in _CONTROL}))
 
 
 def toml_str(s: str) -> str:
     """A TOML string for s: a literal '...' (patterns keep their backslashes) when it
     can be, else a basic string."""
-    control = any(ord(c) < 32 and c != "\n" for c in s)
+    control = any(ord(c) in _CONTROL and c != "\n" for c in s)
     if "'" not in s and "\n" not in s and not control:
         return f"'{s}'"
     if "\n" in s and "'''" not in s and not s.endswith("'") and not control:
@@ -254,12 +257,13 @@ def _check_pattern(p: Pat, problems: list[RuleError]) -> bool:
     return True
 
 
-def check_paths(paths: list[Path]) -> tuple[int, list[RuleError]]:
-    """(number of files checked, problems) for rule files and folders of them."""
-    files: list[Path] = []
+def check_paths(paths: list) -> tuple[int, list[RuleError]]:
+    """(number of files checked, problems) for rule files and folders of them (Paths,
+    or package folders of rule packs)."""
+    files = []
     for p in paths:
         if p.is_dir():
-            files += sorted(p.glob("*.toml"))
+            files += toml_files(p)
         elif p.is_file():
             files.append(p)
         else:

@@ -191,8 +191,12 @@ def _load_dir(d) -> list[Outlet]:
     """The outlets of one folder (a Path, or a package folder from importlib.resources)."""
     if not d.is_dir():
         raise RuleError(d, "rules folder not found")
-    files = sorted((f for f in d.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
-    return [load_file(f) for f in files]
+    return [load_file(f) for f in toml_files(d)]
+
+
+def toml_files(d) -> list:
+    """The *.toml files of a folder (a Path or an importlib.resources Traversable)."""
+    return sorted((f for f in d.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
 
 
 def _merge_all(outlets: dict[str, Outlet], new: list[Outlet]) -> None:

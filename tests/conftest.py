@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,11 @@ def fixture_pairs():
 def cleaner():
     from cleaner import Cleaner
     return Cleaner()
+
+
+def run_clean(args, data=b"", cwd=None, env=None):
+    """`python -m cleaner ARGS` as a real subprocess (bytes in, CompletedProcess out)."""
+    # a C-locale terminal must not break output
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "cleaner", *map(str, args)], input=data,
+                          capture_output=True, env=env, cwd=cwd, timeout=120)

@@ -134,7 +134,7 @@ def check_cmd(paths: Annotated[Optional[list[Path]], typer.Argument(
     problem; exit 1 if any."""
     if not paths:
         warnings: list[str] = []
-        paths = [*rule_dirs(), *(Path(str(folder)) for _, folder in rule_packs(warnings))]
+        paths = [*rule_dirs(), *(folder for _, folder in rule_packs(warnings))]
         for w in warnings:
             warn(w)
     try:
