@@ -135,9 +135,11 @@ def suggest(pages: list[str]) -> list[Suggestion]:
     """The template of an outlet's pages: every line that recurs (masked) in two or more
     pages, grouped into blocks where the same run of lines recurs. A line found in one
     page only is never suggested. Raises ValueError for fewer than two pages."""
-    if len(pages) < 2:
-        raise ValueError(f"need at least 2 pages of the outlet to find what recurs "
-                         f"across them, got {len(pages)}")
+    distinct = list(dict.fromkeys(pages))    # a copy of a page would make its body recur
+    if len(distinct) < 2:
+        raise ValueError(f"need at least 2 different pages of the outlet to find what "
+                         f"recurs across them, got {len(distinct)}")
+    pages = distinct
     per_page = [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in pages]
     counts: dict[str, int] = {}
     for lines in per_page:
@@ -171,10 +173,11 @@ def _slug(line: str) -> str:
     return "-".join(words[:4]) or "line"
 
 
-def suggest_toml(pages: list[str], outlet_id: str, total: int | None = None) -> str:
+def suggest_toml(pages: list[str], outlet_id: str) -> str:
     """A draft rule file for the suggestions, with page counts as comments."""
     found = suggest(pages)
-    total = total or len(pages)
+    pages = list(dict.fromkeys(pages))
+    total = len(pages)
     every = [s for s in found if s.pages == len(pages)]
     out = [f"# Draft rules suggested from {total} pages by `clean rules suggest`: each rule",
            "# is a line or block that recurs across pages (numbers and dates masked).",

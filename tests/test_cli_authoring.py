@@ -93,7 +93,7 @@ def test_rules_suggest_stdout_and_out(tmp_path):
 def test_rules_suggest_bad_input(tmp_path):
     one_line_error(invoke("rules", "suggest", tmp_path / "nope"), 2, "not a folder")
     (tmp_path / "one.txt").write_text("Only page\n")
-    one_line_error(invoke("rules", "suggest", tmp_path), 2, "need at least 2 pages")
+    one_line_error(invoke("rules", "suggest", tmp_path), 2, "need at least 2 different pages")
 
 
 def test_rules_suggest_subprocess(tmp_path):

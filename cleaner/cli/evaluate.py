@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,12 +10,33 @@ import typer
 
 from ..decode import BinaryInput
 from ..engine import RuleTimeout
-from ..evaluate import Score, evaluate, fixture_pairs
+from ..evaluate import Pair, Score, evaluate, fixture_pairs
 from ..report import eval_html
 from . import DisableOpt, RulesOpt, app, fail, make_cleaner, write_out, write_report
 
 ReportOpt = Annotated[Optional[Path], typer.Option(
     "--html", "--html-report", help="Also write a self-contained HTML report here.")]
+
+
+def find_pairs(folder: Path, not_found: str) -> list[Pair]:
+    """The fixture pairs below `folder`, or a one-line error (exit 2)."""
+    if not folder.is_dir():
+        raise fail(f"{folder}: {not_found}")
+    try:
+        return fixture_pairs(folder)
+    except FileNotFoundError as e:
+        raise fail(str(e)) from None
+
+
+@contextmanager
+def page_errors():
+    """A binary page is bad input (exit 2); a rule that runs out of time fails (exit 1)."""
+    try:
+        yield
+    except BinaryInput as e:
+        raise fail(str(e)) from None
+    except RuleTimeout as e:
+        raise fail(str(e), 1) from None
 
 
 def _row(label: str, extra: str, s: Score) -> str:
@@ -30,23 +52,15 @@ def eval_cmd(
     rules: RulesOpt = None,
     disable: DisableOpt = None,
 ):
-    """Score cleaned pages against expected output: character-weighted line precision,
-    recall and F1 per page, per outlet and overall (means over pages)."""
-    if not folder.is_dir():
-        raise fail(f"{folder}: not a folder")
-    try:
-        pairs = fixture_pairs(folder)
-    except FileNotFoundError as e:
-        raise fail(str(e)) from None
+    """Precision, recall, F1 of cleaned pages against expected output.
+
+    Character-weighted lines (POLICY.md), per page, per outlet and overall (means)."""
+    pairs = find_pairs(folder, "not a folder")
     if not pairs:
         raise fail(f"{folder}: no NAME.txt + NAME.expected.txt pairs")
     cleaner = make_cleaner(rules, disable)
-    try:
+    with page_errors():
         ev = evaluate(cleaner, pairs)
-    except BinaryInput as e:
-        raise fail(str(e)) from None
-    except RuleTimeout as e:
-        raise fail(str(e), 1) from None
     if html is not None:
         write_report(html, eval_html(ev))
     if as_json:

@@ -11,10 +11,9 @@ import typer
 
 from .. import authoring
 from ..decode import BinaryInput, decode
-from ..engine import RuleTimeout
-from ..evaluate import fixture_pairs
 from ..ruleset import rule_dirs, rule_packs
 from . import DisableOpt, RulesOpt, app, fail, make_cleaner, warn, write_out
+from .evaluate import find_pairs, page_errors
 
 rules_app = typer.Typer(help="List, write, check and test rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -31,9 +30,10 @@ def _show(path: str) -> str:
 @rules_app.command("list")
 def list_cmd(rules: RulesOpt = None, disable: DisableOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False):
-    """Every outlet and rule the cleaner would use: id, kind, source file:line, and
-    whether it is enabled. A later file with the same outlet id extends it; a rule with
-    an existing id replaces it (shown as `replaces FILE:LINE`)."""
+    """Every outlet and rule in use: id, kind, source, enabled.
+
+    A later file with the same outlet id extends it; a rule with an existing id
+    replaces it (shown as `replaces FILE:LINE`)."""
     cleaner = make_cleaner(rules, disable)
     outlets = []
     for o in cleaner.outlets:
@@ -72,7 +72,8 @@ def new_cmd(
     rules_dir: Annotated[Path, typer.Option("--dir", help="Folder for the rule file.")] = Path("rules"),
     fixtures: Annotated[Path, typer.Option(help="Folder of fixture folders.")] = Path("fixtures"),
 ):
-    """Write a commented rule file and an empty fixtures folder, ready to edit.
+    """Write a commented rule file and an empty fixtures folder.
+
     Never overwrites a file."""
     try:
         path, folder = authoring.new_rule_file(outlet_id, name, domain, rules_dir, fixtures)
@@ -87,7 +88,9 @@ def suggest_cmd(
     outlet: Annotated[Optional[str], typer.Option(help="Outlet id for the draft.")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write the draft here (never overwrites).")] = None,
 ):
-    """Draft rules from the lines and blocks that recur across an outlet's pages."""
+    """Draft rules from the lines that recur across an outlet's pages.
+
+    Numbers and dates are masked; a line found in one page only is never proposed."""
     if not pages_dir.is_dir():
         raise fail(f"{pages_dir}: not a folder of pages")
     files = sorted(p for p in pages_dir.glob("*.txt") if not p.name.endswith(".expected.txt"))
@@ -129,9 +132,10 @@ def _slug(name: str) -> str:
 @rules_app.command("check")
 def check_cmd(paths: Annotated[Optional[list[Path]], typer.Argument(
         help="Rule files or folders (default: every rule folder in use).", show_default=False)] = None):
-    """Validate rule files: TOML, keys, duplicate ids, patterns (compile, catastrophic
-    backtracking), and each rule's own examples. One `file:line: rule-id: message` per
-    problem; exit 1 if any."""
+    """Validate rule files; `file:line: rule-id: message` per problem.
+
+    Checks TOML, keys, duplicate ids, patterns (compile, empty match, catastrophic
+    backtracking) and each rule's own examples; exit 1 if any problem."""
     if not paths:
         warnings: list[str] = []
         paths = [*rule_dirs(), *(folder for _, folder in rule_packs(warnings))]
@@ -156,24 +160,18 @@ def test_cmd(
         help="Folder with one folder of NAME.txt + NAME.expected.txt pairs per outlet.")] = Path("fixtures"),
     rules: RulesOpt = None, disable: DisableOpt = None,
 ):
-    """Clean every fixture page and compare with its expected text; a diff per
-    mismatch, exit 1 if any."""
-    if not fixtures.is_dir():
-        raise fail(f"{fixtures}: no fixtures folder (use --fixtures DIR)")
-    try:
-        pairs = fixture_pairs(fixtures)
-    except FileNotFoundError as e:
-        raise fail(str(e)) from None
+    """Run fixture pairs; a diff per mismatch, exit 1 if any.
+
+    Pairs are FIXTURES/<outlet>/NAME.txt + NAME.expected.txt."""
+    pairs = find_pairs(fixtures, "no fixtures folder (use --fixtures DIR)")
     if outlet_id:
         pairs = [p for p in pairs if p.outlet == outlet_id]
     if not pairs:
         raise fail(f"no fixture pairs (NAME.txt + NAME.expected.txt) in "
                    f"{fixtures / outlet_id if outlet_id else fixtures}")
     cleaner = make_cleaner(rules, disable)
-    try:
+    with page_errors():
         outcomes = authoring.run_fixtures(cleaner, pairs)
-    except (RuleTimeout, BinaryInput) as e:
-        raise fail(str(e), 1) from None
     failed = 0
     for o in outcomes:
         write_out(f"{'ok  ' if o.ok else 'FAIL'} {o.pair.name}\n")
