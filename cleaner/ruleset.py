@@ -276,7 +276,7 @@ def parse(text: str, path: Path | str = "<rules>",
         rules_data = []
     rules, seen = [], set()
     for item in rules_data:
-        rule = guarded(_rule, item, path, text)
+        rule = guarded(_rule, item, path, text, report)
         if rule is None:
             continue
         if rule.id in seen:
@@ -291,49 +291,59 @@ def parse(text: str, path: Path | str = "<rules>",
                   disable=guarded(_str_list, head, "disable", path, text, None, default=[]))
 
 
-def _rule(item: dict, path, text: str) -> Rule:
+def _rule(item: dict, path, text: str, report) -> Rule:
+    """One [[rule]] table. A problem the rest of the rule can be checked past goes to
+    `report` (which raises when loading, collects for `rules check`); one that leaves
+    no rule to check raises."""
     rid = item.get("id")
     if not isinstance(rid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid):
         raise RuleError(path, f"every [[rule]] needs an id of letters, digits, '-', '_' "
                         f"or '.' (got {rid!r})", line=_rule_line(text, str(rid)))
     lineno = _rule_line(text, rid)
 
-    def fail(msg, key=None):
-        raise RuleError(path, msg, rid, _find_key(text, lineno, key) if key else lineno)
+    def error(msg, key=None):
+        return RuleError(path, msg, rid, _find_key(text, lineno, key) if key else lineno)
 
     for key in item:
         if key not in RULE_KEYS:
-            fail(_unknown(key, RULE_KEYS, "rule key"), key)
+            report(error(_unknown(key, RULE_KEYS, "rule key"), key))
     kind = item.get("kind")
     if kind not in KINDS:
-        fail(f"kind must be one of {', '.join(KINDS)} (got {kind!r})", "kind")
+        raise error(f"kind must be one of {', '.join(KINDS)} (got {kind!r})", "kind")
     needed = PATTERN_KEYS[kind]
     for key in needed:
         if not isinstance(item.get(key), str) or not item[key]:
-            fail(f"kind {kind} needs a non-empty string '{key}'")
+            raise error(f"kind {kind} needs a non-empty string '{key}'")
     for key in ("pattern", "start", "end"):
         if key in item and key not in needed and not (kind == "drop_block" and key == "end"):
-            fail(f"'{key}' is not used by kind {kind}", key)
+            report(error(f"'{key}' is not used by kind {kind}", key))
     trigger = _pat(item[needed[0]], path, text, rid, needed[0], lineno)
     if kind == "meta" and not regex.search(r"\(\?P?<(?:%s)>" % "|".join(META_GROUPS), trigger.source):
-        fail(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern")
-    end = _pat(item["end"], path, text, rid, "end", lineno) if "end" in item else None
-    for key in ("max_lines", "lines"):
-        if key in item and (not isinstance(item[key], int) or isinstance(item[key], bool)
-                            or item[key] < 1):
-            fail(f"'{key}' must be a positive integer", key)
+        report(error(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern"))
+    end = (_pat(item["end"], path, text, rid, "end", lineno)
+           if "end" in item and kind == "drop_block" else None)
+    numbers = {"max_lines": 80, "lines": 1}
+    for key in numbers:
+        value = item.get(key, numbers[key])
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            report(error(f"'{key}' must be a positive integer", key))
+        else:
+            numbers[key] = value
     capture = item.get("capture")
     if capture is not None and (kind != "drop_caption" or capture not in META_GROUPS):
-        fail(f"'capture' is for drop_caption rules and names one of {', '.join(META_GROUPS)}",
-             "capture")
-    if not isinstance(item.get("enabled", True), bool):
-        fail("'enabled' must be true or false", "enabled")
-    return Rule(id=rid, kind=kind, pattern=trigger, end=end,
-                max_lines=item.get("max_lines", 80), lines=item.get("lines", 1), capture=capture,
+        report(error(f"'capture' is for drop_caption rules and names one of "
+                     f"{', '.join(META_GROUPS)}", "capture"))
+        capture = None
+    enabled = item.get("enabled", True)
+    if not isinstance(enabled, bool):
+        report(error("'enabled' must be true or false", "enabled"))
+        enabled = True
+    return Rule(id=rid, kind=kind, pattern=trigger, end=end, max_lines=numbers["max_lines"],
+                lines=numbers["lines"], capture=capture,
                 description=str(item.get("description", "")),
                 examples=_str_list(item, "examples", path, text, rid, lineno),
                 keep=_str_list(item, "keep", path, text, rid, lineno),
-                enabled=item.get("enabled", True), source=str(path), lineno=lineno)
+                enabled=enabled, source=str(path), lineno=lineno)
 
 
 def _pat(pattern, path, text, rid, key, after=0) -> Pat:

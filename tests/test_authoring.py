@@ -101,10 +101,13 @@ def test_check_collects_all_problems_of_a_file():
             "[[rule]]\nid = 'r4'\nkind = 'drop_line'\npattern = 'hello'\nexamples = ['bye']\n"
             "keep = ['hello there']\n"
             "[[rule]]\nid = 'r4'\nkind = 'drop_line'\npattern = 'y'\nexamples = ['y']\n"
-            "[[rule]]\nid = 'r6'\nkind = 'drop_line'\npattern = 'z?'\nexamples = ['z']\n")
+            "[[rule]]\nid = 'r6'\nkind = 'drop_line'\npattern = 'z?'\nexamples = ['z']\n"
+            "[[rule]]\nid = 'r7'\nkind = 'cut'\npattern = 'q'\nend = 'w'\nmax_lines = 0\n"
+            "enabled = 'yes'\nexamples = ['q']\n")
     got = problems(text)
     assert got == [
         "x.toml:4: unknown outlet key 'colour'",
+        "x.toml:6: r1: kind drop_line needs a non-empty string 'pattern'",
         "x.toml:8: r1: unknown rule key 'patern' (did you mean 'pattern'?)",
         "x.toml:12: r2: bad pattern in 'pattern': missing ) at position 2",
         "x.toml:17: r3: 'pattern' backtracks catastrophically: over 0.5s on a 20 KB line of "
@@ -113,6 +116,9 @@ def test_check_collects_all_problems_of_a_file():
         "x.toml:20: r4: keep line was changed: 'hello there'",
         "x.toml:26: r4: duplicate rule id",
         "x.toml:33: r6: 'pattern' matches an empty line, so it matches every line",
+        "x.toml:39: r7: 'end' is not used by kind cut",
+        "x.toml:40: r7: 'max_lines' must be a positive integer",
+        "x.toml:41: r7: 'enabled' must be true or false",
     ]
 
 

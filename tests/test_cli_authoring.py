@@ -112,7 +112,7 @@ def test_rules_check(tmp_path):
     r = invoke("rules", "check", bad, tmp_path)
     assert r.exit_code == 1
     assert f"{bad}:6: r: unknown rule key 'patern' (did you mean 'pattern'?)" in r.stdout
-    assert "checked 2 rule files: 2 problems" in r.stdout
+    assert "checked 2 rule files: 4 problems" in r.stdout
     one_line_error(invoke("rules", "check", tmp_path / "nope.toml"), 2, "no such file")
 
 
