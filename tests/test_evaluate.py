@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from hypothesis import given, strategies as st
 
 from cleaner.evaluate import (Score, evaluate, fixture_pairs, line_changes, score,
                               score_lines)
@@ -90,3 +91,14 @@ def test_eval_html_shows_scores_and_differences(cleaner, tmp_path):
     assert "<th>overall</th>" in html and '<a href="#p0">o/p.txt</a>' in html
     assert '<li class="missing">missing: Body 3 &lt; 5.</li>' in html
     assert '<li class="extra">extra: Body .</li>' in html
+
+
+@given(st.lists(st.sampled_from(["a", "bb", "ccc dd", "", "  e  "]), max_size=8),
+       st.lists(st.sampled_from(["a", "bb", "ccc  dd", "", "zz"]), max_size=8))
+def test_score_bounds_and_identity(gold, out):
+    g, o = "\n".join(gold), "\n".join(out)
+    s = score(g, o)
+    assert all(0.0 <= v <= 1.0 for v in (s.precision, s.recall, s.f1))
+    assert score(g, g).f1 == 1.0
+    if score_lines(g) == score_lines(o):
+        assert s == Score(1.0, 1.0, 1.0)
