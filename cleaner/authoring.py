@@ -10,7 +10,7 @@ from pathlib import Path
 import regex
 
 from .engine import RuleTimeout, check_examples
-from .evaluate import Pair, unified_diff
+from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import Pat, RuleError, parse, toml_files
 
 # ---- rules new ----------------------------------------------------------------------
@@ -299,8 +299,7 @@ def run_fixtures(cleaner, pairs: list[Pair]) -> list[Outcome]:
     folder must be detected as that outlet ("generic" pages as none)."""
     out = []
     for pair in pairs:
-        result = cleaner.clean(pair.src.read_bytes())
-        expected = pair.expected.read_text(encoding="utf-8")
+        result, expected = clean_pair(cleaner, pair)
         problems = []
         want = None if pair.outlet in ("", "generic") else pair.outlet
         if pair.outlet and result.outlet != want:

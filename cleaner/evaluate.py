@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import regex
 
+from .decode import BinaryInput
 from .document import Result
 
 EXPECTED = ".expected.txt"
@@ -128,11 +129,23 @@ class Evaluation:
                 "overall": {"pages": len(self.pages), **self.overall.to_dict()}}
 
 
+def clean_pair(cleaner, pair: Pair) -> tuple[Result, str]:
+    """The cleaned page and its expected text; a binary page or an expected file that is
+    not UTF-8 raises BinaryInput naming the file (RuleTimeout propagates)."""
+    try:
+        result = cleaner.clean(pair.src.read_bytes())
+    except BinaryInput as e:
+        raise BinaryInput(f"{pair.src}: {e}") from None
+    try:
+        return result, pair.expected.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BinaryInput(f"{pair.expected}: expected text must be UTF-8") from None
+
+
 def evaluate(cleaner, pairs: list[Pair]) -> Evaluation:
-    """Clean each page (RuleTimeout and decoding errors propagate) and score it."""
+    """Clean each page and score it."""
     pages = []
     for pair in pairs:
-        result = cleaner.clean(pair.src.read_bytes())
-        expected = pair.expected.read_text(encoding="utf-8")
+        result, expected = clean_pair(cleaner, pair)
         pages.append(Page(pair, result, expected, score(expected, result.text)))
     return Evaluation(pages)

@@ -163,6 +163,11 @@ def test_eval_text_json_html(tmp_path):
 def test_eval_bad_usage(tmp_path):
     one_line_error(invoke("eval", tmp_path / "nope"), 2, "not a folder")
     one_line_error(invoke("eval", tmp_path), 2, "no NAME.txt + NAME.expected.txt pairs")
+    (tmp_path / "a.txt").write_text("Fine page.\n")
+    (tmp_path / "a.expected.txt").write_bytes(b"caf\xe9\n")
+    one_line_error(invoke("eval", tmp_path), 2, "a.expected.txt: expected text must be UTF-8")
+    (tmp_path / "a.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    one_line_error(invoke("rules", "test", "--fixtures", tmp_path), 2, "a.txt: looks like a binary")
 
 
 def test_eval_subprocess():
