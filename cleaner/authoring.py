@@ -105,8 +105,10 @@ def line_pattern(line: str) -> str:
 
 
 def _escape(s: str) -> str:
-    return regex.sub(r"\s{2,}|[^\S ]", r"\\s+",
-                     regex.escape(s, special_only=True, literal_spaces=True))
+    """Literal text as a pattern: one space stays a space, other whitespace is \\s+."""
+    parts = regex.split(r"(\s+)", s)
+    return "".join(regex.escape(p, special_only=True) if n % 2 == 0 else
+                   " " if p == " " else r"\s+" for n, p in enumerate(parts))
 
 
 @dataclass

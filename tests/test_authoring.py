@@ -54,6 +54,7 @@ def test_masking_numbers_and_dates():
     import regex
     assert regex.search(pat, b) and not regex.search(pat, "Last updated: soon")
     assert line_pattern("Price $2 (approx.)") == r"^Price \$\d+ \(approx\.\)$"
+    assert line_pattern("a\tb  c d") == r"^a\s+b\s+c d$"
 
 
 def test_suggest_groups_recurring_runs_into_blocks():
