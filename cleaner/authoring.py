@@ -142,7 +142,8 @@ def suggest(pages: list[str]) -> list[Suggestion]:
         raise ValueError(f"need at least 2 different pages of the outlet to find what "
                          f"recurs across them, got {len(distinct)}")
     pages = distinct
-    per_page = [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in pages]
+    # split as Document does, so each suggested pattern sees the lines the engine sees
+    per_page = [[ln.strip() for ln in p.split("\n") if ln.strip()] for p in pages]
     counts: dict[str, int] = {}
     for lines in per_page:
         for key in {mask(ln) for ln in lines}:

@@ -1,5 +1,6 @@
 """Rule authoring in the library: suggest, check (each problem kind), new."""
 import pytest
+import regex
 import tomllib
 from hypothesis import assume, given, strategies as st
 
@@ -51,7 +52,6 @@ def test_masking_numbers_and_dates():
     a, b = "Last updated: Tuesday 12 March 2024", "Last updated: Fri 3 Oct. 2023"
     assert mask(a) == mask(b)
     pat = line_pattern(a)
-    import regex
     assert regex.search(pat, b) and not regex.search(pat, "Last updated: soon")
     assert line_pattern("Price $2 (approx.)") == r"^Price \$\d+ \(approx\.\)$"
     assert line_pattern("a\tb  c d") == r"^a\s+b\s+c d$"
@@ -162,3 +162,12 @@ def test_new_never_overwrites(tmp_path):
     assert (tmp_path / "acme.toml").read_text() == "mine"
     with pytest.raises(ValueError, match="outlet id"):
         new_rule_file("Bad Id", "Acme", "acme.example", tmp_path, tmp_path / "fx")
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+               min_size=1, max_size=40))
+def test_line_pattern_matches_its_line(line):
+    assume(line.strip())
+    pat = line_pattern(line)
+    assert regex.search(pat, line.strip(), regex.VERSION1)
+    assert tomllib.loads("k = " + toml_str(pat))["k"] == pat
