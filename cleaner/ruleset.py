@@ -6,8 +6,6 @@ file fails fast with one line naming the file, the line, the rule and the proble
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
-import importlib.resources
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -178,6 +176,9 @@ def rule_packs(warnings: list[str]) -> list[tuple[str, object]]:
     """(name, folder) of each rule pack other packages register under the entry-point
     group `cleaner.rules`; the value names a package whose folder holds *.toml files.
     A pack that cannot be found is reported in `warnings` and skipped."""
+    # imported here: importlib.metadata costs ~40 ms to import, paid only by a Cleaner
+    import importlib.metadata
+    import importlib.resources
     packs = []
     for ep in sorted(importlib.metadata.entry_points(group=PACK_GROUP), key=lambda e: e.name):
         try:
