@@ -18,7 +18,6 @@ from ..decode import BinaryInput
 from ..detect import UnknownOutlet
 from ..engine import RuleTimeout
 from ..pipeline import Cleaner
-from ..report import explain_html
 from ..ruleset import RuleError
 from .explain import explain_text
 
@@ -162,6 +161,7 @@ def clean_cmd(
         else:
             write_out(result.text)
     if report is not None:
+        from ..report import explain_html   # here: `clean FILE` start-up does not pay for it
         write_report(report, explain_html(explained))
     if code:
         raise typer.Exit(code)

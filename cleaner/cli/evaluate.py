@@ -10,16 +10,17 @@ import typer
 
 from ..decode import BinaryInput
 from ..engine import RuleTimeout
-from ..evaluate import Pair, Score, evaluate, fixture_pairs
-from ..report import eval_html
+# the evaluate and report modules are imported by the commands that use them, so that
+# registering `eval` costs `clean FILE` no start-up time
 from . import DisableOpt, RulesOpt, app, fail, make_cleaner, write_out, write_report
 
 ReportOpt = Annotated[Optional[Path], typer.Option(
     "--html", "--html-report", help="Also write a self-contained HTML report here.")]
 
 
-def find_pairs(folder: Path, not_found: str) -> list[Pair]:
+def find_pairs(folder: Path, not_found: str) -> list:
     """The fixture pairs below `folder`, or a one-line error (exit 2)."""
+    from ..evaluate import fixture_pairs
     if not folder.is_dir():
         raise fail(f"{folder}: {not_found}")
     try:
@@ -39,7 +40,7 @@ def page_errors():
         raise fail(str(e), 1) from None
 
 
-def _row(label: str, extra: str, s: Score) -> str:
+def _row(label: str, extra: str, s) -> str:
     return f"{label:<44} {extra:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}\n"
 
 
@@ -59,6 +60,8 @@ def eval_cmd(
     if not pairs:
         raise fail(f"{folder}: no NAME.txt + NAME.expected.txt pairs")
     cleaner = make_cleaner(rules, disable)
+    from ..evaluate import evaluate
+    from ..report import eval_html
     with page_errors():
         ev = evaluate(cleaner, pairs)
     if html is not None:

@@ -9,12 +9,12 @@ from typing import Annotated, Optional
 import regex
 import typer
 
-from .. import authoring
 from ..decode import BinaryInput, decode
 from ..ruleset import rule_dirs, rule_packs
 from . import DisableOpt, RulesOpt, app, fail, make_cleaner, warn, write_out
 from .evaluate import find_pairs, page_errors
 
+# each command imports the authoring module itself: `clean FILE` start-up never pays for it
 rules_app = typer.Typer(help="List, write, check and test rule files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
@@ -75,6 +75,7 @@ def new_cmd(
     """Write a commented rule file and an empty fixtures folder.
 
     Never overwrites a file."""
+    from .. import authoring
     try:
         path, folder = authoring.new_rule_file(outlet_id, name, domain, rules_dir, fixtures)
     except (ValueError, OSError) as e:
@@ -91,6 +92,7 @@ def suggest_cmd(
     """Draft rules from the lines that recur across an outlet's pages.
 
     Numbers and dates are masked; a line found in one page only is never proposed."""
+    from .. import authoring
     if not pages_dir.is_dir():
         raise fail(f"{pages_dir}: not a folder of pages")
     files = sorted(p for p in pages_dir.glob("*.txt") if not p.name.endswith(".expected.txt"))
@@ -136,6 +138,7 @@ def check_cmd(paths: Annotated[Optional[list[Path]], typer.Argument(
 
     Checks TOML, keys, duplicate ids, patterns (compile, empty match, catastrophic
     backtracking) and each rule's own examples; exit 1 if any problem."""
+    from .. import authoring
     if not paths:
         warnings: list[str] = []
         paths = [*rule_dirs(), *(folder for _, folder in rule_packs(warnings))]
@@ -163,6 +166,7 @@ def test_cmd(
     """Run fixture pairs; a diff per mismatch, exit 1 if any.
 
     Pairs are FIXTURES/<outlet>/NAME.txt + NAME.expected.txt."""
+    from .. import authoring
     pairs = find_pairs(fixtures, "no fixtures folder (use --fixtures DIR)")
     if outlet_id:
         pairs = [p for p in pairs if p.outlet == outlet_id]
