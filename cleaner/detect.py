@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from .engine import RuleTimeout, _budget
 from .ruleset import FLAGS, GENERIC_ID, Outlet, compile_union
 
 
@@ -64,10 +65,34 @@ class Detector:
             stripped_text = stripped_text[:WINDOW] + "\n" + stripped_text[-WINDOW:]
         text = "\n" + stripped_text
         hits: dict[int, set[str]] = {}
-        for scanner in self.scanners:
-            for m in scanner.finditer(text, timeout=5 + len(text) / 1e6):
-                hits.setdefault(int(m.lastgroup[1:]), set()).add(m.group())
+        try:
+            for scanner in self.scanners:
+                for m in scanner.finditer(text, timeout=_budget(text)):
+                    hits.setdefault(int(m.lastgroup[1:]), set()).add(m.group())
+        except TimeoutError:
+            raise self._culprit(text) from None
         if not hits:
             return None
         best = min(hits, key=lambda n: (-len(hits[n]), n))
         return self._named[best]
+
+    def _culprit(self, text: str) -> "SignatureTimeout":
+        """The signature that runs out of time on a line by itself (else the first one)."""
+        for line in text.split("\n"):
+            for o in self._named:
+                for sig in o.signatures:
+                    try:
+                        sig.compiled.search(line, timeout=_budget(line))
+                    except TimeoutError:
+                        return SignatureTimeout(o, sig)
+        return SignatureTimeout(self._named[0], self._named[0].signatures[0])
+
+
+class SignatureTimeout(RuleTimeout):
+    """A RuleTimeout for a signature: caught wherever rule timeouts are."""
+
+    def __init__(self, outlet: Outlet, sig):
+        self.rule = None
+        Exception.__init__(self, f"signature '{sig.source}' of outlet {outlet.id} ({sig.path}:"
+                           f"{sig.line}) ran out of time: the pattern backtracks "
+                           "catastrophically; rewrite it")
