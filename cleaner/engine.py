@@ -104,7 +104,9 @@ class Compiled:
             return
         texts = ["" if ln.removed_by else ln.text.strip() for ln in lines]
         for i in self._candidates(self.scanners, self.line_rules, texts):
-            if lines[i].removed_by is None:     # else taken by a block or caption above
+            # removed: taken by a block or caption above; blank lines are layout, and a
+            # pattern that matches "" must not start a caption or block there
+            if lines[i].removed_by is None and not lines[i].blank:
                 found = self._identify(lines[i].text.strip(), i)
                 if found:
                     self._act(doc, *found, i)
