@@ -69,3 +69,13 @@ def test_own_signatures_detect_each_fixture(folder, src, exp):
     outlet = next(o for o in NAMED if o.id == folder)
     union = compile_union(outlet.signatures, regex.MULTILINE)
     assert union.search(src.read_text(encoding="utf-8")), f"no {folder} signature in {src.name}"
+
+
+@pytest.mark.parametrize("outlet", NAMED, ids=lambda o: o.id)
+def test_outlet_rules_keep_every_clean_article(cleaner, outlet):
+    """Recall first: forced onto any fixture's clean article (its own outlet's or
+    another's), an outlet's rules remove nothing."""
+    for _, _, exp in PAIRS:
+        expected = exp.read_text(encoding="utf-8")
+        result = cleaner.clean(expected, outlet=outlet.id)
+        assert result.text == expected, f"{outlet.id} removed {[(r.rule, r.line) for r in result.removals]} from {exp.name}"
