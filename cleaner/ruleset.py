@@ -58,6 +58,42 @@ class Pat:
     def search(self, s, **kw):
         return self.compiled.search(s, **kw)
 
+    @property
+    def anchored(self) -> bool:
+        """Every top-level branch starts with ^ (after inline flags): the pattern can
+        only match at the start of a line, which lets the engine try it only there."""
+        return all(_FLAGS_THEN_CARET.match(b) for b in _top_level_branches(self.source))
+
+
+_FLAGS_THEN_CARET = regex.compile(r"(?:\(\?[a-zA-Z-]+\))*\^")
+
+
+def _top_level_branches(source: str) -> list[str]:
+    """Split a pattern on the | that are outside groups and character classes."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "]" or source[i + 1:i + 3] == "^]":
+                i += 2 if source[i + 1] == "]" else 3   # a leading ] is a literal
+                continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(source[start:i])
+            start = i + 1
+        i += 1
+    branches.append(source[start:])
+    return branches
+
 
 def compile_union(pats: list[Pat], flags: int = 0) -> regex.Pattern:
     """One alternation of many patterns; a bad member is reported by name."""
