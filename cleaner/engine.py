@@ -17,7 +17,7 @@ from functools import cached_property
 import regex
 
 from .document import Document, Removal
-from .ruleset import FLAGS, Outlet, Rule, compile_union
+from .ruleset import FLAGS, Outlet, Rule
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
@@ -36,24 +36,26 @@ def _budget(s: str) -> float:
     return TIMEOUT + len(s) * TIMEOUT_PER_MB / 1e6
 
 
-def _union(rules: list[Rule]) -> regex.Pattern | None:
-    return compile_union([r.pattern for r in rules], regex.MULTILINE) if rules else None
+def _compile(source: str, rules: list[Rule], flags: int = 0) -> regex.Pattern:
+    try:
+        return regex.compile(source, FLAGS | flags)
+    except regex.error:
+        for r in rules:
+            r.pattern.compiled     # raises RuleError naming the bad rule
+        raise
 
 
 def _scanners(rules: list[Rule]) -> tuple[regex.Pattern, ...]:
     """Whole-page scanners: one for ^-anchored rules (led by a literal newline, so the
     engine tries them only at line starts), one plain scan for the others."""
-    if not rules:
-        return ()
-    _union(rules)    # reports a bad member by name before the scanners are built
     anchored = [r.pattern.source for r in rules if r.pattern.anchored]
     other = [r.pattern.source for r in rules if not r.pattern.anchored]
     out = []
     if anchored:
-        out.append(regex.compile("\\n(?:" + "|".join(f"(?:{p})" for p in anchored) + ")",
-                                 FLAGS | regex.MULTILINE))
+        out.append(_compile("\\n(?:" + "|".join(f"(?:{p})" for p in anchored) + ")",
+                            rules, regex.MULTILINE))
     if other:
-        out.append(regex.compile("|".join(f"(?:{p})" for p in other), FLAGS | regex.MULTILINE))
+        out.append(_compile("|".join(f"(?:{p})" for p in other), rules, regex.MULTILINE))
     return tuple(out)
 
 
@@ -71,14 +73,6 @@ class Compiled:
         return [r for r in self.outlet.active_rules if r.kind == "cut"]
 
     @cached_property
-    def trigger(self) -> regex.Pattern | None:
-        return _union(self.line_rules)
-
-    @cached_property
-    def cut_trigger(self) -> regex.Pattern | None:
-        return _union(self.cut_rules)
-
-    @cached_property
     def scanners(self) -> tuple[regex.Pattern, ...]:
         return _scanners(self.line_rules)
 
@@ -89,9 +83,8 @@ class Compiled:
     @cached_property
     def ident(self) -> regex.Pattern:
         """The union with one named group per rule, so that a match says which rule."""
-        self.trigger     # reports a bad member by name
-        return regex.compile("|".join(f"(?P<{_GROUP}{k}>{r.pattern.source})"
-                                      for k, r in enumerate(self.line_rules)), FLAGS)
+        return _compile("|".join(f"(?P<{_GROUP}{k}>{r.pattern.source})"
+                                 for k, r in enumerate(self.line_rules)), self.line_rules)
 
     @cached_property
     def _unanchored_before(self) -> list[list[Rule]]:
@@ -105,12 +98,12 @@ class Compiled:
         # cuts first, so that line rules (and a later `clean` of the output) see cut text
         if self.cut_rules:
             texts = ["" if ln.removed_by else ln.text for ln in lines]
-            for i in self._candidates(self.cut_scanners, self.cut_trigger, self.cut_rules, texts):
+            for i in self._candidates(self.cut_scanners, self.cut_rules, texts):
                 self._cut(doc, i)
         if not self.line_rules:
             return
         texts = ["" if ln.removed_by else ln.text.strip() for ln in lines]
-        for i in self._candidates(self.scanners, self.trigger, self.line_rules, texts):
+        for i in self._candidates(self.scanners, self.line_rules, texts):
             if lines[i].removed_by is None:     # else taken by a block or caption above
                 found = self._identify(lines[i].text.strip(), i)
                 if found:
@@ -128,8 +121,7 @@ class Compiled:
                 return rule, earlier
         return self.line_rules[k], m
 
-    def _candidates(self, scanners, union: regex.Pattern, rules: list[Rule],
-                    texts: list[str]) -> list[int]:
+    def _candidates(self, scanners, rules: list[Rule], texts: list[str]) -> list[int]:
         """Lines where some rule may match (a scanner match may run across a line
         break: the scan resumes at the next line, and the caller confirms each line)."""
         joined = "\n" + "\n".join(texts)
@@ -145,7 +137,8 @@ class Compiled:
                 except TimeoutError:
                     # blame a line and a rule: check line by line from where the scan was
                     for i in range(max(bisect_right(nl, pos) - 1, 0), len(texts)):
-                        self._search(union, rules, texts[i], i)
+                        for rule in rules:
+                            self._search(rule.pattern.compiled, [rule], texts[i], i)
                     raise RuleTimeout(rules[0], bisect_right(nl, pos)) from None
                 if m is None:
                     break
@@ -161,7 +154,7 @@ class Compiled:
         try:
             return pattern.search(s, timeout=_budget(s))
         except TimeoutError:
-            # name the culprit: the union timed out, so one of its rules is to blame
+            # name the culprit: a union timed out, so one of its rules is to blame
             for rule in rules:
                 try:
                     rule.pattern.search(s, timeout=_budget(s))

@@ -9,6 +9,7 @@ import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -314,7 +315,7 @@ def _rule_line(text: str, rid: str) -> int | None:
 
 def _find_key(text: str, after: int | None, key: str) -> int | None:
     """Line number of `key = ...` at or after line `after`, within the same table."""
-    lines = text.split("\n")
+    lines = _split(text)
     start = max((after or 1) - 1, 0)
     # back up to the table header so keys written before `id` are found too
     while start > 0 and not lines[start].lstrip().startswith("["):
@@ -326,6 +327,11 @@ def _find_key(text: str, after: int | None, key: str) -> int | None:
         if regex.match(regex.escape(key) + r"\s*=", s):
             return n + 1
     return after
+
+
+@lru_cache(maxsize=8)
+def _split(text: str) -> list[str]:
+    return text.split("\n")
 
 
 def _toml_error_line(msg: str) -> int | None:
