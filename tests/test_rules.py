@@ -3,7 +3,7 @@ examples and on a whole fixture page, and signatures tell the outlets apart."""
 import pytest
 import regex
 
-from conftest import fixture_pairs
+from conftest import FIXTURES, fixture_pairs
 
 from cleaner.engine import check_examples
 from cleaner.ruleset import GENERIC_ID, builtin_rules_dir, compile_union, load_dirs
@@ -84,3 +84,25 @@ def test_outlet_rules_keep_every_clean_article(cleaner, outlet):
         expected = exp.read_text(encoding="utf-8")
         result = cleaner.clean(expected, outlet=outlet.id)
         assert result.text == expected, f"{outlet.id} removed {[(r.rule, r.line) for r in result.removals]} from {exp.name}"
+
+
+META = [
+    ("moscowtimes/appeal_2024_message", {"author": "Irina Volkova", "published": "Oct. 3, 2024",
+                                         "tags": ["Tomsk", "Energy", "Regions"]}),
+    ("moscowtimes/appeal_2023_favor", {"agency": "Reuters", "published": "Dec. 12, 2023"}),
+    ("hindustantimes/wire_reuters_world", {"agency": "Reuters", "author": "Aryan Prakash",
+                                           "published": "Jan 3, 2024 09:41 pm IST"}),
+    ("hindustantimes/staff_byline_pipe", {"author": "Saubhadra Chatterji",
+                                          "tags": ["parliament monsoon session waqf"]}),
+    ("bbc_mirror/mirror_translated_uk", {"author": "Olena Shevchenko", "agency": "BBC News Ukraine",
+                                         "published": "4 hour(s) ago"}),
+    ("bbc_mirror/bbc_new_layout_author_role", {"author": "Vitaliy Shevchenko",
+                                               "published": "17 October 2023"}),
+]
+
+
+@pytest.mark.parametrize("name,expected", META, ids=[n for n, _ in META])
+def test_meta_rules_keep_byline_and_dates(cleaner, name, expected):
+    """Byline, agency, timestamp and tag lines leave the text but not the result."""
+    result = cleaner.clean((FIXTURES / f"{name}.txt").read_bytes())
+    assert {k: result.metadata.get(k) for k in expected} == expected
