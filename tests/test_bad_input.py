@@ -3,8 +3,6 @@ real subprocess, and states its exit code, its stderr and what reaches stdout. N
 may show a traceback. (Sizes stay modest here: bench/linearity.py measures how time
 grows with a 50 MB line and a million lines.)"""
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app
+
+from conftest import run_clean
 
 SENTENCE = "The council approved the new budget on Tuesday after a long debate about schools."
 OTHER = "Residents who spoke at the meeting asked for more buses and safer crossings."
@@ -38,8 +38,7 @@ def via_runner(args, stdin, cwd):
 
 
 def via_subprocess(args, stdin, cwd):
-    p = subprocess.run([sys.executable, "-m", "cleaner", *args], input=stdin, cwd=cwd,
-                       capture_output=True, timeout=120)
+    p = run_clean(args, stdin, cwd=cwd)
     return Out(p.returncode, p.stdout, p.stderr.decode("utf-8", "replace"))
 
 
