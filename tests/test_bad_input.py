@@ -3,6 +3,8 @@ real subprocess, and states its exit code, its stderr and what reaches stdout. N
 may show a traceback. (Sizes stay modest here: bench/linearity.py measures how time
 grows with a 50 MB line and a million lines.)"""
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,3 +223,14 @@ def test_file_name_not_utf8_in_explain_and_json(run, tmp_path):
     assert out.code == 0 and out.stdout.startswith(b"== n\\xffame.txt\n")
     out = run(["--format", "json", BAD_NAME, BAD_NAME])
     assert out.code == 0 and out.stdout.count(b'{"file": "n\\\\xffame.txt"') == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_full_disk_on_stdout(tmp_path):
+    """stdout on a full disk: one line, exit 1, no traceback (and no noise at exit)."""
+    write(tmp_path, "a.txt", f"{SENTENCE}\n".encode())
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([sys.executable, "-m", "cleaner", "a.txt", "a.txt"], cwd=tmp_path,
+                           stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.decode() == "error: cannot write the output: No space left on device\n"

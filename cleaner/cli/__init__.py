@@ -52,13 +52,20 @@ def warn(message: str) -> None:
 def write_out(text: str) -> None:
     # bytes, so that a C locale cannot turn a non-ASCII article into an encode error
     out = getattr(sys.stdout, "buffer", None)
-    if out is not None:
-        sys.stdout.flush()
-        out.write(text.encode("utf-8"))
-        out.flush()
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    try:
+        if out is not None:
+            sys.stdout.flush()
+            out.write(text.encode("utf-8"))
+            out.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise                       # the reader left: main() ends quietly
+    except OSError as e:            # a full disk: what was written stays written
+        # point stdout at /dev/null so the interpreter's last flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise fail(f"cannot write the output: {e.strerror or e}", 1) from None
 
 
 def make_cleaner(rules: list[Path] | None, disable: list[str] | None) -> Cleaner:
