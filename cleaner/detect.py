@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from . import prefilter
 from .ruleset import FLAGS, GENERIC_ID, Outlet, compile_union
 
 
@@ -16,24 +17,26 @@ class Detector:
     def __init__(self, outlets: list[Outlet]):
         self.outlets = {o.id: o for o in outlets}
         named = [o for o in outlets if o.signatures and o.id != GENERIC_ID]
-        self._group = {f"o{n}": o.id for n, o in enumerate(named)}
-        # one pass over the text finds every outlet's signatures at once
         self._named = named
-        self._compiled = None
+        self._needs = [[prefilter.necessary(s.source) for s in o.signatures] for o in named]
+        self._unions: dict[tuple, regex.Pattern] = {}
 
-    @property
-    def _signatures(self):
-        # compiled on first use; a bad signature is then reported by name
-        if self._compiled is None and self._named:
+    def _union(self, possible: tuple) -> regex.Pattern:
+        """One pattern finding every outlet's signatures at once: group o{n} is outlet n.
+        Signatures that cannot occur in the text are left out, which changes no match."""
+        pattern = self._unions.get(possible)
+        if pattern is None:
             try:
-                self._compiled = regex.compile("|".join(
-                    f"(?P<o{n}>" + "|".join(f"(?:{s.source})" for s in o.signatures) + ")"
-                    for n, o in enumerate(self._named)), FLAGS | regex.MULTILINE)
+                pattern = regex.compile("|".join(
+                    f"(?P<o{n}>" + "|".join(f"(?:{self._named[n].signatures[k].source})"
+                                            for k in keep) + ")"
+                    for n, keep in possible), FLAGS | regex.MULTILINE)
             except regex.error:
                 for o in self._named:
-                    compile_union(o.signatures)
+                    compile_union(o.signatures)   # names the bad signature
                 raise
-        return self._compiled
+            self._unions[possible] = pattern
+        return pattern
 
     def forced(self, outlet_id: str) -> Outlet:
         try:
@@ -53,13 +56,18 @@ class Detector:
 
     def by_text(self, stripped_text: str) -> Outlet | None:
         """The outlet with the most distinct signature hits (ties: first in order)."""
-        pattern = self._signatures
-        if pattern is None:
+        folded = prefilter.fold(stripped_text)
+        possible = tuple(
+            (n, keep) for n, keep in (
+                (n, tuple(k for k, need in enumerate(needs)
+                          if need is None or prefilter.present(need, stripped_text, folded)))
+                for n, needs in enumerate(self._needs)) if keep)
+        if not possible:
             return None
         hits: dict[str, set[str]] = {}
-        for m in pattern.finditer(stripped_text, timeout=5 + len(stripped_text) / 1e6):
-            group = m.lastgroup
-            hits.setdefault(self._group[group], set()).add(m.group())
+        for m in self._union(possible).finditer(stripped_text,
+                                                timeout=5 + len(stripped_text) / 1e6):
+            hits.setdefault(self._named[int(m.lastgroup[1:])].id, set()).add(m.group())
         if not hits:
             return None
         return self.outlets[max(hits, key=lambda k: len(hits[k]))]
