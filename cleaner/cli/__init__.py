@@ -155,3 +155,6 @@ def main() -> None:
         # the reader went away (`clean FILE | head`): not an error of ours
         sys.stderr.close()
         raise SystemExit(0) from None
+
+
+from . import batch  # noqa: E402,F401  (registers `clean batch` on app)
