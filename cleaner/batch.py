@@ -25,7 +25,6 @@ import json
 import os
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -142,7 +141,9 @@ def _init_worker(rules: list[str], disable: list[str]) -> None:
     _cleaner = Cleaner(rules=rules or None, disable=disable, validate=True)
 
 
-def _pool(opts: Options) -> ProcessPoolExecutor:
+def _pool(opts: Options):
+    # imported here: `clean FILE` loads this module and must start fast
+    from concurrent.futures import ProcessPoolExecutor
     return ProcessPoolExecutor(max_workers=opts.jobs or default_jobs(), initializer=_init_worker,
                                initargs=(opts.rules, opts.disable))
 
@@ -339,7 +340,7 @@ def _finish_errors(res: Summary, path: Path, failures: list) -> None:
         path.unlink(missing_ok=True)
 
 
-def _ordered(pool: ProcessPoolExecutor, tasks, opts: Options):
+def _ordered(pool, tasks, opts: Options):
     """Results of tasks in submission order, with a bounded number in flight so a huge
     input is never queued whole."""
     window = 4 * (opts.jobs or default_jobs())

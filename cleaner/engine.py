@@ -15,7 +15,7 @@ import regex
 
 from . import prefilter
 from .document import Document, Removal
-from .ruleset import Outlet, Rule
+from .ruleset import Outlet, Pat, Rule
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
@@ -48,19 +48,18 @@ class Compiled:
     def cut_rules(self) -> list[Rule]:
         return [r for r in self.outlet.active_rules if r.kind == "cut"]
 
-    # (rule, compiled pattern, necessary literals or None)
+    # (rule, pattern, necessary literals or None); a pattern is compiled when first
+    # tried, so a short run pays only for the rules its pages could meet
     @cached_property
-    def _line_patterns(self) -> list[tuple[Rule, regex.Pattern, frozenset | None]]:
-        return [(r, r.pattern.compiled, prefilter.necessary(r.pattern.source))
-                for r in self.line_rules]
+    def _line_patterns(self) -> list[tuple[Rule, Pat, frozenset | None]]:
+        return [(r, r.pattern, prefilter.necessary(r.pattern.source)) for r in self.line_rules]
 
     @cached_property
-    def _cut_patterns(self) -> list[tuple[Rule, regex.Pattern, frozenset | None]]:
-        return [(r, r.pattern.compiled, prefilter.necessary(r.pattern.source))
-                for r in self.cut_rules]
+    def _cut_patterns(self) -> list[tuple[Rule, Pat, frozenset | None]]:
+        return [(r, r.pattern, prefilter.necessary(r.pattern.source)) for r in self.cut_rules]
 
     @cached_property
-    def _every_line_rule(self) -> list[tuple[Rule, regex.Pattern, None]]:
+    def _every_line_rule(self) -> list[tuple[Rule, Pat, None]]:
         return [(r, p, None) for r, p, _ in self._line_patterns]
 
     def apply(self, doc: Document) -> None:
@@ -159,7 +158,7 @@ def _first(patterns: list, s: str, index: int):
         if where is not None and index not in where:
             continue
         try:
-            m = pattern.search(s, timeout=budget)
+            m = pattern.compiled.search(s, timeout=budget)
         except TimeoutError:
             raise RuleTimeout(rule, index + 1) from None
         if m:
