@@ -75,7 +75,9 @@ class Compiled:
             if page_lines is None:
                 # each rule is tried only on the lines holding one of its necessary
                 # literals (a line cut during this pass has new text: it gets every rule)
-                page = prefilter.Page([ln.text for ln in lines])
+                page = doc.__dict__.get("_page")    # shared by outlet and generic rules
+                if page is None:
+                    page = doc._page = prefilter.Page([ln.text for ln in lines])
                 page_lines = _on_page(self._line_patterns, page)
                 cut_patterns = _on_page(self._cut_patterns, page)
             cut = bool(cut_patterns) and _first(cut_patterns, ln.text, i) is not None
@@ -112,6 +114,8 @@ class Compiled:
             if text == before:
                 break
         text = text.rstrip()
+        if text != ln.text:
+            doc._page = None            # line texts changed: literals must be found again
         if text.strip():
             ln.text = text
         else:

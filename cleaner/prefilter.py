@@ -43,13 +43,14 @@ def necessary(source: str) -> frozenset | None:
 
 
 def _literal(text: str, ic: bool):
-    """(text, case-insensitive, matcher): `fold` was checked against every code point to
-    agree with regex's (?i) on ASCII; other case-insensitive text is looked for by regex."""
+    """(text, case-insensitive, regex or None, UTF-8 bytes or None): `fold` was checked
+    against every code point to agree with regex's (?i) on ASCII; other case-insensitive
+    text is looked for with regex itself."""
     if not ic:
-        return text, False, None
+        return text, False, None, text.encode("utf-8", "surrogatepass")
     if text.isascii():
-        return text.lower(), True, None
-    return text, True, regex.compile(regex.escape(text), regex.IGNORECASE | regex.VERSION1)
+        return text.lower(), True, None, text.lower().encode()
+    return text, True, regex.compile(regex.escape(text), regex.IGNORECASE | regex.VERSION1), None
 
 
 def _best(a: Need, b: Need) -> Need:
@@ -113,39 +114,45 @@ def fold(text: str) -> str:
 
 def present(need: frozenset, text: str, folded: str) -> bool:
     return any((lit in text) if not ic else (lit in folded) if pat is None
-               else pat.search(text) is not None for lit, ic, pat in need)
+               else pat.search(text) is not None for lit, ic, pat, _ in need)
 
 
 class Page:
-    """A page's lines joined, plain and folded, to find which lines hold a literal."""
+    """A page's lines joined, plain and folded, as UTF-8 (bytes.find is much faster than
+    str.find on non-ASCII text), to find which lines hold a literal."""
 
     def __init__(self, texts: list[str]):
-        self.text = "\n".join(texts)
-        folded = [fold(t) for t in texts]
-        self.folded = "\n".join(folded)
-        self.starts = _starts(texts)
-        self.fstarts = _starts(folded)
+        text = "\n".join(texts)
+        # fold maps no character to or from "\n": line numbers are the same in both
+        self.raw = text.encode("utf-8", "surrogatepass")
+        self.folded = fold(text).encode("utf-8", "surrogatepass")
+        self.text = text
+        self.starts, self.fstarts = _starts(self.raw), _starts(self.folded)
+        self._memo: dict[frozenset, set[int]] = {}
 
     def lines_with(self, need: frozenset) -> set[int]:
         """Indices of the lines containing one of the literals."""
-        found: set[int] = set()
-        for lit, ic, pat in need:
+        found = self._memo.get(need)
+        if found is not None:
+            return found
+        found = self._memo[need] = set()
+        for _lit, ic, pat, data in need:
             if pat is not None:
-                found.update(bisect_right(self.starts, m.start()) - 1
-                             for m in pat.finditer(self.text))
+                found.update(self.text.count("\n", 0, m.start()) for m in pat.finditer(self.text))
                 continue
-            hay, starts = (self.folded, self.fstarts) if ic else (self.text, self.starts)
-            j = hay.find(lit)
+            hay, starts = (self.folded, self.fstarts) if ic else (self.raw, self.starts)
+            j = hay.find(data)
             while j != -1:
                 line = bisect_right(starts, j) - 1
                 found.add(line)
-                j = hay.find(lit, starts[line + 1] if line + 1 < len(starts) else len(hay))
+                j = hay.find(data, starts[line + 1] if line + 1 < len(starts) else len(hay))
         return found
 
 
-def _starts(texts: list[str]) -> list[int]:
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + 1
+def _starts(data: bytes) -> list[int]:
+    starts = [0]
+    j = data.find(b"\n")
+    while j != -1:
+        starts.append(j + 1)
+        j = data.find(b"\n", j + 1)
     return starts

@@ -18,9 +18,9 @@ EXAMPLE_LINES = sorted({ln.strip() for r in RULES for ex in r.examples + r.keep
 
 def test_literals_of_simple_patterns():
     assert necessary(r"(?i)^(?:sign up|subscribe) for .*newsletters?\b") == \
-        frozenset({("newsletter", True, None)})
-    assert necessary(r"^Topics$") == frozenset({("Topics", False, None)})
-    assert necessary(r"^(?=.{0,20}$)\bfoo(?!bar)") == frozenset({("foo", False, None)})
+        frozenset({("newsletter", True, None, b"newsletter")})
+    assert necessary(r"^Topics$") == frozenset({("Topics", False, None, b"Topics")})
+    assert necessary(r"^(?=.{0,20}$)\bfoo(?!bar)") == frozenset({("foo", False, None, b"foo")})
 
 
 @pytest.mark.parametrize("source", [
