@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import os
+import signal
 import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
@@ -138,6 +139,8 @@ _cleaner: Cleaner | None = None
 
 def _init_worker(rules: list[str], disable: list[str]) -> None:
     global _cleaner
+    # Ctrl-C is the parent's to handle (state kept, "interrupted"): no worker tracebacks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _cleaner = Cleaner(rules=rules or None, disable=disable, validate=True)
 
 
