@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 import regex
 
-from . import prefilter
 from .ruleset import FLAGS, GENERIC_ID, Outlet, compile_union
 
 
@@ -13,30 +12,35 @@ class UnknownOutlet(ValueError):
     pass
 
 
+WINDOW = 65536   # signatures sit in a page's header and footer: scan its two ends only
+
+
 class Detector:
     def __init__(self, outlets: list[Outlet]):
         self.outlets = {o.id: o for o in outlets}
-        named = [o for o in outlets if o.signatures and o.id != GENERIC_ID]
-        self._named = named
-        self._needs = [[prefilter.necessary(s.source) for s in o.signatures] for o in named]
-        self._unions: dict[tuple, regex.Pattern] = {}
+        self._named = [o for o in outlets if o.signatures and o.id != GENERIC_ID]
+        self._scanners = None
 
-    def _union(self, possible: tuple) -> regex.Pattern:
-        """One pattern finding every outlet's signatures at once: group o{n} is outlet n.
-        Signatures that cannot occur in the text are left out, which changes no match."""
-        pattern = self._unions.get(possible)
-        if pattern is None:
-            try:
-                pattern = regex.compile("|".join(
-                    f"(?P<o{n}>" + "|".join(f"(?:{self._named[n].signatures[k].source})"
-                                            for k in keep) + ")"
-                    for n, keep in possible), FLAGS | regex.MULTILINE)
-            except regex.error:
-                for o in self._named:
-                    compile_union(o.signatures)   # names the bad signature
-                raise
-            self._unions[possible] = pattern
-        return pattern
+    @property
+    def scanners(self) -> list[regex.Pattern]:
+        """One scan finds every outlet's signatures at once: ^-anchored signatures in a
+        scanner led by a newline (tried at line starts only), the others in a plain one.
+        Compiled on first use; a bad signature is reported by name."""
+        if self._scanners is None:
+            for o in self._named:
+                compile_union(o.signatures)
+            self._scanners = []
+            for anchored in (True, False):
+                groups = []
+                for n, o in enumerate(self._named):
+                    pats = [s.source for s in o.signatures if s.anchored == anchored]
+                    if pats:
+                        groups.append(f"(?P<o{n}>" + "|".join(f"(?:{p})" for p in pats) + ")")
+                if groups:
+                    body = "|".join(groups)
+                    self._scanners.append(regex.compile(
+                        f"\\n(?:{body})" if anchored else body, FLAGS | regex.MULTILINE))
+        return self._scanners
 
     def forced(self, outlet_id: str) -> Outlet:
         try:
@@ -56,18 +60,14 @@ class Detector:
 
     def by_text(self, stripped_text: str) -> Outlet | None:
         """The outlet with the most distinct signature hits (ties: first in order)."""
-        folded = prefilter.fold(stripped_text)
-        possible = tuple(
-            (n, keep) for n, keep in (
-                (n, tuple(k for k, need in enumerate(needs)
-                          if need is None or prefilter.present(need, stripped_text, folded)))
-                for n, needs in enumerate(self._needs)) if keep)
-        if not possible:
-            return None
-        hits: dict[str, set[str]] = {}
-        for m in self._union(possible).finditer(stripped_text,
-                                                timeout=5 + len(stripped_text) / 1e6):
-            hits.setdefault(self._named[int(m.lastgroup[1:])].id, set()).add(m.group())
+        if len(stripped_text) > 2 * WINDOW:
+            stripped_text = stripped_text[:WINDOW] + "\n" + stripped_text[-WINDOW:]
+        text = "\n" + stripped_text
+        hits: dict[int, set[str]] = {}
+        for scanner in self.scanners:
+            for m in scanner.finditer(text, timeout=5 + len(text) / 1e6):
+                hits.setdefault(int(m.lastgroup[1:]), set()).add(m.group())
         if not hits:
             return None
-        return self.outlets[max(hits, key=lambda k: len(hits[k]))]
+        best = min(hits, key=lambda n: (-len(hits[n]), n))
+        return self._named[best]

@@ -15,8 +15,6 @@ class Line:
     text: str                 # trailing whitespace trimmed; fragments cut out
     removed_by: str | None = None   # rule id, or "fallback: <reason>"
     cut_by: list[str] = field(default_factory=list)
-    # Compiled.token -> the text its rules last left untouched (skip it next round)
-    passed: dict = field(default_factory=dict)
 
     @property
     def blank(self) -> bool:
