@@ -46,6 +46,10 @@ class BatchError(ValueError):
     """Bad arguments: nothing was done (exit 2)."""
 
 
+class BatchFailed(RuntimeError):
+    """The run stopped midway (a worker died); what is written stays, a rerun resumes."""
+
+
 @dataclass
 class Options:
     jobs: int = 0                       # 0: every core this process may use
@@ -121,13 +125,15 @@ def run(inp: Path | str, out: Path | str, opts: Options = Options(),
     # fail on bad user rules here, once, before any worker starts
     Cleaner(rules=opts.rules or None, disable=opts.disable, validate=True)
     started = time.perf_counter()
-    if inp.is_dir():
-        result = _run_folder(inp, out, opts, progress)
-    elif is_jsonl(inp):
-        result = _run_jsonl(inp, out, opts, progress)
-    else:
+    if not inp.is_dir() and not is_jsonl(inp):
         raise BatchError(f"{inp}: not a folder or a .jsonl[.gz] file (clean single pages "
                          "with `clean FILE`)")
+    from concurrent.futures.process import BrokenProcessPool
+    try:
+        result = (_run_folder if inp.is_dir() else _run_jsonl)(inp, out, opts, progress)
+    except BrokenProcessPool:
+        raise BatchFailed("a worker process died (out of memory?); outputs written so far "
+                          "are kept and a rerun resumes") from None
     result.wall_seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -392,6 +398,8 @@ def _run_jsonl(inp: Path, out: Path, opts: Options, progress: Progress) -> Summa
     state_path = out.with_name(out.name + ".part.state")
     fp = _fingerprint(inp, out, opts)
     state = _load_state(state_path, fp) if not opts.force else None
+    if state is not None and not (_size(part) >= state["part"] and _size(err_part) >= state["errors"]):
+        state = None                    # part files lost or cut short: start over
     res = Summary(mode="jsonl")
     if state is None:
         state = {"fingerprint": fp, "offset": 0, "line": 1, "part": 0, "errors": 0,

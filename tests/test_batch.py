@@ -205,3 +205,15 @@ def test_output_names():
     assert batch.output_name("a/b.html.gz", "text") == "a/b.txt.gz"
     assert batch.output_name("a/b.htm", "json") == "a/b.json"
     assert batch.output_name("b.txt", "text") == "b.txt"
+
+
+def test_resume_state_without_its_part_file_starts_over(tmp_path):
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    write_corpus(corpus, 6)
+    opts = batch.Options(jobs=1)
+    state = {"fingerprint": batch._fingerprint(corpus, out, opts), "offset": 10**6, "line": 99,
+             "part": 10**6, "errors": 0, "summary": batch.Summary().to_dict()}
+    out.with_name("o.jsonl.part.state").write_text(json.dumps(state))
+    res = batch.run(corpus, out, opts)
+    assert res.pages == 6 and len(out.read_text(encoding="utf-8").splitlines()) == 6
+    assert not out.with_name("o.jsonl.part.state").exists()

@@ -84,6 +84,8 @@ def batch_cmd(
         res = batch_mod.run(inp, out, opts, bar)
     except (batch_mod.BatchError, RuleError) as e:
         raise fail(str(e)) from None
+    except batch_mod.BatchFailed as e:
+        raise fail(str(e), 1) from None
     except OSError as e:
         raise fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "), 1) from None
     finally:
