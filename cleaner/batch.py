@@ -432,8 +432,8 @@ def _run_jsonl(inp: Path, out: Path, opts: Options, progress: Progress) -> Summa
         last = time.monotonic()
         done_bytes = raw.tell()
         with _pool(opts) as pool:
-            chunks = _chunks(src, state, opts.chunk)
-            for (body, errors, stats), (offset, line) in _ordered_with(pool, chunks, opts):
+            chunks = _chunks(src, raw, state, opts.chunk)
+            for (body, errors, stats), (offset, line, read) in _ordered_with(pool, chunks, opts):
                 if gz_out:
                     with gzip.GzipFile(fileobj=pf, mode="wb", mtime=0, filename="",
                                        compresslevel=6) as z:
@@ -446,9 +446,9 @@ def _run_jsonl(inp: Path, out: Path, opts: Options, progress: Progress) -> Summa
                 res.failed += len(errors)
                 res.failures = (res.failures + errors)[:20]
                 state["offset"], state["line"] = offset, line
-                now = raw.tell()
-                progress.advance(stats["pages"] + len(errors), now - done_bytes)
-                done_bytes = now
+                # progress in file bytes (compressed for .gz) read up to this chunk
+                progress.advance(stats["pages"] + len(errors), read - done_bytes)
+                done_bytes = read
                 if time.monotonic() - last >= CHECKPOINT_SECONDS:
                     checkpoint()
                     last = time.monotonic()
@@ -493,20 +493,21 @@ def _skip(src, offset: int) -> None:
         src.seek(offset)
 
 
-def _chunks(src, state: dict, size: int):
-    """(worker fn, args...) per chunk, each tagged with where the input stands after it."""
+def _chunks(src, raw, state: dict, size: int):
+    """(tag, lines, first line number) per chunk; the tag says where the input stands
+    after it: decompressed offset, next line number, file position read."""
     offset, line = state["offset"], state["line"]
     batch, nbytes, first = [], 0, line
-    for raw in src:
-        batch.append(raw)
-        nbytes += len(raw)
+    for rec in src:
+        batch.append(rec)
+        nbytes += len(rec)
         if len(batch) >= size or nbytes >= CHUNK_BYTES:
             offset += nbytes
-            yield (offset, first + len(batch)), batch, first
+            yield (offset, first + len(batch), raw.tell()), batch, first
             first += len(batch)
             batch, nbytes = [], 0
     if batch:
-        yield (offset + nbytes, first + len(batch)), batch, first
+        yield (offset + nbytes, first + len(batch), raw.tell()), batch, first
 
 
 def _ordered_with(pool, chunks, opts: Options):
