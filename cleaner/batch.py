@@ -18,13 +18,16 @@ OUT at the end.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import io
 import json
 import os
+import re
 import signal
 import time
+import zlib
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
@@ -312,6 +315,7 @@ def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summ
             continue
         todo.append((str(path), str(dst), rel))
     out.mkdir(parents=True, exist_ok=True)
+    _sweep_temporaries(out, {(out / d).parent for d in claimed} | {out})
     progress.start(len(todo), sum(_size(Path(s)) for s, _, _ in todo))
     chunks = [todo[i:i + CHUNK_FILES] for i in range(0, len(todo), CHUNK_FILES)]
     with _pool(opts) as pool:
@@ -322,6 +326,18 @@ def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summ
             progress.advance(stats["pages"] + len(errors), stats["bytes_in"])
     _finish_errors(res, out / "errors.jsonl", failures)
     return res
+
+
+def _sweep_temporaries(out: Path, folders: set[Path]) -> None:
+    """Remove what a killed run left between writing a temporary and renaming it
+    (_write_atomic's `.NAME.PID.tmp`); nothing else in OUT is touched."""
+    for folder in folders:
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            if _TEMPORARY.fullmatch(tmp.name) and tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
+
+
+_TEMPORARY = re.compile(r"\..+\.\d+\.tmp")
 
 
 def _up_to_date(src: Path, dst: Path) -> bool:
@@ -414,45 +430,65 @@ def _run_jsonl(inp: Path, out: Path, opts: Options, progress: Progress) -> Summa
     gz_out = out.name.lower().endswith(".gz")
     total = inp.stat().st_size
     progress.start(None, total)
-    with open(part, "ab") as pf, open(err_part, "ab") as ef, _open_input(inp) as (src, raw):
-        pf.truncate(state["part"])
-        ef.truncate(state["errors"])
-        pf.seek(0, io.SEEK_END)
-        ef.seek(0, io.SEEK_END)
-        _skip(src, state["offset"])
-        progress.advance(0, raw.tell())
+    writing = None      # the last input line whose output is being written, if any
+    unsaved = [state["line"]]     # first input line whose output is not checkpointed yet
+    try:
+        with open(part, "ab") as pf, open(err_part, "ab") as ef, \
+                _open_input(inp) as (src, raw):
+            pf.truncate(state["part"])
+            ef.truncate(state["errors"])
+            pf.seek(0, io.SEEK_END)
+            ef.seek(0, io.SEEK_END)
+            _skip(src, state["offset"])
+            progress.advance(0, raw.tell())
 
-        def checkpoint():
-            for f in (pf, ef):
-                f.flush()
-                os.fsync(f.fileno())
-            state.update(part=pf.tell(), errors=ef.tell(), summary=res.to_dict())
-            _write_state(state_path, state)
+            def checkpoint():
+                for f in (pf, ef):
+                    f.flush()
+                    os.fsync(f.fileno())
+                state.update(part=pf.tell(), errors=ef.tell(), summary=res.to_dict())
+                _write_state(state_path, state)
+                unsaved[0] = state["line"]
 
-        last = time.monotonic()
-        done_bytes = raw.tell()
-        with _pool(opts) as pool:
-            chunks = _chunks(src, raw, state, opts.chunk)
-            for (body, errors, stats), (offset, line, read) in _ordered_with(pool, chunks, opts):
-                if gz_out:
-                    with gzip.GzipFile(fileobj=pf, mode="wb", mtime=0, filename="",
-                                       compresslevel=6) as z:
-                        z.write(body)
-                else:
-                    pf.write(body)
-                for e in errors:
-                    ef.write(json.dumps(e, ensure_ascii=False).encode() + b"\n")
-                res.add(stats)
-                res.failed += len(errors)
-                res.failures = (res.failures + errors)[:20]
-                state["offset"], state["line"] = offset, line
-                # progress in file bytes (compressed for .gz) read up to this chunk
-                progress.advance(stats["pages"] + len(errors), read - done_bytes)
-                done_bytes = read
-                if time.monotonic() - last >= CHECKPOINT_SECONDS:
-                    checkpoint()
-                    last = time.monotonic()
-        checkpoint()
+            last = time.monotonic()
+            done_bytes = raw.tell()
+            with _pool(opts) as pool:
+                chunks = _chunks(src, raw, state, opts.chunk)
+                for (body, errors, stats), (offset, line, read) in _ordered_with(
+                        pool, chunks, opts):
+                    writing = line - 1
+                    if gz_out:
+                        with gzip.GzipFile(fileobj=pf, mode="wb", mtime=0, filename="",
+                                           compresslevel=6) as z:
+                            z.write(body)
+                    else:
+                        pf.write(body)
+                    for e in errors:
+                        ef.write(json.dumps(e, ensure_ascii=False).encode() + b"\n")
+                    res.add(stats)
+                    res.failed += len(errors)
+                    res.failures = (res.failures + errors)[:20]
+                    state["offset"], state["line"] = offset, line
+                    # progress in file bytes (compressed for .gz) read up to this chunk
+                    progress.advance(stats["pages"] + len(errors), read - done_bytes)
+                    done_bytes = read
+                    if time.monotonic() - last >= CHECKPOINT_SECONDS:
+                        checkpoint()
+                        last = time.monotonic()
+                    writing = None
+            writing = state["line"] - 1
+            checkpoint()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        # what was cleaned stays in the part file; OUT is not presented as finished
+        raise OSError(errno.EIO, f"compressed input is truncated or corrupt (after input "
+                      f"line {state['line'] - 1}): {e}", str(inp)) from None
+    except OSError as e:
+        if writing is None:
+            raise
+        # a full disk: name the pages not saved; the part file keeps all checkpointed
+        # output, and a rerun resumes from there
+        raise OSError(e.errno, f"cannot write the output of input lines {unsaved[0]}-"
+                      f"{writing}: {e.strerror or e}", str(part)) from None
     os.replace(part, out)
     if res.failed:
         os.replace(err_part, errors_out)

@@ -1,0 +1,360 @@
+"""Faults during `clean batch`: hostile corpora, unreadable and looping inputs, kill -9
+at random points, a full disk. The batch must keep going, lose nothing already
+written, never write outside OUT, and a rerun must finish the same output as an
+uninterrupted run."""
+import errno
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import batch
+from cleaner.cli import app
+from cleaner.records import clean_record
+
+from conftest import SEEDS, run_clean
+
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+BODY = "The council approved the new budget on Tuesday after a long debate about schools.\n"
+
+
+def clean_cli(*args, env=None):
+    return run_clean(args, env=env)
+
+
+def files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+# --- a hostile JSONL corpus ----------------------------------------------------------
+
+# (raw line, expected error or None if the record is cleaned)
+CORPUS = [
+    (json.dumps({"id": "ok-1", "text": SEED_TEXTS[0]}), None),
+    ('{"id": "broken", "text": "no closing brace"', "malformed JSON line"),
+    ("not json at all", "malformed JSON line"),
+    ('{"id": "bad-utf8", "text": "caf\xe9"}'.encode("latin-1"), "malformed JSON line"),
+    ("[1, 2, 3]", "record is a JSON list, not an object"),
+    ('"just a string"', "record is a JSON str, not an object"),
+    ("null", "record is a JSON NoneType, not an object"),
+    (json.dumps({"id": "int-text", "text": 42}), "field 'text' / 'html' is not a string"),
+    (json.dumps({"id": "list-text", "text": ["a", "b"]}), "field 'text' / 'html' is not a string"),
+    (json.dumps({"id": "url-int", "text": BODY, "url": 7}), "field 'url' is not a string"),
+    (json.dumps({"id": "no-text", "body": BODY}), "record has no 'text' or 'html' field"),
+    (json.dumps({"id": "ok-1", "text": BODY}), None),                 # duplicate id: cleaned
+    (json.dumps({"id": "../../etc/passwd", "text": BODY}), None),      # ids are data
+    (json.dumps({"id": "/tmp/evil", "url": "../../x", "text": BODY}), None),
+    (json.dumps({"id": "nul", "text": "a\x00b"}), None),               # a NUL in JSON text is text
+    ("", None),                                                         # blank lines: skipped
+    (json.dumps({"id": "ok-2", "html": "<html><body><p>" + BODY + "</p></body></html>"}), None),
+]
+
+
+def write_corpus(path: Path) -> None:
+    raw = b"".join((line if isinstance(line, bytes) else line.encode()) + b"\n"
+                   for line, _ in CORPUS)
+    path.write_bytes(gzip.compress(raw) if path.name.endswith(".gz") else raw)
+
+
+@pytest.mark.parametrize("name", ["corpus.jsonl", "corpus.jsonl.gz"])
+def test_hostile_jsonl_corpus(tmp_path, cleaner, name):
+    work = tmp_path / "work"
+    work.mkdir()
+    corpus, out = work / name, work / "out.jsonl"
+    write_corpus(corpus)
+    before = corpus.read_bytes()
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "2", "--chunk", "3"])
+    assert r.exit_code == 1, r.output            # some records failed
+    assert "Traceback" not in r.output
+    errors = [json.loads(x) for x in (work / "out.errors.jsonl").open()]
+    expected_errors = [(n, err) for n, (_, err) in enumerate(CORPUS, 1) if err]
+    assert [(e["line"], e["error"][:len(err)]) for e, (_, err) in zip(errors, expected_errors)] \
+        == expected_errors
+    assert len(errors) == len(expected_errors)
+    # good records come out in input order, duplicates included, each as clean_record
+    good = [json.loads(line) for line, err in CORPUS if err is None and line]
+    got = [json.loads(x) for x in out.open(encoding="utf-8")]
+    assert got == [clean_record(cleaner, g) for g in good]
+    # ids that look like paths steered nothing: only OUT and its errors file were written
+    assert files_under(tmp_path) == {"work", f"work/{name}", "work/out.jsonl",
+                                     "work/out.errors.jsonl"}
+    assert corpus.read_bytes() == before          # the input is never modified
+
+
+def test_path_like_ids_never_steer_folder_output(tmp_path):
+    """Folder mode names outputs after input files only; nothing in a page's text or
+    metadata (a title of '../../etc/passwd') changes where it goes."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "p.txt").write_text("../../etc/passwd\n\n" + BODY)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert files_under(tmp_path) == {"in", "in/p.txt", "out", "out/p.json"}
+    assert json.loads((out / "p.json").read_text())["title"] == "../../etc/passwd"
+
+
+@pytest.mark.parametrize("cut", [10, 100, -8])
+def test_truncated_gzip_corpus(tmp_path, cut):
+    """A .jsonl.gz cut short: what could be read is kept, the failure names the input and
+    the line reached, no traceback, exit 1."""
+    corpus, out = tmp_path / "c.jsonl.gz", tmp_path / "o.jsonl"
+    lines = [json.dumps({"id": i, "text": SEED_TEXTS[i % 5]}) + "\n" for i in range(30)]
+    whole = gzip.compress("".join(lines).encode())
+    corpus.write_bytes(whole[:cut] if cut > 0 else whole[:cut])
+    p = clean_cli("batch", corpus, out, "--jobs", "1", "--chunk", "4")
+    err = p.stderr.decode()
+    assert p.returncode == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {corpus}: compressed input is truncated or corrupt")
+    assert err.count("\n") == 1
+    assert not out.exists()            # never presented as a finished output
+
+
+def test_truncated_and_corrupt_gzip_pages_in_a_folder(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "good.txt").write_text(BODY)
+    (src / "cut.txt.gz").write_bytes(gzip.compress(BODY.encode() * 50)[:-10])
+    (src / "junk.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    assert (out / "good.txt").read_text() == BODY
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert set(errors) == {"cut.txt.gz", "junk.txt.gz"}
+    assert files_under(out) == {"good.txt", "errors.jsonl"}
+
+
+# --- unreadable inputs and symlink loops ---------------------------------------------
+
+def test_unreadable_and_looping_files_in_a_folder(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    (src / "good.txt").write_text(BODY)
+    (src / "loop-a.txt").symlink_to("loop-b.txt")        # a file symlink loop
+    (src / "loop-b.txt").symlink_to("loop-a.txt")
+    (src / "sub" / "up").symlink_to(src)                 # a folder symlink loop
+    (src / "mem.txt").symlink_to("/proc/self/mem")       # opens, then fails to read (EIO)
+    (src / "locked.txt").write_text(BODY)
+    os.chmod(src / "locked.txt", 0)
+    p = clean_cli("batch", src, out, "--jobs", "2")
+    assert b"Traceback" not in p.stderr and p.returncode == 1
+    assert (out / "good.txt").read_text() == BODY
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert "Too many levels of symbolic links" in errors["loop-a.txt"]
+    assert "Too many levels of symbolic links" in errors["loop-b.txt"]
+    if os.path.exists("/proc/self/mem"):
+        assert "Input/output error" in errors["mem.txt"]
+    if os.geteuid() != 0:              # root reads whatever the mode says
+        assert "Permission denied" in errors["locked.txt"]
+    os.chmod(src / "locked.txt", 0o644)
+
+
+def test_unreadable_jsonl_corpus(tmp_path, monkeypatch):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n")
+    real = open
+
+    def deny(path, *a, **kw):
+        if str(path) == str(corpus):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *a, **kw)
+    monkeypatch.setattr(batch, "open", deny, raising=False)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(tmp_path / "o.jsonl"), "--jobs", "1"])
+    assert r.exit_code == 1 and r.stderr == f"error: {corpus}: Permission denied\n"
+
+
+# --- kill -9 at random points, then rerun ---------------------------------------------
+
+def _kill_when(args, env, ready, extra: float) -> None:
+    """Start `clean batch ARGS`, wait until ready() says it got that far, let it run
+    `extra` seconds more, then kill -9 it."""
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "batch", *map(str, args)],
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not ready() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(extra)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _state_line(state: Path) -> int:
+    try:
+        return json.loads(state.read_text()).get("line", 1)
+    except (OSError, ValueError):
+        return 1
+
+
+@pytest.mark.parametrize("mode", ["jsonl", "folder"])
+def test_kill_9_at_random_points_then_rerun(tmp_path, mode):
+    """Three kills at random points of one job (seeded, so a failure replays): each
+    rerun resumes and is killed further on, then one finishes. Its output equals an
+    uninterrupted run's, byte for byte, and no partial file is left."""
+    rng = random.Random(f"kill-{mode}")
+    n = 400 if mode == "jsonl" else 200
+    points = sorted(rng.sample(range(n // 10, n * 7 // 10), 3))
+    extras = [rng.uniform(0, 0.03) for _ in points]
+    if mode == "jsonl":
+        src = tmp_path / "c.jsonl"
+        src.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5]}) + "\n"
+                               for i in range(n)))
+        args = ["--jobs", "1", "--chunk", "2"]
+        whole, killed = tmp_path / "whole.jsonl", tmp_path / "k" / "out.jsonl"
+        state = killed.with_name("out.jsonl.part.state")
+        progress = lambda: _state_line(state)                    # noqa: E731
+    else:
+        src = tmp_path / "in"
+        for i in range(n):
+            d = src / f"d{i % 7}"
+            d.mkdir(parents=True, exist_ok=True)
+            (d / f"p{i}.txt").write_text(SEED_TEXTS[i % 5])
+        args = ["--jobs", "1"]
+        whole, killed = tmp_path / "whole", tmp_path / "k"
+        progress = lambda: sum(1 for _ in killed.rglob("p*.txt"))   # noqa: E731
+    env = {"CLEANER_BATCH_CHECKPOINT_SECONDS": "0"}
+    assert clean_cli("batch", src, whole, *args).returncode == 0
+    for point, extra in zip(points, extras):
+        _kill_when([src, killed, *args], env, lambda: progress() >= point, extra)
+    p = clean_cli("batch", src, killed, *args, env=env)
+    assert p.returncode == 0, p.stderr
+    if mode == "jsonl":
+        assert killed.read_bytes() == whole.read_bytes()
+        assert sorted(x.name for x in killed.parent.iterdir()) == ["out.jsonl"]
+    else:
+        assert files_under(killed) == files_under(whole)      # no .tmp left behind
+        for rel in files_under(whole):
+            if (whole / rel).is_file():
+                assert (killed / rel).read_bytes() == (whole / rel).read_bytes(), rel
+
+
+def test_rerun_removes_temporary_files_of_a_killed_run(tmp_path):
+    """A kill between writing a page's temporary file and renaming it leaves the
+    temporary behind (the output itself never exists half-written): the rerun sweeps it."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "a").mkdir(parents=True)
+    (src / "p.txt").write_text(BODY)
+    (src / "a" / "q.txt").write_text(BODY)
+    (out / "a").mkdir(parents=True)
+    (out / ".p.txt.4242.tmp").write_text("half a pa")
+    (out / "a" / ".q.txt.4243.tmp").write_text("half")
+    (out / "a" / ".hidden-by-user.txt").write_text("not ours: kept")
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert files_under(out) == {"p.txt", "a", "a/q.txt", "a/.hidden-by-user.txt"}
+
+
+# --- a full disk ---------------------------------------------------------------------
+
+class FullDisk:
+    """A file whose writes fail with ENOSPC once `room` bytes have been written."""
+
+    def __init__(self, f, room):
+        self.f, self.room = f, room
+
+    def write(self, data):
+        if len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device", self.f.name)
+        self.room -= len(data)
+        return self.f.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+
+def test_full_disk_jsonl_reports_the_page_and_keeps_what_was_written(tmp_path, monkeypatch):
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5]}) + "\n"
+                              for i in range(40)))
+    whole = tmp_path / "whole.jsonl"
+    batch.run(corpus, whole, batch.Options(jobs=1, chunk=4))
+    monkeypatch.setattr(batch, "CHECKPOINT_SECONDS", 0)
+    real = open
+
+    def small_disk(path, mode="r", *a, **kw):
+        f = real(path, mode, *a, **kw)
+        return FullDisk(f, 30_000) if str(path).endswith("o.jsonl.part") else f
+    monkeypatch.setattr(batch, "open", small_disk, raising=False)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1", "--chunk", "4"])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"error: {out}.part: cannot write the output of input lines ")
+    assert r.stderr.endswith(": No space left on device\n")
+    part = out.with_name("o.jsonl.part")
+    kept = part.read_bytes()
+    assert 0 < len(kept) <= 30_000 and whole.read_bytes().startswith(kept)
+    assert not out.exists()
+    # space is back: the rerun resumes and finishes the same output
+    monkeypatch.setattr(batch, "open", real, raising=False)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1", "--chunk", "4"])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes() == whole.read_bytes() and not part.exists()
+
+
+def test_full_disk_folder_reports_the_page_and_keeps_what_was_written(tmp_path, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(10):
+        (src / f"p{i}.txt").write_text(SEED_TEXTS[i % 5])
+    real = open
+    written = []
+
+    def small_disk(path, mode="r", *a, **kw):
+        f = real(path, mode, *a, **kw)
+        if "w" in mode and Path(path).name.startswith(".p") and len(written) >= 4:
+            return FullDisk(f, 0)
+        written.append(path)
+        return f
+    monkeypatch.setattr(batch, "open", small_disk, raising=False)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 1
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert sorted(errors) == [f"p{i}.txt" for i in range(4, 10)]
+    assert all("No space left on device" in e for e in errors.values())
+    assert sorted(p.name for p in out.iterdir()) == ["errors.jsonl"] + [f"p{i}.txt" for i in range(4)]
+    # the rerun (space back) does what is missing only
+    monkeypatch.setattr(batch, "open", real, raising=False)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 0 and "cleaned 6 pages" in r.stdout and "skipped 4" in r.stdout
+    assert not (out / "errors.jsonl").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/proc/mounts").exists(),
+                    reason="needs root to mount a tmpfs")
+def test_full_disk_real_tmpfs(tmp_path):
+    """The same on a real 256 KB tmpfs, where the kernel says ENOSPC."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mount not permitted here")
+    try:
+        corpus = tmp_path / "c.jsonl"
+        corpus.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5]}) + "\n"
+                                  for i in range(200)))
+        out = mnt / "o.jsonl"
+        p = clean_cli("batch", corpus, out, "--jobs", "1", "--chunk", "4")
+        err = p.stderr.decode()
+        assert p.returncode == 1 and "Traceback" not in err and err.count("\n") == 1
+        assert "cannot write the output of input lines" in err and "No space left" in err
+        assert not out.exists()
+        part = mnt / "o.jsonl.part"
+        whole = tmp_path / "whole.jsonl"
+        assert clean_cli("batch", corpus, whole, "--jobs", "1", "--chunk", "4").returncode == 0
+        assert whole.read_bytes().startswith(part.read_bytes())
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
