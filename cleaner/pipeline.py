@@ -109,7 +109,9 @@ class Cleaner:
 
 
 def _kept_text(doc: Document) -> str:
-    return "\n".join(ln.text.strip() for ln in doc.lines if ln.removed_by is None)
+    # blank lines are layout: a signature that matches "" must not pick an outlet there
+    return "\n".join(ln.text.strip() for ln in doc.lines
+                     if ln.removed_by is None and not ln.blank)
 
 
 _default: Cleaner | None = None

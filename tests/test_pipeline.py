@@ -71,3 +71,15 @@ def test_html_input_goes_through_trafilatura_then_rules():
     r = clean(page)
     assert "The Kremlin said on Tuesday" in r.text
     assert "Read more" not in r.text and "Home" not in r.text
+
+
+def test_signature_matching_a_blank_line_does_not_pick_the_outlet():
+    # found by tests/test_fuzz.py: '^x?$' matches "", so the blank line after a final
+    # newline made `clean(output)` pick an outlet that `clean(input)` had not
+    from cleaner import Cleaner
+    from cleaner.ruleset import parse
+    c = Cleaner(outlets=[parse("[outlet]\nid = 'fz'\nsignatures = ['^x?$']\n[[rule]]\n"
+                               "id = 'r'\nkind = 'drop_line'\npattern = 'a'\n")])
+    for text in ("a", "a\n", "a\n\n\n", "\na"):
+        result = c.clean(text)
+        assert (result.text, result.outlet) == ("a\n", None)
