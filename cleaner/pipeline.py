@@ -69,10 +69,10 @@ class Cleaner:
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
-            before = len(doc.kept_indices())
+            before = (len(doc.kept_indices()), len(doc.cuts))
             again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
             used_lang = self._round(doc, again, lang, applied) or used_lang
-            if len(doc.kept_indices()) == before:
+            if (len(doc.kept_indices()), len(doc.cuts)) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
         out = doc.render()
@@ -88,10 +88,14 @@ class Cleaner:
         """Outlet rules, generic rules, and the fallback when no outlet is known. A rule
         set already applied to this page is not run again: what it kept, it keeps (cuts
         run to a fixed point before line rules), so only new rule sets and the fallback
-        can change anything in a later round."""
+        can change anything in a later round; unless a rule set cuts, for text it cuts
+        is new to the rule sets that ran before it."""
         for outlet in (chosen, self.generic):
             if outlet is not None and outlet.id not in applied:
+                cuts = len(doc.cuts)
                 self.compiled(outlet).apply(doc)
+                if len(doc.cuts) > cuts:
+                    applied.clear()
                 applied.add(outlet.id)
         if chosen is None or chosen is self.generic:
             return fallback.apply(doc, lang or (chosen.lang if chosen else None))

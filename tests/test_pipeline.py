@@ -83,3 +83,17 @@ def test_signature_matching_a_blank_line_does_not_pick_the_outlet():
     for text in ("a", "a\n", "a\n\n\n", "\na"):
         result = c.clean(text)
         assert (result.text, result.outlet) == ("a\n", None)
+
+
+def test_outlet_rules_see_text_that_generic_cuts_leave():
+    # found by tests/test_fuzz.py: generic's cut turned 'a1b' into 'a1', which the
+    # outlet's rule drops, but only on a second clean, since the outlet had already run
+    from cleaner import Cleaner
+    from cleaner.ruleset import parse
+    c = Cleaner(outlets=[
+        parse("[outlet]\nid = 'fz'\nsignatures = ['^Signed$']\n[[rule]]\nid = 'r'\n"
+              "kind = 'drop_line'\npattern = '1$'\n"),
+        parse("[outlet]\nid = 'generic'\n[[rule]]\nid = 'g'\nkind = 'cut'\npattern = 'b+'\n")])
+    result = c.clean("Signed\na1b\nkept")
+    assert result.text == "Signed\n\nkept\n" and c.clean(result.text).text == result.text
+    assert [(r.line, r.rule) for r in result.removals] == [("a1", "r")]
