@@ -1,11 +1,18 @@
 """The generic classifier for pages of unknown outlets: what no rule decided.
 
-Conservative by design (POLICY.md: recall first). Lines are judged with features
-that survive flattening a page to text: word count, stopword density (jusText's
-stoplists, read from the installed jusText package without importing it, so that
-start-up stays cheap), and sentence punctuation. The article is the span from the
-first to the last prose line; inside it everything stays. Outside it, only runs of
-short, unpunctuated, stopword-poor lines (menus, footers, share bars) go.
+A scraped page is an article inside a frame of menus, teasers, footers and comments.
+Each kept line gets a score from features that survive flattening a page to text:
+prose (enough words, the page language's stopwords, sentence punctuation) scores its
+word count; short unpunctuated lines (menus, buttons, teaser headlines) and section
+headings such as "Most popular" cost a fixed penalty; short punctuated lines and
+credits score a little. The article is the contiguous run with the highest total (a
+maximum-sum segment), cut before a comments section; everything inside it stays
+(sub-headings, lists, quotes), and so does a headline up to a few lines above it (the
+page's first line, or a line repeating its words); everything else goes, with its reason.
+
+Decisions are stable when removed lines disappear: every prefix and suffix of the
+chosen run has a positive total, so cleaning the output again picks the same run.
+Stoplists are jusText's, read from the installed package without importing it (start-up).
 """
 from __future__ import annotations
 
@@ -18,10 +25,40 @@ import regex
 from .document import Document
 
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
-TERMINAL = regex.compile(r"[.!?…:;\"”’»)]$")
-PROSE_WORDS = 8
-PROSE_STOPWORDS = 0.2
+# scripts written without spaces: two characters count as one word
+UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
+PROSE_WORDS = 8        # a prose line has at least this many words,
+PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
+LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
+PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
+SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
+PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
+SENTENCE = -10           # wordy but unpunctuated: a standfirst or a teaser headline
+HEADLINE_REACH = 3     # the headline may sit this many lines above the article (byline, date)
 DEFAULT_LANG = "English"
+SAMPLE = 1000          # words read to tell the page's language
+
+# Headings that open a block of other pages' links inside or after an article.
+SECTION = regex.compile(r"""(?ix)^(?:
+   (?:related|recommended|more|other|latest|top|popular)\s+(?:articles?|stories|posts|news|videos?|reads?
+      |from\b.*|on\s+this\b.*|in\b.*)
+  |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)\b.*
+  |most\s+(?:popular|read|viewed|shared|commented|emailed)\b.*
+  |trending(?:\s+(?:now|news|stories|articles))?
+  |(?:post|article)\s+navigation
+  |don'?t\s+miss
+)\s*[:.…]*$""")
+# End-of-article credits (POLICY.md keeps them) rarely end with a full stop.
+CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?(?:reporting|writing|editing|research|translation)"
+                       r"(?: and \w+)? (?:by|from)\b|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
+# Headings that open the readers' comments: the article ends before them.
+COMMENTS = regex.compile(r"""(?ix)^(?:
+   (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
+  |(?:\d+\s+)?(?:comments?|responses?|thoughts|replies)\s+(?:to|on)\b.*
+  |(?:leave|post|add|write|submit|join)\s+(?:a|your|the)\s+(?:comment|reply|response|discussion)\b.*
+  |(?:top\s+rated|latest|recent|newest|oldest|show|view|load|see|read)\s+(?:all\s+)?(?:\d+\s+)?comments?\b.*
+)\s*[:.…]*$""")
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +85,16 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in d.glob("*.txt"))) if d else ()
 
 
+@lru_cache(maxsize=1)
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """word -> the languages whose stoplist has it: detection reads each word once."""
+    index: dict[str, list[str]] = {}
+    for name in languages():
+        for w in stoplist(name):
+            index.setdefault(w, []).append(name)
+    return {w: tuple(names) for w, names in index.items()}
+
+
 def resolve_lang(lang: str | None, words: list[str]) -> str:
     """A stoplist name: the one asked for (case-insensitive), else the language whose
     stoplist covers most of the page's words."""
@@ -57,76 +104,96 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
             if name.lower() == lang.lower():
                 return name
         raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
-    sample = [w.lower() for w in words[:3000]]
+    sample = [w.lower() for w in words[:SAMPLE]]
     english = stoplist(DEFAULT_LANG)
     # most pages are English: settle that without reading a hundred stoplists
-    if sample and sum(w in english for w in sample) / len(sample) >= 0.3:
+    if not sample or sum(map(english.__contains__, sample)) / len(sample) >= 0.3:
         return DEFAULT_LANG
-    best, best_hits = DEFAULT_LANG, 0
-    for name in names:
-        stops = stoplist(name)
-        hits = sum(w in stops for w in sample)
-        if hits > best_hits:
-            best, best_hits = name, hits
-    return best
+    hits: dict[str, int] = {}
+    index = _stopword_index()
+    for w in sample:
+        for name in index.get(w, ()):
+            hits[name] = hits.get(name, 0) + 1
+    # ties go to the alphabetically first name, so the choice never depends on order
+    return min(hits, key=lambda n: (-hits[n], n)) if hits else DEFAULT_LANG
 
 
 def apply(doc: Document, lang: str | None = None) -> str:
-    """Mark boilerplate lines removed with a reason; returns the language used.
-
-    Only the lines before the first and after the last prose line are judged, so a
-    clean article costs a few lines' work however long it is."""
+    """Mark the lines outside the article's main prose run removed, each with its
+    reason; returns the language whose stoplist was used."""
     idx = doc.kept_indices()
-    lines = doc.lines
-    cache: dict[int, list[str]] = {}
-
-    def words(i):
-        w = cache.get(i)
-        if w is None:
-            w = cache[i] = WORD.findall(lines[i].text)
-        return w
-
+    texts = [doc.lines[i].text.strip() for i in idx]
+    words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case
     sample: list[str] = []
-    for i in idx:
-        sample += words(i)
-        if len(sample) >= 3000:
+    for w in words:
+        sample += w
+        if len(sample) >= SAMPLE:
             break
     lang = resolve_lang(lang, sample)
     stops = stoplist(lang)
-
-    def prose(i):
-        w = words(i)
-        return len(w) >= PROSE_WORDS and sum(x.lower() in stops for x in w) / len(w) >= PROSE_STOPWORDS
-
-    def residue(i):
-        return len(words(i)) < PROSE_WORDS and not TERMINAL.search(lines[i].text.strip())
-
-    first = next((p for p, i in enumerate(idx) if prose(i)), None)
-    if first is None:
+    scores, kinds = [], []
+    for t, w in zip(texts, words):
+        score, kind = _score(t, w, stops)
+        scores.append(score)
+        kinds.append(kind)
+    start, end = _best_run(scores, 0, len(scores))
+    if end <= start:
         return lang      # nothing looks like an article: keep it all rather than guess
-    last = next(p for p in range(len(idx) - 1, first - 1, -1) if prose(idx[p]))
-    head, tail = idx[:first], idx[last + 1:]
-    headline = head[-1] if head else None   # the line just above the article stays
-    for segment, where in ((head, "before"), (tail, "after")):
-        for run in _runs(segment, residue):
-            if len(run) < 2:
-                continue
-            for i in run:
-                if i != headline:
-                    doc.remove(i, f"fallback: short, no sentence punctuation, in a run of "
-                                  f"{len(run)} such lines {where} the article")
+    first_prose = next(p for p in range(start, end) if kinds[p] == "prose")
+    comments = next((p for p in range(first_prose + 1, end) if COMMENTS.match(texts[p])), None)
+    if comments is not None:
+        start, end = _best_run(scores, 0, comments)
+    headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
+                     if _is_headline(texts[p], texts[0], p)), None)
+    for p, i in enumerate(idx):
+        if p < start and p != headline:
+            doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
+        elif p >= end:
+            where = ("in the comments after the article" if comments is not None and p >= comments
+                     else "after the article's main prose run")
+            doc.remove(i, f"fallback: {kinds[p]}, {where}")
     return lang
 
 
-def _runs(segment: list[int], pred) -> list[list[int]]:
-    """Maximal runs of consecutive items satisfying pred."""
-    runs, run = [], []
-    for i in segment:
-        if pred(i):
-            run.append(i)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    return runs
+def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str]:
+    """A line's score and the name of its class (used in --explain reasons)."""
+    n = len(words)
+    # only a line with few spaces for its length can be in an unspaced script
+    unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
+    n += unspaced // 2
+    punctuated = text[-1:] in TERMINAL
+    wordy = n >= PROSE_WORDS and (
+        unspaced or not stops or sum(map(stops.__contains__, words)) >= PROSE_STOPWORDS * len(words))
+    if wordy and (punctuated or n >= LONG_WORDS):
+        return n, "prose"
+    if SECTION.match(text):
+        return -SECTION_PENALTY, "heading of links to other pages"
+    if punctuated or CREDIT.match(text):
+        return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
+    if wordy:
+        return SENTENCE, "sentence without final punctuation"
+    return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
+
+
+def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
+    """[start, end) of the maximum-sum run of scores[lo:hi] that holds at least one
+    prose line; (0, 0) when no run has a positive total. Ties keep the earliest run."""
+    best, best_start, best_end = 0, 0, 0
+    total, start = 0, lo
+    for p in range(lo, hi):
+        if total <= 0:
+            total, start = 0, p
+        total += scores[p]
+        if total > best and total > PUNCTUATED * (p - start + 1):
+            best, best_start, best_end = total, start, p + 1
+    return best_start, best_end
+
+
+def _is_headline(line: str, title: str, position: int) -> bool:
+    """The page's first line, or a line repeating most of its words (a headline under
+    the page title)."""
+    if position == 0:
+        return len(WORD.findall(line)) >= 2
+    a = {w.lower() for w in WORD.findall(line)}
+    b = {w.lower() for w in WORD.findall(title)}
+    return len(a) >= 2 and len(a & b) >= 0.7 * len(a)

@@ -57,14 +57,17 @@ class Cleaner:
             text, page_meta = html_mod.extract(text, url)
         doc = Document(text)
         chosen, how = self._choose(doc, outlet, url)
-        used_lang = self._round(doc, chosen, lang)
+        # HTML: trafilatura has already chosen the main content, and the text fallback
+        # judging its paragraphs again costs recall (bench/scrapinghub.py)
+        judge = not html
+        used_lang = self._round(doc, chosen, lang, judge)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
             again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
-            used_lang = self._round(doc, again, lang) or used_lang
+            used_lang = self._round(doc, again, lang, judge) or used_lang
             if len(doc.kept_indices()) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
@@ -76,13 +79,15 @@ class Cleaner:
                       fallback=used_fallback, detected_by=how, lang=used_lang,
                       warnings=warnings, document=doc)
 
-    def _round(self, doc: Document, chosen: Outlet | None, lang: str | None) -> str | None:
-        """Outlet rules, generic rules, and the fallback when no outlet is known."""
+    def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
+               judge: bool = True) -> str | None:
+        """Outlet rules, generic rules, and the fallback when no outlet is known
+        (and `judge`: the input was not HTML)."""
         if chosen is not None:
             self.compiled(chosen).apply(doc)
         if self.generic is not None and chosen is not self.generic:
             self.compiled(self.generic).apply(doc)
-        if chosen is None or chosen is self.generic:
+        if judge and (chosen is None or chosen is self.generic):
             return fallback.apply(doc, lang or (chosen.lang if chosen else None))
         return None
 

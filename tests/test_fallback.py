@@ -1,0 +1,128 @@
+"""The generic fallback: the article's main prose run stays, the frame around it goes,
+every removal says why; language detection and --lang; stable on its own output."""
+import subprocess
+import sys
+
+import pytest
+
+from cleaner import clean, fallback
+from cleaner.document import Document
+
+ARTICLE = [
+    "The council voted on Tuesday to keep the old bridge open to cyclists and walkers for another ten years.",
+    "Engineers had warned that the steel frame needed repairs, but the cost was lower than the council had feared.",
+    "What happens next",
+    "Work on the deck will start in the spring and is expected to last until the end of the summer.",
+    "Residents who use the bridge every day said they were relieved by the decision of the council.",
+]
+MENU = ["Home", "News", "Sport", "Weather", "Contact Us"]
+FOOTER = ["About Us", "Privacy Policy", "Terms of Use", "Careers"]
+
+
+def run(lines, lang=None):
+    doc = Document("\n".join(lines))
+    used = fallback.apply(doc, lang)
+    kept = [ln.text for ln in doc.lines if ln.removed_by is None and not ln.blank]
+    return kept, doc, used
+
+
+def test_menus_and_footer_go_article_and_subheading_stay():
+    kept, doc, _ = run(MENU + ARTICLE + FOOTER)
+    assert kept == ARTICLE
+    reasons = {ln.text: ln.removed_by for ln in doc.lines if ln.removed_by}
+    assert reasons["Home"] == "fallback: short, no sentence punctuation, before the article's main prose run"
+    assert reasons["Careers"].endswith("after the article's main prose run")
+
+
+def test_headline_above_byline_and_date_stays():
+    headline = "Council keeps the old bridge open for cyclists"
+    kept, _, _ = run([f"{headline} | Town News", *MENU, headline, "By Jo Park", "May 2, 2024", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def test_comments_after_the_article_go_even_when_they_are_prose():
+    comments = ["12 Comments"] + [
+        f"Reader {n} wrote that the bridge is the best way into town and that the council was right to keep it."
+        for n in range(6)]
+    kept, doc, _ = run(ARTICLE + comments)
+    assert kept == ARTICLE
+    assert all("in the comments after the article" in ln.removed_by
+               for ln in doc.lines if ln.removed_by)
+
+
+def test_list_between_prose_and_credit_line_stay():
+    lines = [*MENU, ARTICLE[0], "The plan has three parts:", "Repairs to the deck;", "New lights;",
+             "A wider path.", *ARTICLE[1:], "Additional reporting by Sam Lee", *FOOTER]
+    kept, _, _ = run(lines)
+    assert kept == lines[len(MENU):-len(FOOTER)]
+
+
+def test_text_without_prose_is_kept_whole():
+    kept, doc, _ = run(MENU + FOOTER)
+    assert kept == MENU + FOOTER and not doc.removals()
+
+
+@pytest.mark.parametrize("lines", [MENU + ARTICLE + FOOTER, ARTICLE, MENU + ARTICLE[:1] + FOOTER])
+def test_output_is_a_fixed_point(lines):
+    kept, _, _ = run(lines)
+    again, _, _ = run(kept)
+    assert again == kept
+
+
+GERMAN = [
+    "Der Stadtrat hat am Dienstag beschlossen, dass die alte Brücke für Radfahrer und Fußgänger offen bleibt.",
+    "Die Ingenieure hatten gewarnt, dass der Rahmen repariert werden muss, aber die Kosten sind niedriger als gedacht.",
+    "Die Arbeiten beginnen im Frühjahr und sollen bis zum Ende des Sommers dauern, sagte die Stadt.",
+]
+JAPANESE = [
+    "市議会は火曜日、古い橋を自転車と歩行者のためにさらに十年間開放し続けることを決めた。",
+    "技術者たちは鉄骨の修理が必要だと警告していたが、費用は市議会が心配していたよりも低かった。",
+    "工事は春に始まり、夏の終わりまで続く予定だと市は説明した。",
+]
+
+
+@pytest.mark.parametrize("article,lang", [(GERMAN, "German"), (JAPANESE, None)])
+def test_non_english_pages_keep_their_article(article, lang):
+    kept, _, used = run(["Startseite", "Politik", "Sport", *article, "Impressum", "Datenschutz"])
+    assert kept == article
+    if lang:
+        assert used == lang
+
+
+def test_lang_option_picks_the_stoplist_and_rejects_unknown_names():
+    assert fallback.resolve_lang("german", []) == "German"
+    with pytest.raises(ValueError, match="no stoplist"):
+        fallback.resolve_lang("klingon", [])
+    # English stopwords are rare in German prose: forcing English finds no article and keeps all
+    kept, _, used = run(["Startseite", *GERMAN, "Impressum"], lang="English")
+    assert used == "English" and kept == ["Startseite", *GERMAN, "Impressum"]
+
+
+def test_clean_reports_fallback_reasons_and_language():
+    r = clean("\n".join(MENU + ARTICLE + FOOTER))
+    assert r.text == "\n".join(ARTICLE) + "\n" and r.lang == "English"
+    assert {x.rule for x in r.removals} == {"fallback"}
+    assert all(x.reason.startswith(("short, no sentence punctuation", "no sentence punctuation"))
+               for x in r.removals)
+
+
+def test_html_input_is_not_judged_again_by_the_text_fallback():
+    """trafilatura already chose the main content; a short page of it must survive."""
+    html = ("<html><head><title>Bridge</title></head><body><nav><a href='/'>Home</a></nav><article>"
+            "<h1>Bridge stays open</h1><p>Open to all</p>"
+            + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</article></body></html>")
+    r = clean(html, html=True)
+    assert all(p in r.text for p in ARTICLE)
+    assert not [x for x in r.removals if x.rule == "fallback"]
+
+
+def test_cli_explain_names_fallback_reasons_and_bad_lang_exits_2(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(MENU + ARTICLE + FOOTER), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "cleaner", "--explain", str(page)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0
+    assert "[fallback: short, no sentence punctuation, before the article's main prose run]" in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "cleaner", "--lang", "klingon", str(page)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
