@@ -31,8 +31,10 @@ TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last 
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
+PROSE_CAP = 60         # a prose line scores its words up to this: no footer line outweighs paragraphs
 PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
 SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
+MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10           # wordy but unpunctuated: a standfirst or a teaser headline
 HEADLINE_REACH = 3     # the headline may sit this many lines above the article (byline, date)
@@ -49,6 +51,8 @@ SECTION = regex.compile(r"""(?ix)^(?:
   |(?:post|article)\s+navigation
   |don'?t\s+miss
 )\s*[:.…]*$""")
+# A link to another article: its headline in Title Case, then its summary sentence.
+TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # End-of-article credits (POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?(?:reporting|writing|editing|research|translation)"
                        r"(?: and \w+)? (?:by|from)\b|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
@@ -143,6 +147,12 @@ def apply(doc: Document, lang: str | None = None) -> str:
     comments = next((p for p in range(first_prose + 1, end) if COMMENTS.match(texts[p])), None)
     if comments is not None:
         start, end = _best_run(scores, 0, comments)
+    # Lists and tables that close an article (tour dates, results, specs) are not prose:
+    # the run goes on over them up to the first menu-like line, heading or residue line.
+    limit = comments if comments is not None else len(idx)
+    while end < limit and not _ends_article(texts[end], words[end], idx[end] - idx[end - 1] > 1 and any(
+            doc.lines[j].removed_by for j in range(idx[end - 1] + 1, idx[end]))):
+        end += 1
     headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
                      if _is_headline(texts[p], texts[0], p)), None)
     for p, i in enumerate(idx):
@@ -165,7 +175,9 @@ def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str
     wordy = n >= PROSE_WORDS and (
         unspaced or not stops or sum(map(stops.__contains__, words)) >= PROSE_STOPWORDS * len(words))
     if wordy and (punctuated or n >= LONG_WORDS):
-        return n, "prose"
+        if TEASER.match(text):
+            return -PENALTY, "a title-case headline run into its summary (a teaser)"
+        return min(n, PROSE_CAP), "prose"
     if SECTION.match(text):
         return -SECTION_PENALTY, "heading of links to other pages"
     if punctuated or CREDIT.match(text):
@@ -173,6 +185,13 @@ def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str
     if wordy:
         return SENTENCE, "sentence without final punctuation"
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
+
+
+def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
+    """Where the run's extension over non-prose lines stops: a rule removed the line
+    before (share bar, "Read more"), a heading of links, or a menu-sized line."""
+    return after_residue or bool(SECTION.match(text) or COMMENTS.match(text)) or (
+        len(words) <= MENU_WORDS and text[-1:] not in TERMINAL)
 
 
 def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:

@@ -126,3 +126,25 @@ def test_cli_explain_names_fallback_reasons_and_bad_lang_exits_2(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "cleaner", "--lang", "klingon", str(page)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+
+
+def test_a_closing_list_stays_up_to_the_first_menu_line():
+    dates = ["Tour dates:", "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+             "June 10 -- Credit Union Amphitheatre, Tampa, FL", "June 14 -- Bank Amphitheatre, Alpharetta, GA"]
+    kept, doc, _ = run(MENU + ARTICLE + dates + FOOTER)
+    assert kept == ARTICLE + dates
+
+
+def test_teasers_do_not_outweigh_the_article():
+    teasers = [f"Council Approves New Bus Routes For Spring Term {n} The routes will link the new estates "
+               f"with the station and the hospital from March, officials said." for n in range(8)]
+    kept, doc, _ = run(teasers[:4] + MENU + ARTICLE + FOOTER + teasers[4:])
+    assert kept == ARTICLE
+    assert any("teaser" in ln.removed_by for ln in doc.lines if ln.removed_by)
+
+
+def test_one_long_footer_line_does_not_outweigh_paragraphs():
+    legal = ("The information on this website is provided for general purposes only and "
+             + "it does not constitute advice of any kind, and you should consult a professional " * 4 + ".")
+    kept, _, _ = run(MENU + ARTICLE + FOOTER + [legal])
+    assert kept == ARTICLE
