@@ -122,9 +122,11 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
     return min(hits, key=lambda n: (-hits[n], n)) if hits else DEFAULT_LANG
 
 
-def apply(doc: Document, lang: str | None = None) -> str:
+def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> str:
     """Mark the lines outside the article's main prose run removed, each with its
-    reason; returns the language whose stoplist was used."""
+    reason; returns the language whose stoplist was used. `extracted`: an extractor
+    (trafilatura, for HTML) already chose the main content, so only readers' comments
+    after the article go."""
     idx = doc.kept_indices()
     texts = [doc.lines[i].text.strip() for i in idx]
     words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case
@@ -140,17 +142,23 @@ def apply(doc: Document, lang: str | None = None) -> str:
         score, kind = _score(t, w, stops)
         scores.append(score)
         kinds.append(kind)
-    start, end = _best_run(scores, 0, len(scores))
-    if end <= start:
-        return lang      # nothing looks like an article: keep it all rather than guess
-    first_prose = next(p for p in range(start, end) if kinds[p] == "prose")
+    if extracted:
+        start, end = 0, len(idx)
+        first_prose = kinds.index("prose") if "prose" in kinds else end
+    else:
+        start, end = _best_run(scores, 0, len(scores))
+        if end <= start:
+            return lang      # nothing looks like an article: keep it all rather than guess
+        first_prose = next(p for p in range(start, end) if kinds[p] == "prose")
     comments = next((p for p in range(first_prose + 1, end) if COMMENTS.match(texts[p])), None)
-    if comments is not None:
+    if extracted:
+        end = len(idx) if comments is None else comments
+    elif comments is not None:
         start, end = _best_run(scores, 0, comments)
     # Lists and tables that close an article (tour dates, results, specs) are not prose:
     # the run goes on over them up to the first menu-like line, heading or residue line.
     limit = comments if comments is not None else len(idx)
-    while end < limit and not _ends_article(texts[end], words[end], idx[end] - idx[end - 1] > 1 and any(
+    while not extracted and end < limit and not _ends_article(texts[end], words[end], idx[end] - idx[end - 1] > 1 and any(
             doc.lines[j].removed_by for j in range(idx[end - 1] + 1, idx[end]))):
         end += 1
     headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)

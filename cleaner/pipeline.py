@@ -15,6 +15,7 @@ from .engine import Compiled
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_dirs, rule_dirs
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
+RESCUE_SHARE = 0.2   # HTML: below this share of the text path's words, trafilatura missed
 
 
 class Cleaner:
@@ -54,20 +55,23 @@ class Cleaner:
         if html is None:
             html = html_mod.looks_like_html(text)
         if html:
-            text, page_meta = html_mod.extract(text, url)
+            page = text
+            text, page_meta = html_mod.extract(page, url)
+            rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang)
+            if rescued is not None:
+                rescued.metadata = {**page_meta, **rescued.metadata}
+                rescued.warnings[:0] = warnings
+                return rescued
         doc = Document(text)
         chosen, how = self._choose(doc, outlet, url)
-        # HTML: trafilatura has already chosen the main content, and the text fallback
-        # judging its paragraphs again costs recall (bench/scrapinghub.py)
-        judge = not html
-        used_lang = self._round(doc, chosen, lang, judge)
+        used_lang = self._round(doc, chosen, lang, html)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
             again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
-            used_lang = self._round(doc, again, lang, judge) or used_lang
+            used_lang = self._round(doc, again, lang, html) or used_lang
             if len(doc.kept_indices()) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
@@ -79,16 +83,25 @@ class Cleaner:
                       fallback=used_fallback, detected_by=how, lang=used_lang,
                       warnings=warnings, document=doc)
 
+    def _rescue(self, page: str, extracted: str, **options) -> Result | None:
+        """The text path on the whole flattened page, when trafilatura kept a small part
+        of what that finds (it sometimes returns a notice or nothing at all)."""
+        flat = html_mod.flatten(page)
+        if _words(extracted) >= RESCUE_SHARE * _words(flat):
+            return None      # cheap check first: the text path keeps at most the page
+        alt = self.clean(flat, html=False, **options)
+        return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
+
     def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
-               judge: bool = True) -> str | None:
+               extracted: bool = False) -> str | None:
         """Outlet rules, generic rules, and the fallback when no outlet is known
-        (and `judge`: the input was not HTML)."""
+        (`extracted`: HTML whose main content trafilatura already chose)."""
         if chosen is not None:
             self.compiled(chosen).apply(doc)
         if self.generic is not None and chosen is not self.generic:
             self.compiled(self.generic).apply(doc)
-        if judge and (chosen is None or chosen is self.generic):
-            return fallback.apply(doc, lang or (chosen.lang if chosen else None))
+        if chosen is None or chosen is self.generic:
+            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted)
         return None
 
     def _choose(self, doc: Document, outlet: str | None, url: str | None):
@@ -100,6 +113,10 @@ class Cleaner:
                 return found, "url"
         found = self.detector.by_text(_kept_text(doc))
         return found, ("signature" if found else None)
+
+
+def _words(text: str) -> int:
+    return len(fallback.WORD.findall(text))
 
 
 def _kept_text(doc: Document) -> str:

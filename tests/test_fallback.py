@@ -148,3 +148,36 @@ def test_one_long_footer_line_does_not_outweigh_paragraphs():
              + "it does not constitute advice of any kind, and you should consult a professional " * 4 + ".")
     kept, _, _ = run(MENU + ARTICLE + FOOTER + [legal])
     assert kept == ARTICLE
+
+
+PAGE = ("<html><head><title>Bridge stays open | Town News</title></head><body><nav><ul>"
+        + "".join(f"<li><a href='/{m}'>{m}</a></li>" for m in MENU) + "</ul></nav><main><h1>Bridge stays open</h1>"
+        + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</main><footer><ul>"
+        + "".join(f"<li><a href='/{f}'>{f}</a></li>" for f in FOOTER) + "</ul><p>"
+        + " ".join(f"<a href='/{f}'>{f}</a>" for f in MENU) + "</p></footer><script>var x = 1;</script></body></html>")
+
+
+def test_flatten_gives_one_line_per_block_and_no_script():
+    from cleaner.html import flatten
+    lines = flatten(PAGE).split("\n")
+    assert lines[0] == "Bridge stays open | Town News"
+    assert MENU[0] in lines and ARTICLE[2] in lines
+    assert FOOTER[0] in lines and " ".join(MENU) in lines   # inline links stay words apart
+    assert not any("var x" in ln for ln in lines)
+    assert flatten("") == ""
+
+
+def test_html_falls_back_to_the_text_path_when_trafilatura_misses(monkeypatch):
+    from cleaner import html as html_mod
+    monkeypatch.setattr(html_mod, "extract", lambda page, url=None: ("", {"author": "Jo Park"}))
+    r = clean(PAGE, html=True)
+    assert r.text == "\n".join(["Bridge stays open", *ARTICLE]) + "\n"
+    assert r.author == "Jo Park"
+
+
+def test_extracted_html_loses_only_the_comments():
+    lines = ARTICLE + ["2 Comments", "Reader one wrote that the bridge is the best way into town."]
+    kept, doc, _ = run(lines)
+    doc = Document("\n".join(["Home", *lines]))
+    fallback.apply(doc, extracted=True)
+    assert [ln.text for ln in doc.lines if not ln.removed_by] == ["Home", *ARTICLE]
