@@ -20,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-from cleaner import Cleaner
+from cleaner import Cleaner, fallback
+from cleaner.document import Document
 from cleaner.fallback import resolve_lang, WORD
 
 SHINGLE_WORD = re.compile(r"\w+")
@@ -67,9 +68,16 @@ def tools():
         paragraphs = justext.justext(markup.encode("utf-8"), justext.get_stoplist(lang))
         return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
+    def fallback_alone(text: str, raw: str) -> str:
+        """The generic fallback without rules or repeated rounds: its own speed."""
+        doc = Document(text)
+        fallback.apply(doc)
+        return doc.render()
+
     return {
         "nothing": ("text", lambda text, raw: text),
         "cleaner": ("text", lambda text, raw: cleaner.clean(text, html=False).text),
+        "fallback alone": ("text", fallback_alone),
         "trafilatura": ("text", lambda text, raw: trafilatura.extract(as_paragraphs(text)) or ""),
         "jusText": ("text", lambda text, raw: justext_text(as_paragraphs(text), text)),
         "cleaner --html": ("html", lambda text, raw: cleaner.clean(raw, html=True).text),
