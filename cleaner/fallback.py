@@ -36,7 +36,7 @@ PENALTY = 15           # cost of a line that is not prose and has no sentence pu
 SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
-SENTENCE = -10           # wordy but unpunctuated: a standfirst or a teaser headline
+SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
 HEADLINE_REACH = 3     # the headline may sit this many lines above the article (byline, date)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
@@ -54,8 +54,9 @@ SECTION = regex.compile(r"""(?ix)^(?:
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # End-of-article credits (POLICY.md keeps them) rarely end with a full stop.
-CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?(?:reporting|writing|editing|research|translation)"
-                       r"(?: and \w+)? (?:by|from)\b|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
+CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
+                       r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
+                       r"|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -137,30 +138,26 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> st
             break
     lang = resolve_lang(lang, sample)
     stops = stoplist(lang)
-    scores, kinds = [], []
-    for t, w in zip(texts, words):
-        score, kind = _score(t, w, stops)
-        scores.append(score)
-        kinds.append(kind)
+    scores, kinds = zip(*(_score(t, w, stops) for t, w in zip(texts, words))) if texts else ((), ())
     if extracted:
         start, end = 0, len(idx)
-        first_prose = kinds.index("prose") if "prose" in kinds else end
     else:
         start, end = _best_run(scores, 0, len(scores))
         if end <= start:
             return lang      # nothing looks like an article: keep it all rather than guess
-        first_prose = next(p for p in range(start, end) if kinds[p] == "prose")
+    first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if COMMENTS.match(texts[p])), None)
     if extracted:
         end = len(idx) if comments is None else comments
-    elif comments is not None:
-        start, end = _best_run(scores, 0, comments)
-    # Lists and tables that close an article (tour dates, results, specs) are not prose:
-    # the run goes on over them up to the first menu-like line, heading or residue line.
-    limit = comments if comments is not None else len(idx)
-    while not extracted and end < limit and not _ends_article(texts[end], words[end], idx[end] - idx[end - 1] > 1 and any(
-            doc.lines[j].removed_by for j in range(idx[end - 1] + 1, idx[end]))):
-        end += 1
+    else:
+        if comments is not None:
+            start, end = _best_run(scores, 0, comments)
+        # Lists and tables that close an article (tour dates, results, specs) are not
+        # prose: the run goes on over them up to a menu-like line, heading or residue.
+        limit = len(idx) if comments is None else comments
+        while end < limit and not _ends_article(texts[end], words[end],
+                                                _residue_between(doc, idx[end - 1], idx[end])):
+            end += 1
     headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
                      if _is_headline(texts[p], texts[0], p)), None)
     for p, i in enumerate(idx):
@@ -171,6 +168,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> st
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
     return lang
+
+
+def _residue_between(doc: Document, a: int, b: int) -> bool:
+    """Whether a rule removed a line between lines a and b (share bar, "Read more")."""
+    return any(doc.lines[j].removed_by for j in range(a + 1, b))
 
 
 def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str]:
@@ -196,8 +198,8 @@ def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
-    """Where the run's extension over non-prose lines stops: a rule removed the line
-    before (share bar, "Read more"), a heading of links, or a menu-sized line."""
+    """Where the run's extension over non-prose lines stops: after residue a rule
+    removed, at a heading of links or comments, or at a menu-sized line."""
     return after_residue or bool(SECTION.match(text) or COMMENTS.match(text)) or (
         len(words) <= MENU_WORDS and text[-1:] not in TERMINAL)
 
@@ -211,6 +213,7 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
         if total <= 0:
             total, start = 0, p
         total += scores[p]
+        # a run of short punctuated lines alone (a list of links with dates) is no article
         if total > best and total > PUNCTUATED * (p - start + 1):
             best, best_start, best_end = total, start, p + 1
     return best_start, best_end
