@@ -28,6 +28,7 @@ WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
+COUNT = regex.compile(r"\(\d+\)$")
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
@@ -181,7 +182,7 @@ def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str
     # only a line with few spaces for its length can be in an unspaced script
     unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
     n += unspaced // 2
-    punctuated = text[-1:] in TERMINAL
+    punctuated = _punctuated(text)
     wordy = n >= PROSE_WORDS and (
         unspaced or not stops or sum(map(stops.__contains__, words)) >= PROSE_STOPWORDS * len(words))
     if wordy and (punctuated or n >= LONG_WORDS):
@@ -197,11 +198,16 @@ def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
 
 
+def _punctuated(text: str) -> bool:
+    """Ends like a sentence, but not with a count ("Most commented story (185)")."""
+    return text[-1:] in TERMINAL and not COUNT.search(text)
+
+
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
     removed, at a heading of links or comments, or at a menu-sized line."""
     return after_residue or bool(SECTION.match(text) or COMMENTS.match(text)) or (
-        len(words) <= MENU_WORDS and text[-1:] not in TERMINAL)
+        len(words) <= MENU_WORDS and not _punctuated(text))
 
 
 def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
