@@ -7,8 +7,9 @@ word count; short unpunctuated lines (menus, buttons, teaser headlines) and sect
 headings such as "Most popular" cost a fixed penalty; short punctuated lines and
 credits score a little. The article is the contiguous run with the highest total (a
 maximum-sum segment), cut before a comments section; everything inside it stays
-(sub-headings, lists, quotes), and so does a headline up to a few lines above it (the
-page's first line, or a line repeating its words); everything else goes, with its reason.
+(sub-headings, lists, quotes), and so does the article's head when a headline sits up to
+a few lines above it (the page's first line, or a line repeating its words): headline,
+standfirst, byline. Everything else goes, with its reason.
 
 Decisions are stable when removed lines disappear: every prefix and suffix of the
 chosen run has a positive total, so cleaning the output again picks the same run.
@@ -38,7 +39,7 @@ SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other 
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
-HEADLINE_REACH = 3     # the headline may sit this many lines above the article (byline, date)
+HEADLINE_REACH = 3     # the headline may sit this many lines above the run (standfirst, byline)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
 
@@ -112,8 +113,10 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
         raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
     sample = [w.lower() for w in words[:SAMPLE]]
     english = stoplist(DEFAULT_LANG)
-    # most pages are English: settle that without reading a hundred stoplists
-    if not sample or sum(map(english.__contains__, sample)) / len(sample) >= 0.3:
+    # most pages are English: settle that from a few hundred words, without counting
+    # a hundred stoplists
+    head = sample[:400]
+    if not head or sum(map(english.__contains__, head)) / len(head) >= 0.3:
         return DEFAULT_LANG
     hits: dict[str, int] = {}
     index = _stopword_index()
@@ -133,10 +136,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> st
     texts = [doc.lines[i].text.strip() for i in idx]
     words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case
     sample: list[str] = []
-    for w in words:
-        sample += w
-        if len(sample) >= SAMPLE:
-            break
+    if lang is None:
+        for w in words:
+            sample += w
+            if len(sample) >= SAMPLE:
+                break
     lang = resolve_lang(lang, sample)
     stops = stoplist(lang)
     scores, kinds = zip(*(_score(t, w, stops) for t, w in zip(texts, words))) if texts else ((), ())
@@ -162,7 +166,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> st
     headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
                      if _is_headline(texts[p], texts[0], p)), None)
     for p, i in enumerate(idx):
-        if p < start and p != headline:
+        if p < start and (headline is None or p < headline):
             doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
         elif p >= end:
             where = ("in the comments after the article" if comments is not None and p >= comments

@@ -12,7 +12,7 @@ from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
 from .engine import Compiled
-from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_dirs, rule_dirs
+from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
 RESCUE_SHARE = 0.2   # HTML: below this share of the text path's words, trafilatura missed
@@ -23,7 +23,11 @@ class Cleaner:
 
     def __init__(self, rules: list[str | Path] | None = None, disable: list[str] = (),
                  outlets: list[Outlet] | None = None, validate: bool = False):
-        self.outlets = outlets if outlets is not None else load_dirs(rule_dirs(rules))
+        # rule packs that fail to load are skipped; the CLI shows these warnings
+        self.rule_warnings: list[str] = []
+        if outlets is None:
+            outlets, self.rule_warnings = load_rules(rules)
+        self.outlets = outlets
         # Built-in patterns are proven by the test suite and compile lazily (start-up
         # time); a user's files are compiled now so a bad pattern fails before any work.
         builtin = str(builtin_rules_dir())
@@ -64,14 +68,15 @@ class Cleaner:
                 return rescued
         doc = Document(text)
         chosen, how = self._choose(doc, outlet, url)
-        used_lang = self._round(doc, chosen, lang, html)
+        applied: set[str] = set()
+        used_lang = self._round(doc, chosen, lang, applied, html)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
             again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
-            used_lang = self._round(doc, again, lang, html) or used_lang
+            used_lang = self._round(doc, again, lang, applied, html) or used_lang
             if len(doc.kept_indices()) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
@@ -93,13 +98,16 @@ class Cleaner:
         return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
 
     def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
-               extracted: bool = False) -> str | None:
+               applied: set[str], extracted: bool = False) -> str | None:
         """Outlet rules, generic rules, and the fallback when no outlet is known
-        (`extracted`: HTML whose main content trafilatura already chose)."""
-        if chosen is not None:
-            self.compiled(chosen).apply(doc)
-        if self.generic is not None and chosen is not self.generic:
-            self.compiled(self.generic).apply(doc)
+        (`extracted`: HTML whose main content trafilatura already chose). A rule
+        set already applied to this page is not run again: what it kept, it keeps (cuts
+        run to a fixed point before line rules), so only new rule sets and the fallback
+        can change anything in a later round."""
+        for outlet in (chosen, self.generic):
+            if outlet is not None and outlet.id not in applied:
+                self.compiled(outlet).apply(doc)
+                applied.add(outlet.id)
         if chosen is None or chosen is self.generic:
             return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted)
         return None

@@ -34,10 +34,14 @@ def test_menus_and_footer_go_article_and_subheading_stay():
     assert reasons["Careers"].endswith("after the article's main prose run")
 
 
-def test_headline_above_byline_and_date_stays():
+def test_the_article_head_stays_from_its_headline():
+    """Recall first: standfirst, byline and date between the headline and the body stay."""
     headline = "Council keeps the old bridge open for cyclists"
-    kept, _, _ = run([f"{headline} | Town News", *MENU, headline, "By Jo Park", "May 2, 2024", *ARTICLE])
-    assert kept == [headline, *ARTICLE]
+    head = [headline, "By Jo Park", "May 2, 2024"]
+    kept, _, _ = run([f"{headline} | Town News", *MENU, *head, *ARTICLE])
+    assert kept == [*head, *ARTICLE]
+    kept, _, _ = run([f"{headline} | Town News", *MENU, "Sign up", "Log in", "Sport", "Weather", *ARTICLE])
+    assert kept == ARTICLE   # no headline within reach: nothing above the body stays
 
 
 def test_comments_after_the_article_go_even_when_they_are_prose():
