@@ -29,9 +29,13 @@ def main() -> int:
         print("usage: fallback_speed.py BENCH_DIR", file=sys.stderr)
         return 2
     bench = Path(sys.argv[1])
-    truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf-8"))
+    try:
+        truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf-8"))
+        raw = [(bench / "text" / f"{k}.txt").read_text(encoding="utf-8") for k in truth]
+    except (OSError, ValueError) as e:
+        print(f"error: cannot read the benchmark: {e}", file=sys.stderr)
+        return 2
     clean = [v["articleBody"] for v in truth.values() if v.get("articleBody")]
-    raw = [(bench / "text" / f"{k}.txt").read_text(encoding="utf-8") for k in truth]
     print(f"fallback on clean articles: {rate(clean):6.2f} MB/s ({len(clean)} pages)")
     print(f"fallback on raw pages:      {rate(raw):6.2f} MB/s ({len(raw)} pages)")
     return 0

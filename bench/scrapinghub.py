@@ -96,16 +96,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     try:
         truth = json.loads((args.bench / "ground-truth.json").read_text(encoding="utf-8"))
+        pages = []
+        for key in sorted(truth)[: args.limit or None]:
+            text = (args.bench / "text" / f"{key}.txt").read_text(encoding="utf-8")
+            with gzip.open(args.bench / "html" / f"{key}.html.gz", "rb") as f:
+                raw = f.read().decode("utf-8", errors="replace")
+            pages.append((truth[key].get("articleBody", ""), text, raw))
     except (OSError, ValueError) as e:
         print(f"error: cannot read the benchmark: {e}", file=sys.stderr)
         return 2
-    ids = sorted(truth)[: args.limit or None]
-    pages = []
-    for key in ids:
-        text = (args.bench / "text" / f"{key}.txt").read_text(encoding="utf-8")
-        with gzip.open(args.bench / "html" / f"{key}.html.gz", "rb") as f:
-            raw = f.read().decode("utf-8", errors="replace")
-        pages.append((truth[key].get("articleBody", ""), text, raw))
     print(f"{len(pages)} pages from {args.bench}")
     print(f"{'tool':32} {'input':5} {'F1':>6} {'prec':>6} {'recall':>6} {'pages/s':>8}")
     for name, (kind, run) in tools().items():
