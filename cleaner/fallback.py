@@ -165,8 +165,13 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> st
             end += 1
     headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
                      if _is_headline(texts[p], texts[0], p)), None)
+    # inside the run, a line that repeats one of the page's frame is the frame's too
+    # (a gallery caption, a teaser, a menu entry shown twice)
+    frame = set() if extracted else set(texts[:start]) | set(texts[end:])
     for p, i in enumerate(idx):
-        if p < start and (headline is None or p < headline):
+        if start <= p < end and texts[p] in frame:
+            doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
+        elif p < start and (headline is None or p < headline):
             doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
         elif p >= end:
             where = ("in the comments after the article" if comments is not None and p >= comments

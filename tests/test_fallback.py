@@ -185,3 +185,10 @@ def test_extracted_html_loses_only_the_comments():
     doc = Document("\n".join(["Home", *lines]))
     fallback.apply(doc, extracted=True)
     assert [ln.text for ln in doc.lines if not ln.removed_by] == ["Home", *ARTICLE]
+
+
+def test_a_line_of_the_frame_repeated_inside_the_article_goes():
+    caption = "The old bridge at dawn, seen from the river bank"
+    kept, doc, _ = run([*MENU, caption, ARTICLE[0], caption, *ARTICLE[1:], *FOOTER])
+    assert kept == ARTICLE
+    assert doc.lines[len(MENU) + 2].removed_by.endswith("repeats a line outside the article")
