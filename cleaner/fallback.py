@@ -52,6 +52,10 @@ SECTION = regex.compile(r"""(?ix)^(?:
   |trending(?:\s+(?:now|news|stories|articles))?
   |(?:post|article)\s+navigation
   |don'?t\s+miss
+  |weitere\s+(?:beiträge|artikel|nachrichten)\b.*|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren
+  |(?:articles?|actualités)\s+(?:similaires|liés|connexes)|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+aussi
+  |(?:noticias|artículos|notícias|artigos|articoli|notizie)\s+(?:relacionad[oa]s|correlat[ie])
+  |(?:leia|veja|leggi)\s+(?:também|anche)|te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
 )\s*[:.…]*$""")
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
@@ -65,6 +69,9 @@ COMMENTS = regex.compile(r"""(?ix)^(?:
   |(?:\d+\s+)?(?:comments?|responses?|thoughts|replies)\s+(?:to|on)\b.*
   |(?:leave|post|add|write|submit|join)\s+(?:a|your|the)\s+(?:comment|reply|response|discussion)\b.*
   |(?:top\s+rated|latest|recent|newest|oldest|show|view|load|see|read)\s+(?:all\s+)?(?:\d+\s+)?comments?\b.*
+  |(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|comentários?|commenti|commento)(?:\s*\(\d+\))?
+  |(?:schreibe\s+einen\s+kommentar|laisser\s+un\s+commentaire|deja\s+un\s+comentario
+     |deixe\s+(?:um|seu)\s+comentário|lascia\s+un\s+commento)\b.*
 )\s*[:.…]*$""")
 
 

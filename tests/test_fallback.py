@@ -192,3 +192,21 @@ def test_a_line_of_the_frame_repeated_inside_the_article_goes():
     kept, doc, _ = run([*MENU, caption, ARTICLE[0], caption, *ARTICLE[1:], *FOOTER])
     assert kept == ARTICLE
     assert doc.lines[len(MENU) + 2].removed_by.endswith("repeats a line outside the article")
+
+
+@pytest.mark.parametrize("heading", ["Most popular", "You may also like", "Weitere Beiträge zum Thema",
+                                     "Lire aussi", "Noticias relacionadas", "Leia também"])
+def test_link_section_headings_in_several_languages(heading):
+    assert fallback.SECTION.match(heading)
+
+
+@pytest.mark.parametrize("heading", ["34 Comments", "Leave a Reply", "Kommentare", "12 commentaires",
+                                     "Deixe um comentário", "[ 167 comments ]"])
+def test_comment_headings_in_several_languages(heading):
+    assert fallback.COMMENTS.match(heading)
+
+
+@pytest.mark.parametrize("line", ["Articles", "More", "Comments from the minister followed.",
+                                  "Related parties were named in the report."])
+def test_ordinary_lines_are_no_section_or_comment_headings(line):
+    assert not fallback.SECTION.match(line) and not fallback.COMMENTS.match(line)
