@@ -3,13 +3,15 @@
 A scraped page is an article inside a frame of menus, teasers, footers and comments.
 Each kept line gets a score from features that survive flattening a page to text:
 prose (enough words, the page language's stopwords, sentence punctuation) scores its
-word count; short unpunctuated lines (menus, buttons, teaser headlines) and section
-headings such as "Most popular" cost a fixed penalty; short punctuated lines and
-credits score a little. The article is the contiguous run with the highest total (a
-maximum-sum segment), cut before a comments section; everything inside it stays
-(sub-headings, lists, quotes), and so does the article's head when a headline sits up to
-a few lines above it (the page's first line, or a line repeating its words): headline,
-standfirst, byline. Everything else goes, with its reason.
+word count, up to a cap; menu-sized and unpunctuated lines, Title Case teasers and
+headings such as "Most popular" cost a penalty; short punctuated lines and credits
+score a little. The article is the contiguous run with the highest total (a
+maximum-sum segment), cut before a comments section and carried over a closing list or
+table up to the next menu line or residue. Inside the run everything stays
+(sub-headings, lists, quotes) except lines repeating the frame; so does the article's
+head when a headline sits a few lines above the run (the page's first line, or a line
+repeating its words): headline, standfirst, byline. Everything else goes, with its
+reason. For HTML (`extracted`), trafilatura chose the content: only comments go.
 
 Decisions are stable when removed lines disappear: every prefix and suffix of the
 chosen run has a positive total, so cleaning the output again picks the same run.
