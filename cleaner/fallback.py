@@ -32,6 +32,7 @@ WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 COUNT = regex.compile(r"\(\d+\)$")
+TABLE_ROW = regex.compile(r"^\|.*\|$")   # a table as text (trafilatura writes them so)
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
@@ -152,7 +153,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> st
                 break
     lang = resolve_lang(lang, sample)
     stops = stoplist(lang)
-    scores, kinds = zip(*(_score(t, w, stops) for t, w in zip(texts, words))) if texts else ((), ())
+    scores, kinds = zip(*(_score(t, w, stops, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
+                          for p, (t, w) in enumerate(zip(texts, words)))) if texts else ((), ())
     if extracted:
         start, end = 0, len(idx)
     else:
@@ -194,8 +196,9 @@ def _residue_between(doc: Document, a: int, b: int) -> bool:
     return any(doc.lines[j].removed_by for j in range(a + 1, b))
 
 
-def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str]:
-    """A line's score and the name of its class (used in --explain reasons)."""
+def _score(text: str, words: list[str], stops: frozenset[str], wrapped: bool = False) -> tuple[int, str]:
+    """A line's score and the name of its class (used in --explain reasons). `wrapped`:
+    the next line starts in lower case, so this one is a sentence broken by a hard wrap."""
     n = len(words)
     # only a line with few spaces for its length can be in an unspaced script
     unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
@@ -203,7 +206,9 @@ def _score(text: str, words: list[str], stops: frozenset[str]) -> tuple[int, str
     punctuated = _punctuated(text)
     wordy = n >= PROSE_WORDS and (
         unspaced or not stops or sum(map(stops.__contains__, words)) >= PROSE_STOPWORDS * len(words))
-    if wordy and (punctuated or n >= LONG_WORDS):
+    if TABLE_ROW.match(text):
+        return PUNCTUATED, "table row"
+    if wordy and (punctuated or wrapped or n >= LONG_WORDS):
         if TEASER.match(text):
             return -PENALTY, "a title-case headline run into its summary (a teaser)"
         return min(n, PROSE_CAP), "prose"
@@ -225,7 +230,7 @@ def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
     removed, at a heading of links or comments, or at a menu-sized line."""
     return after_residue or bool(SECTION.match(text) or COMMENTS.match(text)) or (
-        len(words) <= MENU_WORDS and not _punctuated(text))
+        len(words) <= MENU_WORDS and not _punctuated(text) and not TABLE_ROW.match(text))
 
 
 def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:

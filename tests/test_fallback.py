@@ -210,3 +210,13 @@ def test_comment_headings_in_several_languages(heading):
                                   "Related parties were named in the report."])
 def test_ordinary_lines_are_no_section_or_comment_headings(line):
     assert not fallback.SECTION.match(line) and not fallback.COMMENTS.match(line)
+
+
+def test_hard_wrapped_sentences_and_table_rows_stay():
+    wrapped = ["The council voted on Tuesday to keep the old bridge open to all the",
+               "cyclists and walkers of the town for another ten years, after the",
+               "engineers said that the repairs would cost less than feared."]
+    table = ["| Year | Crossings |", "|---|---|", "| 2022 | 41,000 |", "| 2023 | 44,500 |"]
+    lines = [*MENU, *wrapped, ARTICLE[1], *table, *ARTICLE[3:], *FOOTER]
+    kept, _, _ = run(lines)
+    assert kept == [*wrapped, ARTICLE[1], *table, *ARTICLE[3:]]
