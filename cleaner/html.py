@@ -22,8 +22,11 @@ def extract(html: str, url: str | None = None) -> tuple[str, dict]:
     trafilatura pass (a separate metadata pass cost a third more time)."""
     import trafilatura   # heavy: imported only when HTML comes in
 
-    found = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=True,
-                                        favor_precision=True, with_metadata=True)
+    options = dict(url=url, include_comments=False, include_tables=True, favor_precision=True)
+    try:
+        found = trafilatura.bare_extraction(html, with_metadata=True, **options)
+    except Exception:   # metadata is a bonus; a page it chokes on still gets its text
+        found = trafilatura.bare_extraction(html, with_metadata=False, **options)
     if found is None:
         return "", {}
     meta = {}

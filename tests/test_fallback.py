@@ -220,3 +220,15 @@ def test_hard_wrapped_sentences_and_table_rows_stay():
     lines = [*MENU, *wrapped, ARTICLE[1], *table, *ARTICLE[3:], *FOOTER]
     kept, _, _ = run(lines)
     assert kept == [*wrapped, ARTICLE[1], *table, *ARTICLE[3:]]
+
+
+def test_html_whose_metadata_breaks_trafilatura_still_gives_text(monkeypatch):
+    import trafilatura
+    real = trafilatura.bare_extraction
+
+    def choke(html, with_metadata=False, **kw):
+        if with_metadata:
+            raise RuntimeError("metadata")
+        return real(html, with_metadata=False, **kw)
+    monkeypatch.setattr(trafilatura, "bare_extraction", choke)
+    assert all(p in clean(PAGE, html=True).text for p in ARTICLE)
