@@ -20,6 +20,9 @@ Stoplists are jusText's, read from the installed package without importing it (s
 from __future__ import annotations
 
 import importlib.util
+import math
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -137,11 +140,30 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
     return min(hits, key=lambda n: (-hits[n], n)) if hits else DEFAULT_LANG
 
 
-def apply(doc: Document, lang: str | None = None, extracted: bool = False) -> str:
+def site_template(pages: Iterable[str], min_share: float = 0.5, min_pages: int = 2) -> frozenset[str]:
+    """The lines a site repeats on its pages (menus, footers, appeals): those on at least
+    `min_share` of the pages and on `min_pages` of them. Give it several pages of one
+    site (a batch); pass the result to `apply` / `Cleaner.clean(template=...)`."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for text in pages:
+        n += 1
+        counts.update({line.strip() for line in text.split("\n") if line.strip()})
+    need = max(min_pages, math.ceil(min_share * n))
+    return frozenset(line for line, c in counts.items() if c >= need)
+
+
+def apply(doc: Document, lang: str | None = None, extracted: bool = False,
+          template: frozenset[str] = frozenset()) -> str:
     """Mark the lines outside the article's main prose run removed, each with its
     reason; returns the language whose stoplist was used. `extracted`: an extractor
     (trafilatura, for HTML) already chose the main content, so only readers' comments
-    after the article go."""
+    after the article go. `template`: lines of the page's site (`site_template`), which
+    go first, wherever they are."""
+    if template:
+        for i in doc.kept_indices():
+            if doc.lines[i].text.strip() in template:
+                doc.remove(i, "fallback: recurs on other pages of the site")
     idx = doc.kept_indices()
     texts = [doc.lines[i].text.strip() for i in idx]
     words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case

@@ -49,7 +49,10 @@ class Cleaner:
         return c
 
     def clean(self, text: str | bytes, *, outlet: str | None = None, url: str | None = None,
-              html: bool | None = None, lang: str | None = None) -> Result:
+              html: bool | None = None, lang: str | None = None,
+              template: frozenset[str] = frozenset()) -> Result:
+        """`template`: lines the page's site repeats (`fallback.site_template` of other
+        pages of the site, e.g. in a batch); the fallback drops them."""
         warnings: list[str] = []
         if isinstance(text, bytes):
             text, warnings = decode(text)
@@ -61,7 +64,7 @@ class Cleaner:
         if html:
             page = text
             text, page_meta = html_mod.extract(page, url)
-            rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang)
+            rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang, template=template)
             if rescued is not None:
                 rescued.metadata = {**page_meta, **rescued.metadata}
                 rescued.warnings[:0] = warnings
@@ -69,14 +72,14 @@ class Cleaner:
         doc = Document(text)
         chosen, how = self._choose(doc, outlet, url)
         applied: set[str] = set()
-        used_lang = self._round(doc, chosen, lang, applied, html)
+        used_lang = self._round(doc, chosen, lang, applied, html, template)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
             again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
-            used_lang = self._round(doc, again, lang, applied, html) or used_lang
+            used_lang = self._round(doc, again, lang, applied, html, template) or used_lang
             if len(doc.kept_indices()) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
@@ -98,7 +101,8 @@ class Cleaner:
         return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
 
     def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
-               applied: set[str], extracted: bool = False) -> str | None:
+               applied: set[str], extracted: bool = False,
+               template: frozenset[str] = frozenset()) -> str | None:
         """Outlet rules, generic rules, and the fallback when no outlet is known
         (`extracted`: HTML whose main content trafilatura already chose). A rule
         set already applied to this page is not run again: what it kept, it keeps (cuts
@@ -109,7 +113,7 @@ class Cleaner:
                 self.compiled(outlet).apply(doc)
                 applied.add(outlet.id)
         if chosen is None or chosen is self.generic:
-            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted)
+            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted, template)
         return None
 
     def _choose(self, doc: Document, outlet: str | None, url: str | None):
@@ -142,6 +146,8 @@ def default_cleaner() -> Cleaner:
 
 
 def clean(text: str | bytes, *, outlet: str | None = None, url: str | None = None,
-          html: bool | None = None, lang: str | None = None) -> Result:
+          html: bool | None = None, lang: str | None = None,
+          template: frozenset[str] = frozenset()) -> Result:
     """Clean one page with the built-in rules (and CLEANER_RULES). See Cleaner."""
-    return default_cleaner().clean(text, outlet=outlet, url=url, html=html, lang=lang)
+    return default_cleaner().clean(text, outlet=outlet, url=url, html=html, lang=lang,
+                                   template=template)

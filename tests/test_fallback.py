@@ -232,3 +232,22 @@ def test_html_whose_metadata_breaks_trafilatura_still_gives_text(monkeypatch):
         return real(html, with_metadata=False, **kw)
     monkeypatch.setattr(trafilatura, "bare_extraction", choke)
     assert all(p in clean(PAGE, html=True).text for p in ARTICLE)
+
+
+SITE_FOOTER = ("Riverside Notes is an independent newsroom funded by its readers, and every story we "
+               "publish is free to read for everyone in the valley.")
+
+
+def test_site_template_keeps_lines_most_pages_of_a_site_share():
+    pages = ["\n".join([*MENU, f"Story {n} of the week", SITE_FOOTER]) for n in range(4)]
+    template = fallback.site_template(pages + ["\n".join(ARTICLE)])
+    assert template == {*MENU, SITE_FOOTER}
+    assert fallback.site_template(pages[:1]) == frozenset()   # one page shows no template
+
+
+def test_a_site_template_removes_prose_residue_the_run_would_keep():
+    page = "\n".join([*MENU, *ARTICLE, SITE_FOOTER, *FOOTER])
+    assert SITE_FOOTER in clean(page).text        # prose right after the article: kept alone
+    r = clean(page, template=frozenset({SITE_FOOTER}))
+    assert r.text == "\n".join(ARTICLE) + "\n"
+    assert [x.reason for x in r.removals if x.line == SITE_FOOTER] == ["recurs on other pages of the site"]
