@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Our cleaner, trafilatura and jusText on the scrapinghub article-extraction benchmark.
 
-usage: python bench/scrapinghub.py BENCH_DIR [--limit N]
+usage: python bench/scrapinghub.py BENCH_DIR [--limit N] [--only TOOL]...
 BENCH_DIR holds ground-truth.json ({id: {articleBody, url}}), html/ID.html.gz and
 text/ID.txt (the same pages flattened to text). Every tool runs on the same inputs in
 the same run; scores use the benchmark's metric (4-word shingles, per-page precision
