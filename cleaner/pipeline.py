@@ -70,7 +70,8 @@ class Cleaner:
                 rescued.warnings[:0] = warnings
                 return rescued
         doc = Document(text)
-        chosen, how = self._choose(doc, outlet, url)
+        signatures = self.detector.scan([ln.text.strip() for ln in doc.lines])
+        chosen, how = self._choose(signatures, outlet, url)
         applied: set[str] = set()
         used_lang = self._round(doc, chosen, lang, applied, html, template)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
@@ -78,7 +79,8 @@ class Cleaner:
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
-            again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
+            again = chosen if how in ("forced", "url") else self.detector.pick(
+                signatures, lambda i: doc.lines[i].removed_by is None)
             used_lang = self._round(doc, again, lang, applied, html, template) or used_lang
             if len(doc.kept_indices()) == before:
                 break
@@ -116,23 +118,19 @@ class Cleaner:
             return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted, template)
         return None
 
-    def _choose(self, doc: Document, outlet: str | None, url: str | None):
+    def _choose(self, signatures, outlet: str | None, url: str | None):
         if outlet:
             return self.detector.forced(outlet), "forced"
         if url:
             found = self.detector.by_url(url)
             if found is not None:
                 return found, "url"
-        found = self.detector.by_text(_kept_text(doc))
+        found = self.detector.pick(signatures)
         return found, ("signature" if found else None)
 
 
 def _words(text: str) -> int:
     return len(fallback.WORD.findall(text))
-
-
-def _kept_text(doc: Document) -> str:
-    return "\n".join(ln.text.strip() for ln in doc.lines if ln.removed_by is None)
 
 
 _default: Cleaner | None = None
