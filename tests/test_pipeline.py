@@ -97,3 +97,23 @@ def test_outlet_rules_see_text_that_generic_cuts_leave():
     result = c.clean("Signed\na1b\nkept")
     assert result.text == "Signed\n\nkept\n" and c.clean(result.text).text == result.text
     assert [(r.line, r.rule) for r in result.removals] == [("a1", "r")]
+
+
+def test_signature_revealed_by_a_cut_picks_the_outlet():
+    # a generic cut turns 'Signed by the desk, as usual. [ad]' into a signature line:
+    # clean(output) would see it, so the first clean must see it too
+    from cleaner import Cleaner
+    from cleaner.ruleset import parse
+    c = Cleaner(outlets=[
+        parse("[outlet]\nid = 'fz'\nsignatures = ['^Signed by the desk, as usual\\.$']\n"
+              "[[rule]]\nid = 'r'\nkind = 'drop_line'\npattern = '^Paid words of a sponsor, "
+              "read them all\\.$'\n"),
+        parse("[outlet]\nid = 'generic'\n[[rule]]\nid = 'g'\nkind = 'cut'\n"
+              "pattern = ' \\[ad\\]'\n")])
+    text = ("Signed by the desk, as usual. [ad]\nPaid words of a sponsor, read them all.\n"
+            "The article says what happened on Monday, and why it matters to the town.")
+    result = c.clean(text)
+    assert [r.rule for r in result.removals] == ["r"]       # fz's rule, once fz is seen
+    assert result.text == ("Signed by the desk, as usual.\n\nThe article says what happened "
+                           "on Monday, and why it matters to the town.\n")
+    assert c.clean(result.text).text == result.text
