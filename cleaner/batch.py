@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from .decode import shown_name
 from .pipeline import Cleaner
 from .records import Fields, clean_record, summary
 
@@ -213,14 +214,14 @@ def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]
             result = _cleaner.clean(data, html=html)
             meta = summary(result)
             if fmt == "json":
-                body = json.dumps({"source": rel, **result.to_dict(), **{
+                body = json.dumps({"source": shown_name(rel), **result.to_dict(), **{
                     k: meta[k] for k in ("removed_lines", "removed_chars")}},
                     ensure_ascii=False) + "\n"
             else:
                 body = result.text
             _write_atomic(Path(dst), body.encode("utf-8", "surrogatepass"))
         except Exception as e:
-            errors.append({"path": rel, "error": _reason(e)})
+            errors.append({"path": shown_name(rel), "error": _reason(e)})
             continue
         _count(stats, meta, len(result.text))
     return errors, stats
@@ -305,8 +306,8 @@ def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summ
     for path, rel in walk(inp, opts.globs):
         dst_rel = output_name(rel, opts.fmt)
         if dst_rel in claimed:
-            failures.append({"path": rel, "error": f"output {dst_rel} is already written "
-                                                   f"from {claimed[dst_rel]}"})
+            failures.append({"path": shown_name(rel), "error": f"output {shown_name(dst_rel)} "
+                             f"is already written from {shown_name(claimed[dst_rel])}"})
             continue
         claimed[dst_rel] = rel
         dst = out / dst_rel

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -62,3 +63,9 @@ def _decodes(data: bytes, enc: str) -> bool:
         return True
     except UnicodeDecodeError:
         return False
+
+
+def shown_name(name: str) -> str:
+    """A file name fit to print or put in JSON: bytes that are not UTF-8 (which Python
+    holds as lone surrogates) appear as \\xNN instead of breaking the output."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

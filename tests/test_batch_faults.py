@@ -170,6 +170,27 @@ def test_unreadable_jsonl_corpus(tmp_path, monkeypatch):
     assert r.exit_code == 1 and r.stderr == f"error: {corpus}: Permission denied\n"
 
 
+def test_file_names_that_are_not_utf8(tmp_path):
+    """Names are bytes on Linux: outputs keep them; errors and summary show them as \\xNN."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    good, bad = os.fsdecode(b"g\xffood.txt"), os.fsdecode(b"b\xffad.txt")
+    (src / good).write_text(BODY)
+    (src / bad).write_bytes(b"\x00\x01")
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    assert (out / good).read_text() == BODY
+    errors = [json.loads(x) for x in (out / "errors.jsonl").open(encoding="utf-8")]
+    assert [e["path"] for e in errors] == ["b\\xffad.txt"]
+    assert "b\\xffad.txt: looks like a binary file" in p.stdout.decode()
+    r = CliRunner().invoke(app, ["batch", str(src), str(tmp_path / "j"), "--format", "json",
+                                 "--jobs", "1"])
+    assert r.exit_code == 1
+    name = os.fsdecode(b"g\xffood.json")
+    assert json.loads((tmp_path / "j" / name).read_text(encoding="utf-8"))["source"] \
+        == "g\\xffood.txt"
+
+
 # --- kill -9 at random points, then rerun ---------------------------------------------
 
 def _kill_when(args, env, ready, extra: float) -> None:

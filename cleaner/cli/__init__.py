@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from ..decode import BinaryInput
+from ..decode import BinaryInput, shown_name as shown
 from ..detect import UnknownOutlet
 from ..engine import RuleTimeout
 from ..pipeline import Cleaner
@@ -89,12 +89,6 @@ RulesOpt = Annotated[Optional[list[Path]], typer.Option(
     "--rules", help="Extra folder of rule files (repeatable); also $CLEANER_RULES.")]
 DisableOpt = Annotated[Optional[list[str]], typer.Option(
     "--disable", help="Rule id to switch off (repeatable).")]
-
-
-def shown(name: str) -> str:
-    """A file name fit to print: bytes that are not UTF-8 (surrogate-escaped by Python)
-    appear as \\xNN instead of breaking the output."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def read_input(name: str) -> bytes:
