@@ -215,22 +215,22 @@ def _state_line(state: Path) -> int:
         return 1
 
 
-@pytest.mark.parametrize("mode", ["jsonl", "folder"])
+@pytest.mark.parametrize("mode", ["jsonl", "jsonl.gz", "folder"])
 def test_kill_9_at_random_points_then_rerun(tmp_path, mode):
     """Three kills at random points of one job (seeded, so a failure replays): each
     rerun resumes and is killed further on, then one finishes. Its output equals an
     uninterrupted run's, byte for byte, and no partial file is left."""
     rng = random.Random(f"kill-{mode}")
-    n = 400 if mode == "jsonl" else 200
+    n = 200 if mode == "folder" else 400
     points = sorted(rng.sample(range(n // 10, n * 7 // 10), 3))
     extras = [rng.uniform(0, 0.03) for _ in points]
-    if mode == "jsonl":
+    if mode != "folder":
         src = tmp_path / "c.jsonl"
         src.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5]}) + "\n"
                                for i in range(n)))
         args = ["--jobs", "1", "--chunk", "2"]
-        whole, killed = tmp_path / "whole.jsonl", tmp_path / "k" / "out.jsonl"
-        state = killed.with_name("out.jsonl.part.state")
+        whole, killed = tmp_path / f"whole.{mode}", tmp_path / "k" / f"out.{mode}"
+        state = killed.with_name(f"out.{mode}.part.state")
         progress = lambda: _state_line(state)                    # noqa: E731
     else:
         src = tmp_path / "in"
@@ -247,9 +247,9 @@ def test_kill_9_at_random_points_then_rerun(tmp_path, mode):
         _kill_when([src, killed, *args], env, lambda: progress() >= point, extra)
     p = clean_cli("batch", src, killed, *args, env=env)
     assert p.returncode == 0, p.stderr
-    if mode == "jsonl":
+    if mode != "folder":
         assert killed.read_bytes() == whole.read_bytes()
-        assert sorted(x.name for x in killed.parent.iterdir()) == ["out.jsonl"]
+        assert sorted(x.name for x in killed.parent.iterdir()) == [f"out.{mode}"]
     else:
         assert files_under(killed) == files_under(whole)      # no .tmp left behind
         for rel in files_under(whole):
