@@ -1,0 +1,178 @@
+"""Dask integration on a real dask.distributed.LocalCluster (2 worker processes)."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("dask.bag")
+pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import dask.bag as db  # noqa: E402
+import dask.dataframe as dd  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import corpus  # noqa: E402
+from cleaner.integrations import RuleOptions  # noqa: E402
+from cleaner.integrations.dask import (ShardJobError, clean_bag, clean_dataframe,  # noqa: E402
+                                       run_shards)
+from cleaner.records import Fields, RecordError, clean_record  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+def local_reference(cleaner, lines):
+    """What one process writes for these JSONL lines, in order: good records and
+    (line number, reason) errors."""
+    good, bad = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            good.append(clean_record(cleaner, json.loads(line)))
+        except (ValueError, RecordError) as e:
+            bad.append({"line": number, "reason": (f"bad JSON: {e}"
+                                                   if not isinstance(e, RecordError) else str(e))})
+    return good, bad
+
+
+def read_shards(out: Path, pattern: str) -> list:
+    return [json.loads(line) for p in sorted(out.glob(pattern))
+            for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+def shards(out: Path):
+    return (read_shards(out, "part-?????.jsonl"), read_shards(out, "part-*.errors.jsonl"))
+
+
+def test_bag_cleans_records_and_marks_bad_ones(client, cleaner):
+    recs = [json.loads(line) for line in corpus.records(120) if line.strip()
+            and line not in corpus.BAD[:1]]
+    got = clean_bag(db.from_sequence(recs, npartitions=6)).compute()
+    want = []
+    for rec in recs:
+        try:
+            want.append(clean_record(cleaner, rec))
+        except RecordError as e:
+            want.append({**rec, "cleaner": {"error": str(e)}} if isinstance(rec, dict)
+                        else {"record": rec, "cleaner": {"error": str(e)}})
+    assert got == want
+    assert sum("error" in r["cleaner"] for r in got) == 3 and {"record": [1, 2, 3],
+                                                               "cleaner": {"error": "record is a JSON list, not an object"}} in got
+
+
+def test_rules_are_loaded_once_per_worker(client, cleaner):
+    options = RuleOptions.resolve(None, ["only-for-this-test"])
+    bag = db.from_sequence([{"text": f"Line {i}.\nRead more"} for i in range(200)],
+                           npartitions=40)
+    out = clean_bag(bag, disable=["only-for-this-test"]).compute()
+    assert all(r["text"] == f"Line {i}.\n" for i, r in enumerate(out))
+
+    def built():
+        from cleaner import integrations
+        return sum(k == options for k in integrations._cleaners)
+
+    per_worker = client.run(built)
+    assert sorted(per_worker.values()) == [1, 1]   # 40 tasks over 2 workers: one load each
+
+
+def test_dataframe_keeps_columns_and_adds_metadata(client, cleaner):
+    seed = (corpus.SEEDS / "002_bd2f4c37c13cce80.txt").read_text()
+    frame = pd.DataFrame({
+        "id": [1, 2, 3, 4],
+        "text": [seed, None, "Body text.\nRead more", None],
+        "html": [None, corpus.HTML, None, None],
+        "url": [None, "https://example.org/b", None, None]})
+    got = clean_dataframe(dd.from_pandas(frame, npartitions=2)).compute()
+    assert list(got["id"]) == [1, 2, 3, 4]
+    for i, rec in enumerate([{"text": seed}, {"html": corpus.HTML, "url": "https://example.org/b"},
+                             {"text": "Body text.\nRead more"}]):
+        want = clean_record(cleaner, rec)
+        assert got["text"][i] == want["text"]
+        for key in ("outlet", "title", "author", "removed_lines", "removed_chars", "fallback"):
+            value = got[f"cleaner_{key}"][i]
+            assert (pd.isna(value) and want["cleaner"][key] is None) or value == want["cleaner"][key]
+    assert got["cleaner_outlet"][0] == "bbc_mirror"
+    assert pd.isna(got["cleaner_error"][0])
+    assert "has no 'text' or 'html'" in got["cleaner_error"][3]
+
+
+def test_shards_equal_the_local_output(client, cleaner, tmp_path):
+    lines = corpus.write(tmp_path / "in.jsonl", 300)
+    report = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    good, bad = local_reference(cleaner, lines)
+    assert shards(tmp_path / "out") == (good, bad)
+    assert report.shards == len(list((tmp_path / "out").glob("part-?????.jsonl"))) > 4
+    assert (report.records, report.errors, report.skipped) == (len(good), len(bad), 0)
+    assert sum(report.outlets.values()) == len(good) and len(bad) >= 8
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def test_rerun_redoes_only_missing_shards(client, cleaner, tmp_path):
+    lines = corpus.write(tmp_path / "in.jsonl", 200)
+    out = tmp_path / "out"
+    first = run_shards(client, tmp_path / "in.jsonl", out, partition_bytes=50_000)
+    # a crash: one shard never renamed into place, its temporary file left behind
+    (out / "part-00001.jsonl").unlink()
+    (out / ".part-00001.jsonl.dead.tmp").write_text('{"half": ')
+    kept = (out / "part-00000.jsonl").stat().st_mtime_ns
+    again = run_shards(client, tmp_path / "in.jsonl", out, partition_bytes=50_000)
+    assert (again.skipped, again.shards) == (first.shards - 1, first.shards)
+    assert (out / "part-00000.jsonl").stat().st_mtime_ns == kept
+    assert shards(out) == local_reference(cleaner, lines)
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_other_job_in_out_dir_is_refused_unless_forced(client, cleaner, tmp_path):
+    lines = corpus.write(tmp_path / "in.jsonl", 60)
+    run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=20_000)
+    with pytest.raises(ShardJobError, match="another job"):
+        run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=30_000)
+    report = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out",
+                        partition_bytes=30_000, force=True)
+    assert report.skipped == 0
+    assert shards(tmp_path / "out") == local_reference(cleaner, lines)
+    with pytest.raises(ShardJobError, match="compressed"):
+        run_shards(client, tmp_path / "in.jsonl.gz", tmp_path / "o2")
+
+
+KILL_ID = 150
+
+
+def _crash_once_on(marker: str):
+    """Installed in each worker: the first worker to meet record KILL_ID dies on the spot
+    (os._exit, as an OOM kill would), mid-shard; a restarted worker has no hook."""
+    from cleaner.integrations import dask as mod
+    real = mod.clean_record
+
+    def hooked(cleaner, record, fields=Fields()):
+        if isinstance(record, dict) and record.get("id") == KILL_ID:
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+                os._exit(1)
+            except FileExistsError:
+                pass
+        return real(cleaner, record, fields)
+
+    mod.clean_record = hooked
+
+
+def test_worker_killed_mid_job_still_completes(client, cleaner, tmp_path):
+    lines = corpus.write(tmp_path / "in.jsonl", 300)
+    marker = tmp_path / "killed"
+    client.run(_crash_once_on, str(marker))
+    before = set(client.scheduler_info()["workers"])
+    report = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    assert marker.exists()                      # a worker did die mid-shard
+    client.wait_for_workers(2)
+    assert set(client.scheduler_info()["workers"]) != before   # and was replaced
+    assert shards(tmp_path / "out") == local_reference(cleaner, lines)
+    assert report.records == len(local_reference(cleaner, lines)[0])
+    assert not list((tmp_path / "out").glob(".*.tmp"))
