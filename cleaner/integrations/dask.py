@@ -126,6 +126,7 @@ class ShardReport:
     removed_chars: int = 0
     outlets: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0     # summed over the shards' tasks
 
     def add(self, stats: dict) -> None:
         self.records += stats["records"]
@@ -133,6 +134,7 @@ class ShardReport:
         self.fallback += stats["fallback"]
         self.removed_chars += stats["removed_chars"]
         self.outlets.update(stats["outlets"])
+        self.cpu_seconds += stats["cpu_seconds"]
 
 
 def shard_paths(out_dir: Path, index: int, width: int) -> tuple[Path, Path]:
@@ -215,6 +217,7 @@ def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, er
     """Clean the lines beginning in [start, end) of the JSONL file into `shard` (bad ones
     into `errors`), streaming; the shard appears only once it is complete, after its
     errors file, so a present shard is a finished one."""
+    cpu = time.process_time()
     cleaner = worker_cleaner(options)
     stats = {"records": 0, "errors": 0, "fallback": 0, "removed_chars": 0, "outlets": Counter()}
     a, b = _span(path, start, end)
@@ -248,6 +251,7 @@ def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, er
         bad.discard()
         raise
     stats["records"], stats["errors"] = out.count, bad.count
+    stats["cpu_seconds"] = time.process_time() - cpu
     return stats
 
 
