@@ -24,6 +24,8 @@ def records(n: int, seed: int = 7) -> list[str]:
             lines.append(BAD[(i // 37) % len(BAD)])
         elif i % 53 == 11:
             lines.append("")
+        elif i % 97 == 13:   # a lone surrogate: valid JSON, not encodable as UTF-8
+            lines.append('{"id": %d, "text": "Odd \\ud800 text.\\nRead more"}' % i)
         elif i % 41 == 3:
             lines.append(json.dumps({"id": i, "html": HTML, "url": "https://example.org/b"}))
         else:

@@ -172,8 +172,11 @@ def _count_lines(path: str, start: int, end: int) -> int:
     return count + (last != b"\n")
 
 
-def dump_line(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False) + "\n"
+def dump_line(obj) -> bytes:
+    try:
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:   # a lone surrogate (from a \\ud800 escape) stays escaped
+        return json.dumps(obj).encode("ascii") + b"\n"
 
 
 def process_line(cleaner, line: bytes, number: int, fields: Fields) -> tuple[dict | None, dict | None]:
@@ -188,17 +191,17 @@ def process_line(cleaner, line: bytes, number: int, fields: Fields) -> tuple[dic
         return None, {"line": number, "reason": str(e)}
 
 
-class _AtomicText:
-    """A text file written under a temporary name and renamed into place on commit."""
+class _AtomicFile:
+    """A file written under a temporary name and renamed into place on commit."""
 
     def __init__(self, path: Path):
         self.path = path
         self.tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        self.file = open(self.tmp, "w", encoding="utf-8", newline="\n")
+        self.file = open(self.tmp, "wb")
         self.count = 0
 
-    def write(self, text: str) -> None:
-        self.file.write(text)
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
         self.count += 1
 
     def commit(self) -> None:
@@ -221,7 +224,7 @@ def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, er
     cleaner = worker_cleaner(options)
     stats = {"records": 0, "errors": 0, "fallback": 0, "removed_chars": 0, "outlets": Counter()}
     a, b = _span(path, start, end)
-    out, bad = _AtomicText(Path(shard)), _AtomicText(Path(errors))
+    out, bad = _AtomicFile(Path(shard)), _AtomicFile(Path(errors))
     try:
         with open(path, "rb") as f:
             f.seek(a)
@@ -263,8 +266,8 @@ def _job(path: Path, partition_bytes: int, options: RuleOptions, fields: Fields)
 
 
 def _write_json(path: Path, obj) -> None:
-    w = _AtomicText(path)
-    w.write(json.dumps(obj, indent=1))
+    w = _AtomicFile(path)
+    w.write(json.dumps(obj, indent=1).encode())
     w.commit()
 
 
