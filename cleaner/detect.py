@@ -12,28 +12,35 @@ class UnknownOutlet(ValueError):
     pass
 
 
+WINDOW = 65536   # signatures sit in a page's header and footer: scan its two ends only
+
+
 class Detector:
     def __init__(self, outlets: list[Outlet]):
         self.outlets = {o.id: o for o in outlets}
-        named = [o for o in outlets if o.signatures and o.id != GENERIC_ID]
-        self._group = {f"o{n}": o.id for n, o in enumerate(named)}
-        # one pass over the text finds every outlet's signatures at once
-        self._named = named
-        self._compiled = None
+        self._named = [o for o in outlets if o.signatures and o.id != GENERIC_ID]
+        self._scanners = None
 
     @property
-    def _signatures(self):
-        # compiled on first use; a bad signature is then reported by name
-        if self._compiled is None and self._named:
-            try:
-                self._compiled = regex.compile("|".join(
-                    f"(?P<o{n}>" + "|".join(f"(?:{s.source})" for s in o.signatures) + ")"
-                    for n, o in enumerate(self._named)), FLAGS | regex.MULTILINE)
-            except regex.error:
-                for o in self._named:
-                    compile_union(o.signatures)
-                raise
-        return self._compiled
+    def scanners(self) -> list[regex.Pattern]:
+        """One scan finds every outlet's signatures at once: ^-anchored signatures in a
+        scanner led by a newline (tried at line starts only), the others in a plain one.
+        Compiled on first use; a bad signature is reported by name."""
+        if self._scanners is None:
+            for o in self._named:
+                compile_union(o.signatures)
+            self._scanners = []
+            for anchored in (True, False):
+                groups = []
+                for n, o in enumerate(self._named):
+                    pats = [s.source for s in o.signatures if s.anchored == anchored]
+                    if pats:
+                        groups.append(f"(?P<o{n}>" + "|".join(f"(?:{p})" for p in pats) + ")")
+                if groups:
+                    body = "|".join(groups)
+                    self._scanners.append(regex.compile(
+                        f"\\n(?:{body})" if anchored else body, FLAGS | regex.MULTILINE))
+        return self._scanners
 
     def forced(self, outlet_id: str) -> Outlet:
         try:
@@ -53,13 +60,14 @@ class Detector:
 
     def by_text(self, stripped_text: str) -> Outlet | None:
         """The outlet with the most distinct signature hits (ties: first in order)."""
-        pattern = self._signatures
-        if pattern is None:
-            return None
-        hits: dict[str, set[str]] = {}
-        for m in pattern.finditer(stripped_text, timeout=5 + len(stripped_text) / 1e6):
-            group = m.lastgroup
-            hits.setdefault(self._group[group], set()).add(m.group())
+        if len(stripped_text) > 2 * WINDOW:
+            stripped_text = stripped_text[:WINDOW] + "\n" + stripped_text[-WINDOW:]
+        text = "\n" + stripped_text
+        hits: dict[int, set[str]] = {}
+        for scanner in self.scanners:
+            for m in scanner.finditer(text, timeout=5 + len(text) / 1e6):
+                hits.setdefault(int(m.lastgroup[1:]), set()).add(m.group())
         if not hits:
             return None
-        return self.outlets[max(hits, key=lambda k: len(hits[k]))]
+        best = min(hits, key=lambda n: (-len(hits[n]), n))
+        return self._named[best]

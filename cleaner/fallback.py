@@ -59,8 +59,10 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
         raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
     sample = [w.lower() for w in words[:3000]]
     english = stoplist(DEFAULT_LANG)
-    # most pages are English: settle that without reading a hundred stoplists
-    if sample and sum(w in english for w in sample) / len(sample) >= 0.3:
+    # most pages are English: settle that from a few hundred words, without reading a
+    # hundred stoplists
+    head = sample[:400]
+    if head and sum(w in english for w in head) / len(head) >= 0.3:
         return DEFAULT_LANG
     best, best_hits = DEFAULT_LANG, 0
     for name in names:
@@ -87,10 +89,11 @@ def apply(doc: Document, lang: str | None = None) -> str:
         return w
 
     sample: list[str] = []
-    for i in idx:
-        sample += words(i)
-        if len(sample) >= 3000:
-            break
+    if lang is None:
+        for i in idx:
+            sample += words(i)
+            if len(sample) >= 3000:
+                break
     lang = resolve_lang(lang, sample)
     stops = stoplist(lang)
 

@@ -57,14 +57,15 @@ class Cleaner:
             text, page_meta = html_mod.extract(text, url)
         doc = Document(text)
         chosen, how = self._choose(doc, outlet, url)
-        used_lang = self._round(doc, chosen, lang)
+        applied: set[str] = set()
+        used_lang = self._round(doc, chosen, lang, applied)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
             again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
-            used_lang = self._round(doc, again, lang) or used_lang
+            used_lang = self._round(doc, again, lang, applied) or used_lang
             if len(doc.kept_indices()) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
@@ -76,12 +77,16 @@ class Cleaner:
                       fallback=used_fallback, detected_by=how, lang=used_lang,
                       warnings=warnings, document=doc)
 
-    def _round(self, doc: Document, chosen: Outlet | None, lang: str | None) -> str | None:
-        """Outlet rules, generic rules, and the fallback when no outlet is known."""
-        if chosen is not None:
-            self.compiled(chosen).apply(doc)
-        if self.generic is not None and chosen is not self.generic:
-            self.compiled(self.generic).apply(doc)
+    def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
+               applied: set[str]) -> str | None:
+        """Outlet rules, generic rules, and the fallback when no outlet is known. A rule
+        set already applied to this page is not run again: what it kept, it keeps (cuts
+        run to a fixed point before line rules), so only new rule sets and the fallback
+        can change anything in a later round."""
+        for outlet in (chosen, self.generic):
+            if outlet is not None and outlet.id not in applied:
+                self.compiled(outlet).apply(doc)
+                applied.add(outlet.id)
         if chosen is None or chosen is self.generic:
             return fallback.apply(doc, lang or (chosen.lang if chosen else None))
         return None

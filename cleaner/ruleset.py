@@ -9,6 +9,7 @@ import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -57,6 +58,42 @@ class Pat:
 
     def search(self, s, **kw):
         return self.compiled.search(s, **kw)
+
+    @property
+    def anchored(self) -> bool:
+        """Every top-level branch starts with ^ (after inline flags): the pattern can
+        only match at the start of a line, which lets the engine try it only there."""
+        return all(_FLAGS_THEN_CARET.match(b) for b in _top_level_branches(self.source))
+
+
+_FLAGS_THEN_CARET = regex.compile(r"(?:\(\?[a-zA-Z-]+\))*\^")
+
+
+def _top_level_branches(source: str) -> list[str]:
+    """Split a pattern on the | that are outside groups and character classes."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "]" or source[i + 1:i + 3] == "^]":
+                i += 2 if source[i + 1] == "]" else 3   # a leading ] is a literal
+                continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            branches.append(source[start:i])
+            start = i + 1
+        i += 1
+    branches.append(source[start:])
+    return branches
 
 
 def compile_union(pats: list[Pat], flags: int = 0) -> regex.Pattern:
@@ -278,7 +315,7 @@ def _rule_line(text: str, rid: str) -> int | None:
 
 def _find_key(text: str, after: int | None, key: str) -> int | None:
     """Line number of `key = ...` at or after line `after`, within the same table."""
-    lines = text.split("\n")
+    lines = _split(text)
     start = max((after or 1) - 1, 0)
     # back up to the table header so keys written before `id` are found too
     while start > 0 and not lines[start].lstrip().startswith("["):
@@ -290,6 +327,11 @@ def _find_key(text: str, after: int | None, key: str) -> int | None:
         if regex.match(regex.escape(key) + r"\s*=", s):
             return n + 1
     return after
+
+
+@lru_cache(maxsize=8)
+def _split(text: str) -> list[str]:
+    return text.split("\n")
 
 
 def _toml_error_line(msg: str) -> int | None:
