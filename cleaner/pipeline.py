@@ -12,7 +12,7 @@ from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
 from .engine import Compiled
-from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_dirs, rule_dirs
+from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
 
@@ -22,7 +22,11 @@ class Cleaner:
 
     def __init__(self, rules: list[str | Path] | None = None, disable: list[str] = (),
                  outlets: list[Outlet] | None = None, validate: bool = False):
-        self.outlets = outlets if outlets is not None else load_dirs(rule_dirs(rules))
+        # rule packs that fail to load are skipped; the CLI shows these warnings
+        self.rule_warnings: list[str] = []
+        if outlets is None:
+            outlets, self.rule_warnings = load_rules(rules)
+        self.outlets = outlets
         # Built-in patterns are proven by the test suite and compile lazily (start-up
         # time); a user's files are compiled now so a bad pattern fails before any work.
         builtin = str(builtin_rules_dir())

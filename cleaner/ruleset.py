@@ -25,6 +25,7 @@ RULE_KEYS = {"id", "kind", "pattern", "start", "end", "description", "examples",
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
 GENERIC_ID = "generic"
+PACK_GROUP = "cleaner.rules"     # entry points naming a package folder of rule files
 
 
 class RuleError(Exception):
@@ -121,6 +122,11 @@ class Rule:
     enabled: bool = True
     source: str = ""
     lineno: int | None = None
+    replaces: str = ""              # `file:line` of the rule this one overrode, if any
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.lineno}" if self.lineno else self.source
 
 
 @dataclass
@@ -133,6 +139,7 @@ class Outlet:
     source: str = ""
     lang: str | None = None
     disable: list[str] = field(default_factory=list)
+    extended_by: list[str] = field(default_factory=list)   # later files with this id
 
     @property
     def active_rules(self) -> list[Rule]:
@@ -158,10 +165,55 @@ def builtin_rules_dir() -> Path:
 
 
 def rule_dirs(extra: list[str | Path] | None = None) -> list[Path]:
-    dirs = [builtin_rules_dir(), *(Path(d) for d in extra or [])]
+    """Built-in rules, then $CLEANER_RULES, then each --rules folder: a later folder
+    extends or overrides an earlier one, so what the command line names wins."""
     env = os.environ.get("CLEANER_RULES", "")
-    dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    return dirs
+    return [builtin_rules_dir(), *(Path(p) for p in env.split(os.pathsep) if p),
+            *(Path(d) for d in extra or [])]
+
+
+def rule_packs(warnings: list[str]) -> list[tuple[str, object]]:
+    """(name, folder) of each rule pack other packages register under the entry-point
+    group `cleaner.rules`; the value names a package whose folder holds *.toml files.
+    A pack that cannot be found is reported in `warnings` and skipped."""
+    # imported here: importlib.metadata costs ~40 ms to import, paid only by a Cleaner
+    import importlib.metadata
+    import importlib.resources
+    packs = []
+    for ep in sorted(importlib.metadata.entry_points(group=PACK_GROUP), key=lambda e: e.name):
+        try:
+            folder = importlib.resources.files(ep.value)
+            if not folder.is_dir():
+                raise NotADirectoryError(f"{ep.value} is not a folder")
+        except Exception as e:    # any failure of a third-party package is its own
+            warnings.append(f"rule pack {ep.name!r} ({ep.value}) skipped: "
+                            f"{type(e).__name__}: {e}")
+            continue
+        packs.append((ep.name, folder))
+    return packs
+
+
+def load_rules(extra: list[str | Path] | None = None) -> tuple[list[Outlet], list[str]]:
+    """Every rule the cleaner uses: built-in rules, installed rule packs, then
+    $CLEANER_RULES and `extra` folders (later extends or overrides earlier). A broken
+    pack is skipped with a warning (returned); a broken folder of the user's is an error."""
+    warnings: list[str] = []
+    outlets: dict[str, Outlet] = {}
+    dirs = rule_dirs(extra)
+    for d in dirs[:1]:
+        _merge_all(outlets, _load_dir(d))
+    for name, folder in rule_packs(warnings):
+        try:
+            loaded = _load_dir(folder)
+            for o in loaded:
+                o.validate()
+        except RuleError as e:
+            warnings.append(f"rule pack {name!r} skipped: {e}")
+            continue
+        _merge_all(outlets, loaded)
+    for d in dirs[1:]:
+        _merge_all(outlets, _load_dir(d))
+    return list(outlets.values()), warnings
 
 
 def load_dirs(dirs: list[Path]) -> list[Outlet]:
@@ -169,11 +221,25 @@ def load_dirs(dirs: list[Path]) -> list[Outlet]:
     seen adds its rules to that outlet (same rule id replaces) and its `disable`."""
     outlets: dict[str, Outlet] = {}
     for d in dirs:
-        if not d.is_dir():
-            raise RuleError(d, "rules folder not found")
-        for path in sorted(d.glob("*.toml")):
-            merge(outlets, load_file(path))
+        _merge_all(outlets, _load_dir(d))
     return list(outlets.values())
+
+
+def _load_dir(d) -> list[Outlet]:
+    """The outlets of one folder (a Path, or a package folder from importlib.resources)."""
+    if not d.is_dir():
+        raise RuleError(d, "rules folder not found")
+    return [load_file(f) for f in toml_files(d)]
+
+
+def toml_files(d) -> list:
+    """The *.toml files of a folder (a Path or an importlib.resources Traversable)."""
+    return sorted((f for f in d.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def _merge_all(outlets: dict[str, Outlet], new: list[Outlet]) -> None:
+    for o in new:
+        merge(outlets, o)
 
 
 def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
@@ -182,15 +248,19 @@ def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
         outlets[new.id] = new
         return
     replaced = {r.id: r for r in new.rules}
+    for r in old.rules:
+        if r.id in replaced:
+            replaced[r.id].replaces = r.where
     old.rules = [replaced.pop(r.id, r) for r in old.rules] + list(replaced.values())
     old.disable += new.disable
+    old.extended_by.append(new.source)
     old.domains += [d for d in new.domains if d not in old.domains]
     old.signatures += [s for s in new.signatures
                        if s.source not in {o.source for o in old.signatures}]
 
 
-def load_file(path: Path | str) -> Outlet:
-    path = Path(path)
+def load_file(path) -> Outlet:
+    path = Path(path) if isinstance(path, str) else path
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -198,89 +268,120 @@ def load_file(path: Path | str) -> Outlet:
     return parse(text, path)
 
 
-def parse(text: str, path: Path | str = "<rules>") -> Outlet:
+def parse(text: str, path: Path | str = "<rules>",
+          problems: list[RuleError] | None = None) -> Outlet | None:
+    """The outlet of one rule file. Raises RuleError at the first problem, or, given a
+    `problems` list, records every problem it can find (a broken rule is left out) and
+    returns what could be read (None if the file is not TOML or has no [outlet])."""
+    def report(err: RuleError) -> None:
+        if problems is None:
+            raise err
+        problems.append(err)
+
+    def guarded(fn, *args, default=None):
+        try:
+            return fn(*args)
+        except RuleError as e:
+            report(e)
+            return default
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = _toml_error_line(str(e))
-        raise RuleError(path, f"invalid TOML: {e}", line=line) from None
-    unknown = set(data) - {"outlet", "rule"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise RuleError(path, _unknown(key, {"outlet", "rule"}, "top-level table"),
-                        line=_find_key(text, 0, key))
+        report(RuleError(path, f"invalid TOML: {e}", line=line))
+        return None
+    for key in sorted(set(data) - {"outlet", "rule"}):
+        report(RuleError(path, _unknown(key, {"outlet", "rule"}, "top-level table"),
+                         line=_find_key(text, 0, key)))
     head = data.get("outlet")
     if not isinstance(head, dict):
-        raise RuleError(path, "missing [outlet] table")
+        report(RuleError(path, "missing [outlet] table"))
+        return None
     for key in head:
         if key not in OUTLET_KEYS:
-            raise RuleError(path, _unknown(key, OUTLET_KEYS, "outlet key"),
-                            line=_find_key(text, 0, key))
+            report(RuleError(path, _unknown(key, OUTLET_KEYS, "outlet key"),
+                             line=_find_key(text, 0, key)))
     oid = head.get("id")
     if not isinstance(oid, str) or not regex.fullmatch(r"[a-z0-9][a-z0-9_.-]*", oid):
-        raise RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
-                        line=_find_key(text, 0, "id"))
-    sigs = [_pat(s, path, text, None, "signatures") for s in
-            _str_list(head, "signatures", path, text, None)]
+        report(RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
+                         line=_find_key(text, 0, "id")))
+    sigs = [guarded(_pat, s, path, text, None, "signatures") for s in
+            guarded(_str_list, head, "signatures", path, text, None, default=[])]
     rules_data = data.get("rule", [])
     if not isinstance(rules_data, list):
-        raise RuleError(path, "use [[rule]] tables for rules")
+        report(RuleError(path, "use [[rule]] tables for rules"))
+        rules_data = []
     rules, seen = [], set()
     for item in rules_data:
-        rule = _rule(item, path, text)
+        rule = guarded(_rule, item, path, text, report)
+        if rule is None:
+            continue
         if rule.id in seen:
-            raise RuleError(path, "duplicate rule id", rule.id, rule.lineno)
+            report(RuleError(path, "duplicate rule id", rule.id, _rule_line(text, rule.id, 2)))
+            continue
         seen.add(rule.id)
         rules.append(rule)
-    return Outlet(id=oid, name=str(head.get("name", oid)),
-                  domains=[d.lower().lstrip(".") for d in _str_list(head, "domains", path, text, None)],
-                  signatures=sigs, rules=rules, source=str(path),
-                  lang=head.get("lang"), disable=_str_list(head, "disable", path, text, None))
+    return Outlet(id=str(oid), name=str(head.get("name", oid)),
+                  domains=[d.lower().lstrip(".") for d in
+                           guarded(_str_list, head, "domains", path, text, None, default=[])],
+                  signatures=[p for p in sigs if p], rules=rules, source=str(path), lang=head.get("lang"),
+                  disable=guarded(_str_list, head, "disable", path, text, None, default=[]))
 
 
-def _rule(item: dict, path, text: str) -> Rule:
+def _rule(item: dict, path, text: str, report) -> Rule:
+    """One [[rule]] table. A problem the rest of the rule can be checked past goes to
+    `report` (which raises when loading, collects for `rules check`); one that leaves
+    no rule to check raises."""
     rid = item.get("id")
     if not isinstance(rid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid):
         raise RuleError(path, f"every [[rule]] needs an id of letters, digits, '-', '_' "
                         f"or '.' (got {rid!r})", line=_rule_line(text, str(rid)))
     lineno = _rule_line(text, rid)
 
-    def fail(msg, key=None):
-        raise RuleError(path, msg, rid, _find_key(text, lineno, key) if key else lineno)
+    def error(msg, key=None):
+        return RuleError(path, msg, rid, _find_key(text, lineno, key) if key else lineno)
 
     for key in item:
         if key not in RULE_KEYS:
-            fail(_unknown(key, RULE_KEYS, "rule key"), key)
+            report(error(_unknown(key, RULE_KEYS, "rule key"), key))
     kind = item.get("kind")
     if kind not in KINDS:
-        fail(f"kind must be one of {', '.join(KINDS)} (got {kind!r})", "kind")
+        raise error(f"kind must be one of {', '.join(KINDS)} (got {kind!r})", "kind")
     needed = PATTERN_KEYS[kind]
     for key in needed:
         if not isinstance(item.get(key), str) or not item[key]:
-            fail(f"kind {kind} needs a non-empty string '{key}'")
+            raise error(f"kind {kind} needs a non-empty string '{key}'")
     for key in ("pattern", "start", "end"):
         if key in item and key not in needed and not (kind == "drop_block" and key == "end"):
-            fail(f"'{key}' is not used by kind {kind}", key)
+            report(error(f"'{key}' is not used by kind {kind}", key))
     trigger = _pat(item[needed[0]], path, text, rid, needed[0], lineno)
     if kind == "meta" and not regex.search(r"\(\?P?<(?:%s)>" % "|".join(META_GROUPS), trigger.source):
-        fail(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern")
-    end = _pat(item["end"], path, text, rid, "end", lineno) if "end" in item else None
-    for key in ("max_lines", "lines"):
-        if key in item and (not isinstance(item[key], int) or isinstance(item[key], bool)
-                            or item[key] < 1):
-            fail(f"'{key}' must be a positive integer", key)
+        report(error(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern"))
+    end = (_pat(item["end"], path, text, rid, "end", lineno)
+           if "end" in item and kind == "drop_block" else None)
+    numbers = {"max_lines": 80, "lines": 1}
+    for key in numbers:
+        value = item.get(key, numbers[key])
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            report(error(f"'{key}' must be a positive integer", key))
+        else:
+            numbers[key] = value
     capture = item.get("capture")
     if capture is not None and (kind != "drop_caption" or capture not in META_GROUPS):
-        fail(f"'capture' is for drop_caption rules and names one of {', '.join(META_GROUPS)}",
-             "capture")
-    if not isinstance(item.get("enabled", True), bool):
-        fail("'enabled' must be true or false", "enabled")
-    return Rule(id=rid, kind=kind, pattern=trigger, end=end,
-                max_lines=item.get("max_lines", 80), lines=item.get("lines", 1), capture=capture,
+        report(error(f"'capture' is for drop_caption rules and names one of "
+                     f"{', '.join(META_GROUPS)}", "capture"))
+        capture = None
+    enabled = item.get("enabled", True)
+    if not isinstance(enabled, bool):
+        report(error("'enabled' must be true or false", "enabled"))
+        enabled = True
+    return Rule(id=rid, kind=kind, pattern=trigger, end=end, max_lines=numbers["max_lines"],
+                lines=numbers["lines"], capture=capture,
                 description=str(item.get("description", "")),
                 examples=_str_list(item, "examples", path, text, rid, lineno),
                 keep=_str_list(item, "keep", path, text, rid, lineno),
-                enabled=item.get("enabled", True), source=str(path), lineno=lineno)
+                enabled=enabled, source=str(path), lineno=lineno)
 
 
 def _pat(pattern, path, text, rid, key, after=0) -> Pat:
@@ -308,8 +409,10 @@ def _unknown(key, known, what) -> str:
     return f"unknown {what} '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
 
 
-def _rule_line(text: str, rid: str) -> int | None:
-    m = regex.search(r"^\s*id\s*=\s*['\"]" + regex.escape(rid) + r"['\"]", text, regex.M)
+def _rule_line(text: str, rid: str, nth: int = 1) -> int | None:
+    """Line of the nth `id = "rid"` (a duplicate id is reported where it repeats)."""
+    found = regex.finditer(r"^\s*id\s*=\s*['\"]" + regex.escape(rid) + r"['\"]", text, regex.M)
+    m = next((m for n, m in enumerate(found, 1) if n == nth), None)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 

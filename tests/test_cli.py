@@ -1,14 +1,11 @@
 """The `clean` command through typer's runner and as a real subprocess."""
 import json
-import os
-import subprocess
-import sys
 
 from typer.testing import CliRunner
 
 from cleaner.cli import app
 
-from conftest import FIXTURES, SEEDS
+from conftest import FIXTURES, SEEDS, run_clean
 
 runner = CliRunner()
 MT = SEEDS / "000_793e23ee459727fc.txt"
@@ -105,19 +102,13 @@ def test_disable_option():
     assert r.stdout.startswith("Support The Moscow Times!\n")
 
 
-def _run(args, data):
-    env = {**os.environ, "PYTHONIOENCODING": "ascii"}   # a C-locale terminal must not break output
-    return subprocess.run([sys.executable, "-m", "cleaner", *args], input=data,
-                          capture_output=True, env=env, timeout=120)
-
-
 def test_subprocess_stdin():
-    p = _run([], MT.read_bytes())
+    p = run_clean([], MT.read_bytes())
     assert p.returncode == 0, p.stderr
     assert p.stdout == GOLD.read_bytes()
 
 
 def test_subprocess_errors_have_no_traceback(tmp_path):
-    p = _run([str(tmp_path / "missing.txt")], b"")
+    p = run_clean([str(tmp_path / "missing.txt")], b"")
     assert p.returncode == 2
     assert p.stderr.decode().startswith("error:") and b"Traceback" not in p.stderr

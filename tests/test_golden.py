@@ -1,17 +1,11 @@
 """Golden fixture pairs: fixtures/<outlet>/NAME.txt must clean to NAME.expected.txt."""
-import difflib
-
 import pytest
 
+from cleaner.evaluate import unified_diff as _diff
 from conftest import SEEDS, fixture_pairs
 
 PAIRS = fixture_pairs()
 IDS = [f"{o}/{s.name}" for o, s, _ in PAIRS]
-
-
-def _diff(expected: str, got: str, name: str) -> str:
-    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True),
-                                        f"{name} (expected)", f"{name} (cleaned)"))
 
 
 @pytest.mark.parametrize("outlet,src,exp", PAIRS, ids=IDS)

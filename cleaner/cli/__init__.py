@@ -62,9 +62,19 @@ def write_out(text: str) -> None:
 
 def make_cleaner(rules: list[Path] | None, disable: list[str] | None) -> Cleaner:
     try:
-        return Cleaner(rules=rules or None, disable=disable or [])
+        cleaner = Cleaner(rules=rules or None, disable=disable or [])
     except RuleError as e:
         raise fail(str(e)) from None
+    for w in cleaner.rule_warnings:
+        warn(w)
+    return cleaner
+
+
+def write_report(path: Path, html: str) -> None:
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise fail(f"{path}: cannot write report: {e.strerror or e}") from None
 
 
 RulesOpt = Annotated[Optional[list[Path]], typer.Option(
@@ -105,19 +115,27 @@ def clean_cmd(
         help="Stoplist language for the fallback (default: detected).")] = None,
     rules: RulesOpt = None,
     disable: DisableOpt = None,
+    # not `--html FILE`: --html already means "the input is HTML"
+    report: Annotated[Optional[Path], typer.Option(
+        "--html-report", metavar="FILE",
+        help="Also write the --explain view as one self-contained HTML page.")] = None,
 ):
     """Clean pages to stdout (the default command: `clean FILE` = `clean clean FILE`)."""
     if fmt not in ("text", "json"):
         raise fail(f"--format must be text or json, not {fmt!r}")
     cleaner = make_cleaner(rules, disable)
     code = 0
+    explained = []
     for name in files or ["-"]:
         label = "<stdin>" if name == "-" else name
         try:
             data = read_input(name)
             result = cleaner.clean(data, outlet=outlet, url=url, html=html, lang=lang)
         except OSError as e:
-            sys.stderr.write(f"error: {e}\n")
+            hint = (" (--html means the input is HTML; write a report with --html-report FILE)"
+                    if html and name.endswith((".html", ".htm")) and "no such file" in str(e)
+                    else "")
+            sys.stderr.write(f"error: {e}{hint}\n")
             code = max(code, 2)
             continue
         except BinaryInput as e:
@@ -132,6 +150,7 @@ def clean_cmd(
             continue
         for w in result.warnings:
             warn(f"{label}: {w}")
+        explained.append((label, result))
         if fmt == "json":
             obj = result.to_dict()
             if files and len(files) > 1:
@@ -141,6 +160,9 @@ def clean_cmd(
             write_out(explain_text(result, label, cleaner))
         else:
             write_out(result.text)
+    if report is not None:
+        from ..report import explain_html   # here: `clean FILE` start-up does not pay for it
+        write_report(report, explain_html(explained))
     if code:
         raise typer.Exit(code)
 
@@ -155,3 +177,6 @@ def main() -> None:
         # the reader went away (`clean FILE | head`): not an error of ours
         sys.stderr.close()
         raise SystemExit(0) from None
+
+
+from . import evaluate, rules  # noqa: E402,F401  (subcommands register themselves on app)

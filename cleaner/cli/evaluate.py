@@ -1,0 +1,78 @@
+"""`clean eval DIR`: precision, recall and F1 of the cleaner against expected output."""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..decode import BinaryInput
+from ..engine import RuleTimeout
+# the evaluate and report modules are imported by the commands that use them, so that
+# registering `eval` costs `clean FILE` no start-up time
+from . import DisableOpt, RulesOpt, app, fail, make_cleaner, write_out, write_report
+
+ReportOpt = Annotated[Optional[Path], typer.Option(
+    "--html", "--html-report", help="Also write a self-contained HTML report here.")]
+
+
+def find_pairs(folder: Path, not_found: str) -> list:
+    """The fixture pairs below `folder`, or a one-line error (exit 2)."""
+    from ..evaluate import fixture_pairs
+    if not folder.is_dir():
+        raise fail(f"{folder}: {not_found}")
+    try:
+        return fixture_pairs(folder)
+    except FileNotFoundError as e:
+        raise fail(str(e)) from None
+
+
+@contextmanager
+def page_errors():
+    """A binary page is bad input (exit 2); a rule that runs out of time fails (exit 1)."""
+    try:
+        yield
+    except BinaryInput as e:
+        raise fail(str(e)) from None
+    except RuleTimeout as e:
+        raise fail(str(e), 1) from None
+
+
+def _row(label: str, extra: str, s) -> str:
+    return f"{label:<44} {extra:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}\n"
+
+
+@app.command("eval")
+def eval_cmd(
+    folder: Annotated[Path, typer.Argument(
+        metavar="DIR", help="NAME.txt + NAME.expected.txt pairs, flat or one folder per outlet.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    html: ReportOpt = None,
+    rules: RulesOpt = None,
+    disable: DisableOpt = None,
+):
+    """Precision, recall, F1 of cleaned pages against expected output.
+
+    Character-weighted lines (POLICY.md), per page, per outlet and overall (means)."""
+    pairs = find_pairs(folder, "not a folder")
+    if not pairs:
+        raise fail(f"{folder}: no NAME.txt + NAME.expected.txt pairs")
+    cleaner = make_cleaner(rules, disable)
+    from ..evaluate import evaluate
+    from ..report import eval_html
+    with page_errors():
+        ev = evaluate(cleaner, pairs)
+    if html is not None:
+        write_report(html, eval_html(ev))
+    if as_json:
+        write_out(json.dumps(ev.to_dict(), indent=1) + "\n")
+        return
+    out = [f"{'page':<44} {'outlet':<16} {'P':>6} {'R':>6} {'F1':>6}\n"]
+    out += [_row(p.pair.name, p.outlet, p.score) for p in ev.pages]
+    out.append("\n")
+    out += [_row(f"outlet {k}", f"{sum(p.outlet == k for p in ev.pages)} pages", s)
+            for k, s in ev.by_outlet.items()]
+    out.append(_row("overall", f"{len(ev.pages)} pages", ev.overall))
+    write_out("".join(out))

@@ -1,0 +1,104 @@
+"""Scoring against expected output, fixture-pair discovery, and the HTML reports."""
+import re
+
+import pytest
+from hypothesis import given, strategies as st
+
+from cleaner.evaluate import (Score, evaluate, fixture_pairs, line_changes, score,
+                              score_lines)
+from cleaner.report import eval_html, explain_html
+
+from conftest import FIXTURES
+
+
+def test_score_is_character_weighted_over_lines():
+    gold = "Title\n\nA long article line here.\nShort.\n"
+    assert score(gold, gold) == Score(1.0, 1.0, 1.0)
+    # output misses "Short." (6 of 36 characters) and adds "Menu" (4 characters)
+    s = score(gold, "Menu\nTitle\nA  long article   line here.\n")
+    assert s.recall == pytest.approx(30 / 36)
+    assert s.precision == pytest.approx(30 / 34)
+    assert s.f1 == pytest.approx(2 * s.precision * s.recall / (s.precision + s.recall))
+
+
+def test_score_edge_cases():
+    assert score("", "") == Score(1.0, 1.0, 1.0)
+    assert score("", "junk") == Score(0.0, 1.0, 0.0)
+    assert score("text", "") == Score(0.0, 0.0, 0.0)
+    assert score_lines(" a \t b \n\n  \nc") == ["a b", "c"]
+
+
+def test_line_changes():
+    assert line_changes("a\nb\nc\n", "a\nx\nc\n") == [("missing", "b"), ("extra", "x")]
+
+
+def test_fixture_pairs_nested_and_flat(tmp_path):
+    nested = fixture_pairs(FIXTURES)
+    assert {p.outlet for p in nested} == {"moscowtimes", "hindustantimes", "bbc_mirror", "generic"}
+    assert all(p.src.is_file() and p.expected.is_file() for p in nested)
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "a.expected.txt").write_text("x")
+    (tmp_path / "lonely.txt").write_text("no expected: not a pair")
+    [pair] = fixture_pairs(tmp_path)
+    assert (pair.outlet, pair.name) == ("", "a.txt")
+    (tmp_path / "b.expected.txt").write_text("x")
+    with pytest.raises(FileNotFoundError, match="no b.txt beside it"):
+        fixture_pairs(tmp_path)
+
+
+def test_evaluate_groups_by_folder_or_detected_outlet(cleaner, tmp_path):
+    ev = evaluate(cleaner, fixture_pairs(FIXTURES))
+    assert ev.overall == Score(1.0, 1.0, 1.0)
+    assert list(ev.by_outlet) == ["bbc_mirror", "generic", "hindustantimes", "moscowtimes"]
+    mt = FIXTURES / "moscowtimes"
+    (tmp_path / "p.txt").write_bytes((mt / "seed_000.txt").read_bytes())
+    # a wrong expected file: the article plus a line the cleaner rightly removes
+    (tmp_path / "p.expected.txt").write_text("Support The Moscow Times!\n\n"
+                                             + (mt / "seed_000.expected.txt").read_text())
+    flat = evaluate(cleaner, fixture_pairs(tmp_path))
+    assert list(flat.by_outlet) == ["moscowtimes"]
+    s = flat.pages[0].score
+    assert s.precision == 1.0 and s.recall < 1.0
+    d = flat.to_dict()
+    assert d["overall"]["pages"] == 1 and d["pages"][0]["detected"] == "moscowtimes"
+
+
+HOSTILE = 'Headline <script>alert("x")</script> & more\n\nSupport us\n\nBody <img src=x onerror=1>.\n'
+
+
+def no_external_assets(html):
+    assert not re.search(r"<(script|link|img|iframe)\b", html)
+    assert not re.search(r"(src|href)=\"(?!#)", html)
+    assert "url(" not in html
+
+
+def test_explain_html_escapes_and_labels(cleaner):
+    result = cleaner.clean(HOSTILE, outlet="moscowtimes")
+    html = explain_html([("<page>.txt", result)])
+    no_external_assets(html)
+    assert "Headline alert(&quot;x&quot;) &amp; more" in html
+    assert 'cut &lt;img src=x onerror=1&gt; <span class="rule">markup-tag-fragment</span>' in html
+    assert '<del>Support us</del> <span class="rule">mt-support-button</span>' in html
+    assert "&lt;page&gt;.txt" in html
+
+
+def test_eval_html_shows_scores_and_differences(cleaner, tmp_path):
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "p.txt").write_text(HOSTILE)
+    (tmp_path / "o" / "p.expected.txt").write_text('Headline alert("x") & more\n\nBody 3 < 5.\n')
+    html = eval_html(evaluate(cleaner, fixture_pairs(tmp_path)))
+    no_external_assets(html)
+    assert "<th>overall</th>" in html and '<a href="#p0">o/p.txt</a>' in html
+    assert '<li class="missing">missing: Body 3 &lt; 5.</li>' in html
+    assert '<li class="extra">extra: Body .</li>' in html
+
+
+@given(st.lists(st.sampled_from(["a", "bb", "ccc dd", "", "  e  "]), max_size=8),
+       st.lists(st.sampled_from(["a", "bb", "ccc  dd", "", "zz"]), max_size=8))
+def test_score_bounds_and_identity(gold, out):
+    g, o = "\n".join(gold), "\n".join(out)
+    s = score(g, o)
+    assert all(0.0 <= v <= 1.0 for v in (s.precision, s.recall, s.f1))
+    assert score(g, g).f1 == 1.0
+    if score_lines(g) == score_lines(o):
+        assert s == Score(1.0, 1.0, 1.0)
