@@ -48,8 +48,9 @@ def _compile(source: str, rules: list[Rule], flags: int = 0) -> regex.Pattern:
 def _scanners(rules: list[Rule]) -> tuple[regex.Pattern, ...]:
     """Whole-page scanners: one for ^-anchored rules (led by a literal newline, so the
     engine tries them only at line starts), one plain scan for the others."""
-    anchored = [r.pattern.source for r in rules if r.pattern.anchored]
-    other = [r.pattern.source for r in rules if not r.pattern.anchored]
+    scans = [r.hint or r.pattern for r in rules]
+    anchored = [p.source for p in scans if p.anchored]
+    other = [p.source for p in scans if not p.anchored]
     out = []
     if anchored:
         out.append(_compile("\\n(?:" + "|".join(f"(?:{p})" for p in anchored) + ")",
@@ -257,6 +258,8 @@ def check_examples(rule: Rule) -> list[str]:
             touched = ln.removed_by is not None or (rule.kind == "cut" and ln.text != old)
             if not touched:
                 problems.append(f"example not removed: {old.strip()!r}")
+            elif rule.hint and not rule.hint.compiled.search(old.strip()):
+                problems.append(f"hint does not match example: {old.strip()!r}")
     for text in rule.keep:
         doc = Document(text)
         single.apply(doc)

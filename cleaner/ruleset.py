@@ -20,7 +20,7 @@ FLAGS = regex.VERSION1
 KINDS = ("drop_line", "drop_block", "drop_caption", "cut", "meta")
 META_GROUPS = ("author", "agency", "published", "tags")
 OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang"}
-RULE_KEYS = {"id", "kind", "pattern", "start", "end", "description", "examples", "keep",
+RULE_KEYS = {"id", "kind", "pattern", "start", "end", "hint", "description", "examples", "keep",
              "enabled", "max_lines", "lines", "capture"}
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
@@ -113,6 +113,7 @@ class Rule:
     kind: str
     pattern: Pat | None = None      # trigger: pattern, or start for blocks
     end: Pat | None = None
+    hint: Pat | None = None         # cheaper pattern true wherever `pattern` is: finds candidates
     max_lines: int = 80                         # a block never runs past this many lines
     lines: int = 1                              # caption lines after the marker
     capture: str | None = None                  # drop_caption: keep caption as this metadata
@@ -360,6 +361,7 @@ def _rule(item: dict, path, text: str, report) -> Rule:
         report(error(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern"))
     end = (_pat(item["end"], path, text, rid, "end", lineno)
            if "end" in item and kind == "drop_block" else None)
+    hint = _pat(item["hint"], path, text, rid, "hint", lineno) if "hint" in item else None
     numbers = {"max_lines": 80, "lines": 1}
     for key in numbers:
         value = item.get(key, numbers[key])
@@ -376,7 +378,7 @@ def _rule(item: dict, path, text: str, report) -> Rule:
     if not isinstance(enabled, bool):
         report(error("'enabled' must be true or false", "enabled"))
         enabled = True
-    return Rule(id=rid, kind=kind, pattern=trigger, end=end, max_lines=numbers["max_lines"],
+    return Rule(id=rid, kind=kind, pattern=trigger, end=end, hint=hint, max_lines=numbers["max_lines"],
                 lines=numbers["lines"], capture=capture,
                 description=str(item.get("description", "")),
                 examples=_str_list(item, "examples", path, text, rid, lineno),
