@@ -179,4 +179,4 @@ def main() -> None:
         raise SystemExit(0) from None
 
 
-from . import evaluate, rules  # noqa: E402,F401  (subcommands register themselves on app)
+from . import batch, evaluate, rules  # noqa: E402,F401  (subcommands register themselves on app)

@@ -1,0 +1,539 @@
+"""Clean whole folders and JSONL corpora on every core: walk, worker pool, atomic
+writes, resume, summary. Progress goes out through a callback (the CLI draws the bar).
+
+Folder mode: each input file is cleaned by a worker and written to a temporary name
+beside its output, then `os.replace`d into place, so a kill never leaves a half file.
+A rerun skips outputs newer than their input.
+
+JSONL mode, resumable by design: output goes to `OUT.part` (errors to
+`OUT.errors.jsonl.part`) in input order, one chunk of records at a time (for `.gz`
+output each chunk is its own gzip member, written with mtime 0, so the bytes do not
+depend on when they were written). After a chunk, at most once a second, both part
+files are fsync'd and a sidecar `OUT.part.state` records the input offset reached, the
+part files' sizes and the counters, replaced atomically. A rerun after a kill
+truncates the part files to the recorded sizes, seeks the input to the recorded offset
+and goes on; chunk boundaries are counted from there exactly as in an uninterrupted
+run, so the finished output is byte for byte the same. The part file is renamed to
+OUT at the end.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import signal
+import time
+from collections import Counter, deque
+from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+
+from .pipeline import Cleaner
+from .records import Fields, clean_record, summary
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+CHUNK_RECORDS = 64             # JSONL records per task: enough that IPC is noise
+CHUNK_BYTES = 4 << 20          # ... unless they are big
+CHUNK_FILES = 16               # folder mode: files per task
+CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_BATCH_CHECKPOINT_SECONDS", "1"))
+STATE_VERSION = 1
+
+
+class BatchError(ValueError):
+    """Bad arguments: nothing was done (exit 2)."""
+
+
+class BatchFailed(RuntimeError):
+    """The run stopped midway (a worker died); what is written stays, a rerun resumes."""
+
+
+@dataclass
+class Options:
+    jobs: int = 0                       # 0: every core this process may use
+    fmt: str = "text"                   # folder mode: text, or json per page
+    globs: list[str] = field(default_factory=list)
+    force: bool = False
+    fields: Fields = Fields()
+    rules: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    chunk: int = CHUNK_RECORDS
+
+
+@dataclass
+class Summary:
+    mode: str = ""
+    pages: int = 0                      # cleaned now
+    skipped: int = 0                    # up to date, not redone
+    failed: int = 0
+    outlets: dict = field(default_factory=dict)    # outlet id (or "unknown") -> pages
+    fallback: int = 0
+    chars_in: int = 0
+    chars_removed: int = 0
+    bytes_in: int = 0
+    wall_seconds: float = 0.0
+    errors_file: str | None = None
+    failures: list = field(default_factory=list)   # the first few, for the summary
+
+    def add(self, part: dict) -> None:
+        self.pages += part["pages"]
+        self.fallback += part["fallback"]
+        self.chars_in += part["chars_in"]
+        self.chars_removed += part["chars_removed"]
+        self.bytes_in += part["bytes_in"]
+        for k, v in part["outlets"].items():
+            self.outlets[k] = self.outlets.get(k, 0) + v
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Progress:
+    """Override to watch a run: `start` once with the totals known, `advance` per chunk."""
+
+    def start(self, total_pages: int | None, total_bytes: int | None) -> None:
+        pass
+
+    def advance(self, pages: int, nbytes: int) -> None:
+        pass
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:       # not Linux
+        return os.cpu_count() or 1
+
+
+def is_jsonl(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"))
+
+
+def run(inp: Path | str, out: Path | str, opts: Options = Options(),
+        progress: Progress | None = None) -> Summary:
+    inp, out = Path(inp), Path(out)
+    progress = progress or Progress()
+    if opts.fmt not in ("text", "json"):
+        raise BatchError(f"--format must be text or json, not {opts.fmt!r}")
+    if opts.jobs < 0 or opts.chunk < 1:
+        raise BatchError("--jobs must be >= 0 and --chunk >= 1")
+    if not inp.exists():
+        raise BatchError(f"{inp}: no such file or folder")
+    # fail on bad user rules here, once, before any worker starts
+    Cleaner(rules=opts.rules or None, disable=opts.disable, validate=True)
+    started = time.perf_counter()
+    if not inp.is_dir() and not is_jsonl(inp):
+        raise BatchError(f"{inp}: not a folder or a .jsonl[.gz] file (clean single pages "
+                         "with `clean FILE`)")
+    from concurrent.futures.process import BrokenProcessPool
+    try:
+        result = (_run_folder if inp.is_dir() else _run_jsonl)(inp, out, opts, progress)
+    except BrokenProcessPool:
+        raise BatchFailed("a worker process died (out of memory?); outputs written so far "
+                          "are kept and a rerun resumes") from None
+    result.wall_seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+# ---- workers ---------------------------------------------------------------------
+
+_cleaner: Cleaner | None = None
+
+
+def _init_worker(rules: list[str], disable: list[str]) -> None:
+    global _cleaner
+    # Ctrl-C is the parent's to handle (state kept, "interrupted"): no worker tracebacks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _cleaner = Cleaner(rules=rules or None, disable=disable, validate=True)
+
+
+def _pool(opts: Options):
+    # imported here: `clean FILE` loads this module and must start fast
+    from concurrent.futures import ProcessPoolExecutor
+    return ProcessPoolExecutor(max_workers=opts.jobs or default_jobs(), initializer=_init_worker,
+                               initargs=(opts.rules, opts.disable))
+
+
+def _stats() -> dict:
+    return {"pages": 0, "fallback": 0, "chars_in": 0, "chars_removed": 0, "bytes_in": 0,
+            "outlets": Counter()}
+
+
+def _count(stats: dict, meta: dict, chars_out: int) -> None:
+    stats["pages"] += 1
+    stats["fallback"] += bool(meta["fallback"])
+    stats["chars_in"] += chars_out + meta["removed_chars"]
+    stats["chars_removed"] += meta["removed_chars"]
+    stats["outlets"][meta["outlet"] or "unknown"] += 1
+
+
+def _reason(e: BaseException) -> str:
+    return str(e) or type(e).__name__
+
+
+def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields) -> tuple[bytes, list, dict]:
+    """Clean a run of JSONL lines: the output lines, the errors, the counters."""
+    out, errors, stats = [], [], _stats()
+    for n, raw in enumerate(lines, first):
+        stats["bytes_in"] += len(raw)
+        if not raw.strip():
+            continue
+        try:
+            try:
+                record = json.loads(raw)
+            except ValueError as e:        # includes invalid UTF-8
+                raise ValueError(f"malformed JSON line: {e}") from None
+            cleaned = clean_record(_cleaner, record, fields)
+            try:
+                line = json.dumps(cleaned, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:     # lone surrogates from \ud800 escapes: keep them
+                line = json.dumps(cleaned).encode("ascii")
+        except Exception as e:             # one bad record never stops the batch
+            errors.append({"line": n, "error": _reason(e)})
+            continue
+        out.append(line + b"\n")
+        _count(stats, cleaned[fields.meta], len(cleaned[fields.output or fields.text]))
+    return b"".join(out), errors, stats
+
+
+def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]:
+    """Clean files (source, output, relative name); each output replaced atomically."""
+    errors, stats = [], _stats()
+    for src, dst, rel in jobs:
+        try:
+            data = _read(Path(src))
+            stats["bytes_in"] += len(data)
+            html = True if _base_suffix(src) in HTML_SUFFIXES else None
+            result = _cleaner.clean(data, html=html)
+            meta = summary(result)
+            if fmt == "json":
+                body = json.dumps({"source": rel, **result.to_dict(), **{
+                    k: meta[k] for k in ("removed_lines", "removed_chars")}},
+                    ensure_ascii=False) + "\n"
+            else:
+                body = result.text
+            _write_atomic(Path(dst), body.encode("utf-8", "surrogatepass"))
+        except Exception as e:
+            errors.append({"path": rel, "error": _reason(e)})
+            continue
+        _count(stats, meta, len(result.text))
+    return errors, stats
+
+
+def _read(path: Path) -> bytes:
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    return path.read_bytes()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            if path.name.lower().endswith(".gz"):
+                with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="",
+                                   compresslevel=6) as z:
+                    z.write(data)
+            else:
+                f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _base_suffix(name: str) -> str:
+    name = name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[1]
+
+
+# ---- folder mode -----------------------------------------------------------------
+
+def _check_folder_args(inp: Path, out: Path) -> None:
+    rin, rout = inp.resolve(), out.resolve()
+    if rout == rin or rin in rout.parents:
+        raise BatchError(f"output folder {out} is inside input folder {inp}: choose another")
+    if rout in rin.parents:
+        raise BatchError(f"input folder {inp} is inside output folder {out}: choose another")
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"{out}: exists and is not a folder")
+
+
+def walk(inp: Path, globs: list[str] = ()):
+    """(path, relative posix name) of every .txt/.html/.htm[.gz] under inp, sorted;
+    symlinked folders are followed once (a loop is not walked twice)."""
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(inp, followlinks=True):
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs.sort()
+        for name in sorted(files):
+            if _base_suffix(name) not in TEXT_SUFFIXES + HTML_SUFFIXES:
+                continue
+            path = Path(root) / name
+            rel = path.relative_to(inp).as_posix()
+            if globs and not any(fnmatch(rel, g) or fnmatch(name, g) for g in globs):
+                continue
+            yield path, rel
+
+
+def output_name(rel: str, fmt: str) -> str:
+    """a/b.html.gz -> a/b.txt.gz (json: a/b.json.gz)."""
+    gz = rel.lower().endswith(".gz")
+    stem = rel[:-3] if gz else rel
+    stem = os.path.splitext(stem)[0] + (".json" if fmt == "json" else ".txt")
+    return stem + (".gz" if gz else "")
+
+
+def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summary:
+    _check_folder_args(inp, out)
+    res = Summary(mode="folder")
+    todo, claimed, failures = [], {}, []
+    for path, rel in walk(inp, opts.globs):
+        dst_rel = output_name(rel, opts.fmt)
+        if dst_rel in claimed:
+            failures.append({"path": rel, "error": f"output {dst_rel} is already written "
+                                                   f"from {claimed[dst_rel]}"})
+            continue
+        claimed[dst_rel] = rel
+        dst = out / dst_rel
+        if not opts.force and _up_to_date(path, dst):
+            res.skipped += 1
+            continue
+        todo.append((str(path), str(dst), rel))
+    out.mkdir(parents=True, exist_ok=True)
+    progress.start(len(todo), sum(_size(Path(s)) for s, _, _ in todo))
+    chunks = [todo[i:i + CHUNK_FILES] for i in range(0, len(todo), CHUNK_FILES)]
+    with _pool(opts) as pool:
+        for errors, stats in _ordered(pool, (( _file_chunk, c, opts.fmt) for c in chunks),
+                                      opts):
+            failures += errors
+            res.add(stats)
+            progress.advance(stats["pages"] + len(errors), stats["bytes_in"])
+    _finish_errors(res, out / "errors.jsonl", failures)
+    return res
+
+
+def _up_to_date(src: Path, dst: Path) -> bool:
+    try:
+        return dst.stat().st_mtime_ns >= src.stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _finish_errors(res: Summary, path: Path, failures: list) -> None:
+    res.failed = len(failures)
+    res.failures = failures[:20]
+    if failures:
+        _write_atomic(path, b"".join(json.dumps(f, ensure_ascii=False).encode() + b"\n"
+                                     for f in failures))
+        res.errors_file = str(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _ordered(pool, tasks, opts: Options):
+    """Results of tasks in submission order, with a bounded number in flight so a huge
+    input is never queued whole."""
+    window = 4 * (opts.jobs or default_jobs())
+    pending: deque = deque()
+    tasks = iter(tasks)
+    try:
+        for fn, *args in tasks:
+            pending.append(pool.submit(fn, *args))
+            while len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+
+
+# ---- JSONL mode ------------------------------------------------------------------
+
+def _errors_path(out: Path) -> Path:
+    name = out.name
+    for ext in (".jsonl.gz", ".ndjson.gz", ".jsonl", ".ndjson", ".gz"):
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+            break
+    return out.with_name(name + ".errors.jsonl")
+
+
+def _fingerprint(inp: Path, out: Path, opts: Options) -> str:
+    st = inp.stat()
+    key = [str(inp.resolve()), st.st_size, st.st_mtime_ns, str(out.resolve()),
+           asdict(opts.fields), opts.rules, opts.disable, opts.chunk, STATE_VERSION]
+    return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
+
+
+def _run_jsonl(inp: Path, out: Path, opts: Options, progress: Progress) -> Summary:
+    if out.exists() and (out.is_dir() or os.path.samefile(inp, out)):
+        raise BatchError(f"{out}: is the input file or a folder; choose another output")
+    if out.resolve() == inp.resolve():
+        raise BatchError(f"{out}: is the input file; choose another output")
+    errors_out = _errors_path(out)
+    if not opts.force and _up_to_date(inp, out):
+        res = Summary(mode="jsonl", skipped=1)
+        return res
+    part, err_part = out.with_name(out.name + ".part"), errors_out.with_name(errors_out.name + ".part")
+    state_path = out.with_name(out.name + ".part.state")
+    fp = _fingerprint(inp, out, opts)
+    state = _load_state(state_path, fp) if not opts.force else None
+    if state is not None and not (_size(part) >= state["part"] and _size(err_part) >= state["errors"]):
+        state = None                    # part files lost or cut short: start over
+    res = Summary(mode="jsonl")
+    if state is None:
+        state = {"fingerprint": fp, "offset": 0, "line": 1, "part": 0, "errors": 0,
+                 "summary": res.to_dict()}
+    else:
+        saved = state["summary"]
+        for k in ("pages", "failed", "fallback", "chars_in", "chars_removed", "bytes_in"):
+            setattr(res, k, saved[k])
+        res.outlets = dict(saved["outlets"])
+        res.failures = saved["failures"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    gz_out = out.name.lower().endswith(".gz")
+    total = inp.stat().st_size
+    progress.start(None, total)
+    with open(part, "ab") as pf, open(err_part, "ab") as ef, _open_input(inp) as (src, raw):
+        pf.truncate(state["part"])
+        ef.truncate(state["errors"])
+        pf.seek(0, io.SEEK_END)
+        ef.seek(0, io.SEEK_END)
+        _skip(src, state["offset"])
+        progress.advance(0, raw.tell())
+
+        def checkpoint():
+            for f in (pf, ef):
+                f.flush()
+                os.fsync(f.fileno())
+            state.update(part=pf.tell(), errors=ef.tell(), summary=res.to_dict())
+            _write_state(state_path, state)
+
+        last = time.monotonic()
+        done_bytes = raw.tell()
+        with _pool(opts) as pool:
+            chunks = _chunks(src, raw, state, opts.chunk)
+            for (body, errors, stats), (offset, line, read) in _ordered_with(pool, chunks, opts):
+                if gz_out:
+                    with gzip.GzipFile(fileobj=pf, mode="wb", mtime=0, filename="",
+                                       compresslevel=6) as z:
+                        z.write(body)
+                else:
+                    pf.write(body)
+                for e in errors:
+                    ef.write(json.dumps(e, ensure_ascii=False).encode() + b"\n")
+                res.add(stats)
+                res.failed += len(errors)
+                res.failures = (res.failures + errors)[:20]
+                state["offset"], state["line"] = offset, line
+                # progress in file bytes (compressed for .gz) read up to this chunk
+                progress.advance(stats["pages"] + len(errors), read - done_bytes)
+                done_bytes = read
+                if time.monotonic() - last >= CHECKPOINT_SECONDS:
+                    checkpoint()
+                    last = time.monotonic()
+        checkpoint()
+    os.replace(part, out)
+    if res.failed:
+        os.replace(err_part, errors_out)
+        res.errors_file = str(errors_out)
+    else:
+        err_part.unlink()
+        errors_out.unlink(missing_ok=True)
+    state_path.unlink()
+    return res
+
+
+class _open_input:
+    """(decompressed line stream, raw file) of a .jsonl or .jsonl.gz input."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.raw = open(self.path, "rb")
+        if self.path.name.lower().endswith(".gz"):
+            self.src = gzip.GzipFile(fileobj=self.raw, mode="rb")
+        else:
+            self.src = self.raw
+        return self.src, self.raw
+
+    def __exit__(self, *exc):
+        self.src.close()
+        self.raw.close()
+
+
+def _skip(src, offset: int) -> None:
+    if not offset:
+        return
+    if isinstance(src, gzip.GzipFile):     # no random access: read through
+        while offset:
+            offset -= len(src.read(min(offset, 1 << 20)))
+    else:
+        src.seek(offset)
+
+
+def _chunks(src, raw, state: dict, size: int):
+    """(tag, lines, first line number) per chunk; the tag says where the input stands
+    after it: decompressed offset, next line number, file position read."""
+    offset, line = state["offset"], state["line"]
+    batch, nbytes, first = [], 0, line
+    for rec in src:
+        batch.append(rec)
+        nbytes += len(rec)
+        if len(batch) >= size or nbytes >= CHUNK_BYTES:
+            offset += nbytes
+            yield (offset, first + len(batch), raw.tell()), batch, first
+            first += len(batch)
+            batch, nbytes = [], 0
+    if batch:
+        yield (offset + nbytes, first + len(batch), raw.tell()), batch, first
+
+
+def _ordered_with(pool, chunks, opts: Options):
+    tagged = deque()
+
+    def tasks():
+        for tag, batch, first in chunks:
+            tagged.append(tag)
+            yield _jsonl_chunk, batch, first, opts.fields
+
+    for result in _ordered(pool, tasks(), opts):
+        yield result, tagged.popleft()
+
+
+def _load_state(path: Path, fingerprint: str) -> dict | None:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if state.get("fingerprint") == fingerprint else None
+
+
+def _write_state(path: Path, state: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(state, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

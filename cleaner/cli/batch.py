@@ -1,0 +1,127 @@
+"""`clean batch IN OUT`: folders and JSONL corpora through cleaner.batch, with a rich
+progress bar on a terminal's stderr and a summary at the end."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import batch as batch_mod
+from ..records import Fields
+from ..ruleset import RuleError
+from . import DisableOpt, RulesOpt, app, fail
+
+
+class _Bar(batch_mod.Progress):
+    """pages done, pages/s, MB/s and ETA on stderr."""
+
+    def __init__(self, force: bool):
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn,
+                                   TextColumn, TimeRemainingColumn)
+        self.pages = 0
+        self.bar = Progress(TextColumn("cleaning"), BarColumn(), TaskProgressColumn(),
+                            TextColumn("{task.fields[pages]} pages"),
+                            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                            console=Console(stderr=True, force_terminal=force or None),
+                            transient=True)
+        self.task = None
+
+    def start(self, total_pages, total_bytes):
+        self.bar.start()
+        self.task = self.bar.add_task("clean", total=total_bytes or None, pages=0, rate="")
+
+    def advance(self, pages, nbytes):
+        self.pages += pages
+        t = self.bar.tasks[0]
+        elapsed = max(t.elapsed or 0.0, 1e-6)
+        mb = (t.completed + nbytes) / 1e6
+        self.bar.update(self.task, advance=nbytes, pages=self.pages,
+                        rate=f"{self.pages / elapsed:,.0f} pages/s {mb / elapsed:,.1f} MB/s")
+
+    def stop(self):
+        self.bar.stop()
+
+
+@app.command("batch")
+def batch_cmd(
+    inp: Annotated[Path, typer.Argument(metavar="IN", help="Folder, or .jsonl[.gz] corpus.",
+                                        show_default=False)],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="Output folder, or .jsonl[.gz] file.",
+                                        show_default=False)],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: all cores).")] = 0,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="Folder mode: text, or json (one file per page).")] = "text",
+    glob: Annotated[Optional[list[str]], typer.Option(
+        "--glob", help="Only inputs whose relative path or name matches (repeatable).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo outputs that are up to date.")] = False,
+    text_field: Annotated[str, typer.Option(help="JSONL: field with plain text.")] = "text",
+    html_field: Annotated[str, typer.Option(help="JSONL: field with HTML (when no text).")] = "html",
+    url_field: Annotated[str, typer.Option(help="JSONL: field with the page URL.")] = "url",
+    output_field: Annotated[Optional[str], typer.Option(
+        help="JSONL: put the cleaned text here (default: replace the text field).")] = None,
+    meta_field: Annotated[str, typer.Option(help="JSONL: key for the metadata.")] = "cleaner",
+    chunk: Annotated[int, typer.Option(help="JSONL records per worker task.")] = batch_mod.CHUNK_RECORDS,
+    report: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON here.")] = None,
+    progress: Annotated[Optional[bool], typer.Option(
+        "--progress/--quiet", help="Progress bar (default: only when stderr is a terminal); "
+        "--quiet also drops the summary.", show_default=False)] = None,
+    rules: RulesOpt = None,
+    disable: DisableOpt = None,
+):
+    """Clean a folder tree or a JSONL corpus on every core, resumably."""
+    opts = batch_mod.Options(
+        jobs=jobs, fmt=fmt, globs=glob or [], force=force, chunk=chunk,
+        fields=Fields(text=text_field, html=html_field, url=url_field, output=output_field,
+                      meta=meta_field),
+        rules=[str(r) for r in rules or []], disable=disable or [])
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Bar(force=bool(progress)) if show else None
+    try:
+        res = batch_mod.run(inp, out, opts, bar)
+    except (batch_mod.BatchError, RuleError) as e:
+        raise fail(str(e)) from None
+    except batch_mod.BatchFailed as e:
+        raise fail(str(e), 1) from None
+    except OSError as e:
+        raise fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "), 1) from None
+    finally:
+        if bar is not None and bar.task is not None:
+            bar.stop()
+    if report is not None:
+        try:
+            report.write_text(json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
+        except OSError as e:
+            raise fail(f"{report}: cannot write report: {e.strerror or e}", 1) from None
+    if progress is not False:
+        sys.stdout.write(render_summary(res))
+    if res.failed:
+        raise typer.Exit(1)
+
+
+def render_summary(res: batch_mod.Summary) -> str:
+    lines = []
+    if res.mode == "jsonl" and res.skipped and not res.pages and not res.failed:
+        lines.append("output is up to date (newer than the input): skipped; --force redoes it")
+    else:
+        lines.append(f"cleaned {res.pages} pages ({res.bytes_in / 1e6:.1f} MB) in "
+                     f"{res.wall_seconds:.1f} s"
+                     + (f", skipped {res.skipped} up to date (--force redoes them)"
+                        if res.skipped else ""))
+    for outlet, n in sorted(res.outlets.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"  {outlet:<20} {n:>8} pages")
+    if res.pages:
+        share = res.chars_removed / res.chars_in if res.chars_in else 0.0
+        lines.append(f"fell back to the generic path: {res.fallback} pages")
+        lines.append(f"characters removed: {res.chars_removed:,} ({share:.1%})")
+    lines.append(f"failures: {res.failed}" + (f" (see {res.errors_file})" if res.errors_file else ""))
+    for f in res.failures[:5]:
+        where = f.get("path") or f"line {f.get('line')}"
+        lines.append(f"  {where}: {f['error']}")
+    if res.failed > 5:
+        lines.append(f"  ... and {res.failed - 5} more")
+    return "\n".join(lines) + "\n"
