@@ -1,6 +1,7 @@
 """Dask integration on a real dask.distributed.LocalCluster (2 worker processes)."""
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import dask.dataframe as dd  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import corpus  # noqa: E402
+from cleaner import batch  # noqa: E402
 from cleaner.integrations import RuleOptions  # noqa: E402
 from cleaner.integrations.dask import (ShardJobError, clean_bag, clean_dataframe,  # noqa: E402
                                        run_shards)
@@ -28,28 +30,19 @@ def client():
         yield c
 
 
-def local_reference(cleaner, lines):
-    """What one process writes for these JSONL lines, in order: good records and
-    (line number, reason) errors."""
-    good, bad = [], []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            good.append(clean_record(cleaner, json.loads(line)))
-        except (ValueError, RecordError) as e:
-            bad.append({"line": number, "reason": (f"bad JSON: {e}"
-                                                   if not isinstance(e, RecordError) else str(e))})
-    return good, bad
+def local_batch(inp: Path, tmp: Path) -> tuple[bytes, bytes]:
+    """What `clean batch IN OUT.jsonl` writes: the output and the errors file, as bytes."""
+    out = tmp / "local" / "out.jsonl"
+    out.parent.mkdir()
+    batch.run(inp, out, batch.Options(jobs=1))
+    errors = out.with_name("out.errors.jsonl")
+    return out.read_bytes(), errors.read_bytes() if errors.exists() else b""
 
 
-def read_shards(out: Path, pattern: str) -> list:
-    return [json.loads(line) for p in sorted(out.glob(pattern))
-            for line in p.read_text(encoding="utf-8").splitlines()]
-
-
-def shards(out: Path):
-    return (read_shards(out, "part-?????.jsonl"), read_shards(out, "part-*.errors.jsonl"))
+def shards(out: Path) -> tuple[bytes, bytes]:
+    """The shards and the errors files, each concatenated in name order."""
+    return (b"".join(p.read_bytes() for p in sorted(out.glob("part-?????.jsonl"))),
+            b"".join(p.read_bytes() for p in sorted(out.glob("part-*.errors.jsonl"))))
 
 
 def test_bag_cleans_records_and_marks_bad_ones(client, cleaner):
@@ -104,41 +97,44 @@ def test_dataframe_keeps_columns_and_adds_metadata(client, cleaner):
     assert "has no 'text' or 'html'" in got["cleaner_error"][3]
 
 
-def test_shards_equal_the_local_output(client, cleaner, tmp_path):
-    lines = corpus.write(tmp_path / "in.jsonl", 300)
-    report = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
-    good, bad = local_reference(cleaner, lines)
+def test_shards_equal_the_local_batch_output(client, tmp_path):
+    corpus.write(tmp_path / "in.jsonl", 300)
+    res = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    good, bad = local_batch(tmp_path / "in.jsonl", tmp_path)
     assert shards(tmp_path / "out") == (good, bad)
-    assert report.shards == len(list((tmp_path / "out").glob("part-?????.jsonl"))) > 4
-    assert (report.records, report.errors, report.skipped) == (len(good), len(bad), 0)
-    assert sum(report.outlets.values()) == len(good) and len(bad) >= 8
+    n_shards = len(list((tmp_path / "out").glob("part-?????.jsonl")))
+    assert n_shards == -(-(tmp_path / "in.jsonl").stat().st_size // 40_000) > 4
+    assert (res.pages, res.failed, res.skipped) == (good.count(b"\n"), bad.count(b"\n"), 0)
+    assert res.failed >= 8 and sum(res.outlets.values()) == res.pages
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
-def test_rerun_redoes_only_missing_shards(client, cleaner, tmp_path):
-    lines = corpus.write(tmp_path / "in.jsonl", 200)
+def test_rerun_redoes_only_missing_shards(client, tmp_path):
+    corpus.write(tmp_path / "in.jsonl", 200)
     out = tmp_path / "out"
-    first = run_shards(client, tmp_path / "in.jsonl", out, partition_bytes=50_000)
+    run_shards(client, tmp_path / "in.jsonl", out, partition_bytes=50_000)
+    n_shards = len(list(out.glob("part-?????.jsonl")))
     # a crash: one shard never renamed into place, its temporary file left behind
     (out / "part-00001.jsonl").unlink()
     (out / ".part-00001.jsonl.dead.tmp").write_text('{"half": ')
     kept = (out / "part-00000.jsonl").stat().st_mtime_ns
     again = run_shards(client, tmp_path / "in.jsonl", out, partition_bytes=50_000)
-    assert (again.skipped, again.shards) == (first.shards - 1, first.shards)
+    assert again.skipped == n_shards - 1 and again.pages > 0
     assert (out / "part-00000.jsonl").stat().st_mtime_ns == kept
-    assert shards(out) == local_reference(cleaner, lines)
+    assert shards(out) == local_batch(tmp_path / "in.jsonl", tmp_path)
     assert not list(out.glob(".*.tmp"))
 
 
-def test_other_job_in_out_dir_is_refused_unless_forced(client, cleaner, tmp_path):
-    lines = corpus.write(tmp_path / "in.jsonl", 60)
+def test_other_job_in_out_dir_is_refused_unless_forced(client, tmp_path):
+    corpus.write(tmp_path / "in.jsonl", 60)
     run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=20_000)
     with pytest.raises(ShardJobError, match="another job"):
         run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=30_000)
-    report = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out",
-                        partition_bytes=30_000, force=True)
-    assert report.skipped == 0
-    assert shards(tmp_path / "out") == local_reference(cleaner, lines)
+    res = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out",
+                     batch.Options(force=True), partition_bytes=30_000)
+    assert res.skipped == 0
+    assert shards(tmp_path / "out") == local_batch(tmp_path / "in.jsonl", tmp_path)
+    (tmp_path / "in.jsonl.gz").write_bytes(b"")
     with pytest.raises(ShardJobError, match="compressed"):
         run_shards(client, tmp_path / "in.jsonl.gz", tmp_path / "o2")
 
@@ -149,7 +145,7 @@ KILL_ID = 150
 def _crash_once_on(marker: str):
     """Installed in each worker: the first worker to meet record KILL_ID dies on the spot
     (os._exit, as an OOM kill would), mid-shard; a restarted worker has no hook."""
-    from cleaner.integrations import dask as mod
+    from cleaner import batch as mod
     real = mod.clean_record
 
     def hooked(cleaner, record, fields=Fields()):
@@ -164,15 +160,67 @@ def _crash_once_on(marker: str):
     mod.clean_record = hooked
 
 
-def test_worker_killed_mid_job_still_completes(client, cleaner, tmp_path):
-    lines = corpus.write(tmp_path / "in.jsonl", 300)
+def test_worker_killed_mid_job_still_completes(client, tmp_path):
+    corpus.write(tmp_path / "in.jsonl", 300)
     marker = tmp_path / "killed"
     client.run(_crash_once_on, str(marker))
     before = set(client.scheduler_info()["workers"])
-    report = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    res = run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
     assert marker.exists()                      # a worker did die mid-shard
     client.wait_for_workers(2)
     assert set(client.scheduler_info()["workers"]) != before   # and was replaced
-    assert shards(tmp_path / "out") == local_reference(cleaner, lines)
-    assert report.records == len(local_reference(cleaner, lines)[0])
+    good, bad = local_batch(tmp_path / "in.jsonl", tmp_path)
+    assert shards(tmp_path / "out") == (good, bad)
+    assert res.pages == good.count(b"\n")
     assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def test_cli_batch_on_the_cluster(client, tmp_path):
+    from typer.testing import CliRunner
+    from cleaner.cli import app
+    corpus.write(tmp_path / "in.jsonl", 150)
+    good, bad = local_batch(tmp_path / "in.jsonl", tmp_path)
+    res = CliRunner().invoke(app, ["batch", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
+                                   "--scheduler", client.scheduler.address,
+                                   "--partition-mb", "0.05"])
+    assert res.exit_code == 1, res.output           # bad records: exit 1, as locally
+    assert shards(tmp_path / "out") == (good, bad)
+    assert len(list((tmp_path / "out").glob("part-?????.jsonl"))) > 3
+    pages = good.count(b"\n")
+    assert f"cleaned {pages} pages" in res.output
+    assert "part-*.errors.jsonl" in res.output
+    again = CliRunner().invoke(app, ["batch", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
+                                     "--scheduler", client.scheduler.address,
+                                     "--partition-mb", "0.05"])
+    assert again.exit_code == 0 and "skipped" in again.output and "complete shards" in again.output
+
+
+def test_cli_batch_on_the_cluster_subprocess(client, tmp_path):
+    import subprocess
+    import sys
+    corpus.write(tmp_path / "in.jsonl", 80)
+    good, bad = local_batch(tmp_path / "in.jsonl", tmp_path)
+    run = subprocess.run([sys.executable, "-m", "cleaner", "batch", str(tmp_path / "in.jsonl"),
+                          str(tmp_path / "out"), "--scheduler", client.scheduler.address,
+                          "--quiet"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and run.stderr == "" and run.stdout == ""
+    assert shards(tmp_path / "out") == (good, bad)
+    folder = subprocess.run([sys.executable, "-m", "cleaner", "batch", str(tmp_path),
+                             str(tmp_path / "o2"), "--scheduler", client.scheduler.address],
+                            capture_output=True, text=True, timeout=120)
+    assert folder.returncode == 2 and folder.stderr.startswith("error: ")
+    assert "one JSONL corpus" in folder.stderr and "Traceback" not in folder.stderr
+
+
+def test_unreachable_scheduler_and_missing_extra(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+    from cleaner.cli import app
+    from cleaner.integrations.dask import connect
+    with pytest.raises(ShardJobError, match="cannot reach the dask scheduler"):
+        connect("tcp://127.0.0.1:9", timeout=0.5)
+    import cleaner.integrations
+    monkeypatch.setitem(sys.modules, "cleaner.integrations.dask", None)   # as if not installed
+    monkeypatch.delattr(cleaner.integrations, "dask")
+    res = CliRunner().invoke(app, ["batch", "in.jsonl", str(tmp_path / "o"),
+                                   "--scheduler", "tcp://127.0.0.1:9"])
+    assert res.exit_code == 2 and "needs the dask extra" in res.output

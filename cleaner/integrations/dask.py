@@ -18,14 +18,14 @@ import json
 import os
 import time
 import uuid
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
 
+from .. import batch
 from ..records import Fields, RecordError, clean_record
 from . import RuleOptions, worker_cleaner
 
@@ -112,29 +112,8 @@ MANIFEST = "_job.json"
 
 
 class ShardJobError(ValueError):
-    """OUT_DIR cannot take this job (it holds another job's shards, or the input cannot
-    be split); the message says why."""
-
-
-@dataclass
-class ShardReport:
-    shards: int = 0
-    skipped: int = 0            # shards already complete from an earlier run
-    records: int = 0
-    errors: int = 0
-    fallback: int = 0
-    removed_chars: int = 0
-    outlets: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0     # summed over the shards' tasks
-
-    def add(self, stats: dict) -> None:
-        self.records += stats["records"]
-        self.errors += stats["errors"]
-        self.fallback += stats["fallback"]
-        self.removed_chars += stats["removed_chars"]
-        self.outlets.update(stats["outlets"])
-        self.cpu_seconds += stats["cpu_seconds"]
+    """The job cannot start (OUT_DIR holds another job's shards, the input cannot be
+    split, the scheduler cannot be reached); the message says why."""
 
 
 def shard_paths(out_dir: Path, index: int, width: int) -> tuple[Path, Path]:
@@ -172,23 +151,19 @@ def _count_lines(path: str, start: int, end: int) -> int:
     return count + (last != b"\n")
 
 
-def dump_line(obj) -> bytes:
-    try:
-        return json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n"
-    except UnicodeEncodeError:   # a lone surrogate (from a \\ud800 escape) stays escaped
-        return json.dumps(obj).encode("ascii") + b"\n"
-
-
-def process_line(cleaner, line: bytes, number: int, fields: Fields) -> tuple[dict | None, dict | None]:
-    """One JSONL line -> (cleaned record, None), or (None, error entry) for a bad one."""
-    try:
-        record = json.loads(line.rstrip(b"\r\n"))
-    except ValueError as e:   # JSONDecodeError and UnicodeDecodeError
-        return None, {"line": number, "reason": f"bad JSON: {e}"}
-    try:
-        return clean_record(cleaner, record, fields), None
-    except RecordError as e:
-        return None, {"line": number, "reason": str(e)}
+def _line_chunks(f, nbytes: int):
+    """The next `nbytes` of f as lists of lines, sized as the local batch sizes its tasks."""
+    chunk, size = [], 0
+    while nbytes > 0:
+        line = f.readline()
+        nbytes -= len(line)
+        chunk.append(line)
+        size += len(line)
+        if len(chunk) >= batch.CHUNK_RECORDS or size >= batch.CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 class _AtomicFile:
@@ -198,11 +173,6 @@ class _AtomicFile:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         self.file = open(self.tmp, "wb")
-        self.count = 0
-
-    def write(self, data: bytes) -> None:
-        self.file.write(data)
-        self.count += 1
 
     def commit(self) -> None:
         self.file.flush()
@@ -216,34 +186,29 @@ class _AtomicFile:
 
 
 def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, errors: str,
-                options: RuleOptions, fields: Fields) -> dict:
+                options: RuleOptions, fields: Fields) -> batch.Summary:
     """Clean the lines beginning in [start, end) of the JSONL file into `shard` (bad ones
-    into `errors`), streaming; the shard appears only once it is complete, after its
-    errors file, so a present shard is a finished one."""
-    cpu = time.process_time()
+    into `errors`), streaming, with the local batch's own chunk function, so the bytes are
+    the local batch's. The shard appears only once complete, after its errors file: a
+    present shard is a finished one."""
     cleaner = worker_cleaner(options)
-    stats = {"records": 0, "errors": 0, "fallback": 0, "removed_chars": 0, "outlets": Counter()}
+    summary = batch.Summary(mode="shards")
     a, b = _span(path, start, end)
     out, bad = _AtomicFile(Path(shard)), _AtomicFile(Path(errors))
     try:
         with open(path, "rb") as f:
             f.seek(a)
-            number, pos = first_line, a
-            while pos < b:
-                line = f.readline()
-                pos += len(line)
-                if line.strip():
-                    record, error = process_line(cleaner, line, number, fields)
-                    if error is not None:
-                        bad.write(dump_line(error))
-                    else:
-                        out.write(dump_line(record))
-                        meta = record[fields.meta]
-                        stats["fallback"] += meta["fallback"]
-                        stats["removed_chars"] += meta["removed_chars"]
-                        stats["outlets"][meta["outlet"]] += 1
-                number += 1
-        if bad.count:
+            number = first_line
+            for lines in _line_chunks(f, b - a):
+                body, failures, stats = batch._jsonl_chunk(lines, number, fields, cleaner)
+                out.file.write(body)
+                bad.file.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n"
+                                        for e in failures))
+                summary.add(stats)
+                summary.failed += len(failures)
+                summary.failures = (summary.failures + failures)[:20]
+                number += len(lines)
+        if summary.failed:
             bad.commit()
         else:
             bad.discard()
@@ -253,9 +218,7 @@ def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, er
         out.discard()
         bad.discard()
         raise
-    stats["records"], stats["errors"] = out.count, bad.count
-    stats["cpu_seconds"] = time.process_time() - cpu
-    return stats
+    return summary
 
 
 def _job(path: Path, partition_bytes: int, options: RuleOptions, fields: Fields) -> dict:
@@ -267,40 +230,54 @@ def _job(path: Path, partition_bytes: int, options: RuleOptions, fields: Fields)
 
 def _write_json(path: Path, obj) -> None:
     w = _AtomicFile(path)
-    w.write(json.dumps(obj, indent=1).encode())
+    w.file.write(json.dumps(obj, indent=1).encode())
     w.commit()
 
 
-def run_shards(client, in_path, out_dir, rules=None, disable=(), fields: Fields = Fields(),
-               partition_bytes: int = 64 << 20, force: bool = False,
-               on_shard=None) -> ShardReport:
+def connect(address: str, timeout: float = 10):
+    """A distributed.Client on the scheduler at `address` (tcp://host:8786)."""
+    from distributed import Client
+    try:
+        return Client(address, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as e:
+        raise ShardJobError(f"cannot reach the dask scheduler at {address}: {e}") from None
+
+
+def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
+               partition_bytes: int = 64 << 20, progress: batch.Progress | None = None
+               ) -> batch.Summary:
     """Clean the JSONL file `in_path` on the cluster behind `client` (a
     distributed.Client) into OUT_DIR/part-NNNNN.jsonl, one shard per `partition_bytes` of
-    input, with bad records in part-NNNNN.errors.jsonl. The input must be at the same
-    path on every worker (a shared file system). The client never reads the records.
+    input, bad records in part-NNNNN.errors.jsonl; `opts` as for the local batch (fields,
+    rules, disable, force). The input must be at the same path on every worker (a
+    shared file system); the client never reads the records.
 
-    A rerun with the same input and options skips complete shards; OUT_DIR holding
-    another job's shards is refused unless `force`, which starts over.
-    `on_shard(done, total)` is called as shards finish."""
+    A rerun with the same input and options skips complete shards (`skipped` counts
+    shards); OUT_DIR holding another job's shards is refused unless `opts.force`, which
+    starts over."""
     from distributed import as_completed
 
     started = time.perf_counter()
+    progress = progress or batch.Progress()
     path, out = Path(in_path), Path(out_dir)
-    if str(path).endswith(".gz"):
+    if not path.is_file():
+        raise ShardJobError(f"{path}: not a file (on a cluster, `clean batch` takes one "
+                            "JSONL corpus)")
+    if path.name.endswith(".gz"):
         raise ShardJobError(f"{path}: a compressed file cannot be split; "
                             "decompress it first (e.g. gunzip -k)")
     if partition_bytes < 1:
-        raise ShardJobError("partition size must be positive")
-    options = _options(rules, disable)
-    job = _job(path, partition_bytes, options, fields)
+        raise ShardJobError("the partition size must be positive")
+    options = _options(opts.rules, opts.disable)
+    job = _job(path, partition_bytes, options, opts.fields)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
     old = json.loads(manifest.read_text()) if manifest.exists() else None
     same = old is not None and {k: old.get(k) for k in job} == job
-    if not same and not force and (old is not None or any(out.glob("part-*.jsonl"))):
+    if not same and not opts.force and (old is not None or any(out.glob("part-*.jsonl"))):
         raise ShardJobError(f"{out} holds shards of another job (input or options "
                             "changed); use an empty folder or --force")
-    if force or not same:
+    if opts.force or not same:
         for stale in out.glob("part-*.jsonl"):   # shards and their errors files
             stale.unlink()
     _remove_orphans(out)
@@ -308,40 +285,39 @@ def run_shards(client, in_path, out_dir, rules=None, disable=(), fields: Fields 
     size = job["size"]
     ranges = [(s, min(s + partition_bytes, size)) for s in range(0, size, partition_bytes)]
     width = max(5, len(str(len(ranges) - 1)))
-    if force or not same:
+    if opts.force or not same:
         # line numbers for the error entries: each range's lines counted where the data is
         counts = client.gather(client.map(_count_lines, [str(path)] * len(ranges),
                                           [s for s, _ in ranges], [e for _, e in ranges]))
-        firsts, n = [], 1
-        for c in counts:
-            firsts.append(n)
-            n += c
-        job["first_lines"] = firsts
+        job["first_lines"] = [1 + sum(counts[:i]) for i in range(len(counts))]
         _write_json(manifest, job)
     else:
         job["first_lines"] = old["first_lines"]
 
-    report = ShardReport(shards=len(ranges))
-    futures = []
+    total = batch.Summary(mode="shards")
+    futures, done_bytes = [], 0
     for i, (start, end) in enumerate(ranges):
         shard, errors = shard_paths(out, i, width)
         if shard.exists():
-            report.skipped += 1
+            total.skipped += 1
+            done_bytes += end - start
             continue
         futures.append(client.submit(clean_shard, str(path), start, end,
                                      job["first_lines"][i], str(shard), str(errors),
-                                     options, fields, key=f"clean-shard-{i}-{uuid.uuid4().hex}"))
-    done = report.skipped
-    if on_shard:
-        on_shard(done, len(ranges))
+                                     options, opts.fields, key=f"clean-shard-{i}-{uuid.uuid4().hex}"))
+    progress.start(None, size)
+    progress.advance(0, done_bytes)
     for future in as_completed(futures):
-        report.add(future.result())
-        done += 1
-        if on_shard:
-            on_shard(done, len(ranges))
+        part = future.result()
+        total.add(asdict(part))
+        total.failed += part.failed
+        total.failures = (total.failures + part.failures)[:20]
+        progress.advance(part.pages + part.failed, part.bytes_in)
+    if total.failed:
+        total.errors_file = str(out / "part-*.errors.jsonl")
     _remove_orphans(out)
-    report.seconds = time.perf_counter() - started
-    return report
+    total.wall_seconds = round(time.perf_counter() - started, 3)
+    return total
 
 
 def _remove_orphans(out: Path) -> None:
