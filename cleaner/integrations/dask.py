@@ -26,7 +26,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 from .. import batch
-from ..records import Fields, RecordError, clean_record
+from ..records import Fields, clean_record
 from . import RuleOptions, worker_cleaner
 
 META_KEYS = ("outlet", "fallback", "title", "author", "agency", "published", "tags",
@@ -53,8 +53,8 @@ def _clean_records(records, options: RuleOptions, fields: Fields) -> list:
     for record in records:
         try:
             out.append(clean_record(cleaner, record, fields))
-        except RecordError as e:
-            out.append(_failed(record, str(e), fields))
+        except Exception as e:   # as in the local batch: one bad record never fails a task
+            out.append(_failed(record, batch._reason(e), fields))
     return out
 
 
@@ -80,9 +80,9 @@ def _clean_frame(frame: pd.DataFrame, options: RuleOptions, fields: Fields) -> p
             out = clean_record(cleaner, record, fields)
             texts.append(out[target])
             metas.append(out[fields.meta])
-        except RecordError as e:
+        except Exception as e:   # as in the local batch: one bad record never fails a task
             texts.append(record.get(target))
-            metas.append({"error": str(e)})
+            metas.append({"error": batch._reason(e)})
     result = frame.copy()
     result[target] = pd.Series(texts, index=frame.index, dtype="object")
     for name, dtype in _meta_columns(fields).items():

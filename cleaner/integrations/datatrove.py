@@ -23,7 +23,8 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.utils.typeshelper import StatHints
 
-from ..records import Fields, RecordError, clean_record
+from ..batch import _reason
+from ..records import Fields, clean_record
 from . import RuleOptions, worker_cleaner
 
 
@@ -60,9 +61,9 @@ class CleanerFormatter(BaseFormatter):
                         out = clean_record(cleaner, {"text": doc.text,
                                                      "url": doc.metadata.get(self.url_key)},
                                            self.fields)
-                    except RecordError as e:
+                    except Exception as e:   # as in the local batch: never stops the run
                         out = None
-                        reason = str(e)
+                        reason = _reason(e)
                 if out is None:
                     self.stat_update("error")
                     if excluded:
