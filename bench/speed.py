@@ -245,7 +245,9 @@ def main() -> None:
         print(f"per hour on this machine ({os.cpu_count()} cores): --jobs 2 "
               f"{batch[2]['pages_s'] * 3600 / 1e6:.2f} M pages ({batch[2]['mb_s'] * 3.6:.1f} GB), "
               f"LocalCluster {cluster['pages_s'] * 3600 / 1e6:.2f} M pages "
-              f"({cluster['mb_s'] * 3.6:.1f} GB)")
+              f"({cluster['mb_s'] * 3.6:.1f} GB); with every core free (from the CPU time): "
+              f"{os.cpu_count() * npages / cluster['cpu'] * 3600 / 1e6:.2f} M pages "
+              f"({os.cpu_count() * nbytes / cluster['cpu'] * 3600 / 1e9:.1f} GB)")
 
 
 if __name__ == "__main__":

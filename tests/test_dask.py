@@ -76,13 +76,16 @@ def test_rules_are_loaded_once_per_worker(client, cleaner):
     assert sorted(per_worker.values()) == [1, 1]   # 40 tasks over 2 workers: one load each
 
 
-def test_dataframe_keeps_columns_and_adds_metadata(client, cleaner):
+@pytest.mark.parametrize("dtype", [None, "string"])   # missing cells: NaN / pd.NA
+def test_dataframe_keeps_columns_and_adds_metadata(client, cleaner, dtype):
     seed = (corpus.SEEDS / "002_bd2f4c37c13cce80.txt").read_text()
     frame = pd.DataFrame({
         "id": [1, 2, 3, 4],
         "text": [seed, None, "Body text.\nRead more", None],
         "html": [None, corpus.HTML, None, None],
         "url": [None, "https://example.org/b", None, None]})
+    if dtype:
+        frame = frame.astype({"text": dtype, "html": dtype, "url": dtype})
     got = clean_dataframe(dd.from_pandas(frame, npartitions=2)).compute()
     assert list(got["id"]) == [1, 2, 3, 4]
     for i, rec in enumerate([{"text": seed}, {"html": corpus.HTML, "url": "https://example.org/b"},

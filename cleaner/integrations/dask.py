@@ -19,6 +19,7 @@ import os
 import time
 import uuid
 from dataclasses import asdict
+from itertools import accumulate
 from pathlib import Path
 
 import dask.bag as db
@@ -93,7 +94,8 @@ def _clean_frame(frame: pd.DataFrame, options: RuleOptions, fields: Fields) -> p
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)   # NaN
+    """None, NaN or pd.NA: a column's empty cell, not a record's value."""
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
 
 
 def clean_dataframe(frame: dd.DataFrame, rules=None, disable=(),
@@ -289,7 +291,7 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
         # line numbers for the error entries: each range's lines counted where the data is
         counts = client.gather(client.map(_count_lines, [str(path)] * len(ranges),
                                           [s for s, _ in ranges], [e for _, e in ranges]))
-        job["first_lines"] = [1 + sum(counts[:i]) for i in range(len(counts))]
+        job["first_lines"] = list(accumulate(counts[:-1], initial=1))
         _write_json(manifest, job)
     else:
         job["first_lines"] = old["first_lines"]
@@ -303,8 +305,8 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
             done_bytes += end - start
             continue
         futures.append(client.submit(clean_shard, str(path), start, end,
-                                     job["first_lines"][i], str(shard), str(errors),
-                                     options, opts.fields, key=f"clean-shard-{i}-{uuid.uuid4().hex}"))
+                                     job["first_lines"][i], str(shard), str(errors), options,
+                                     opts.fields, key=f"clean-shard-{i}-{uuid.uuid4().hex}"))
     progress.start(None, size)
     progress.advance(0, done_bytes)
     for future in as_completed(futures):
