@@ -1,6 +1,8 @@
 """Which outlet a page is from: a forced id, the URL's domain, or the text's signatures."""
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
 from urllib.parse import urlsplit
 
 import regex
@@ -58,16 +60,29 @@ class Detector:
                     best = (len(d), o)
         return best[1] if best else None
 
-    def by_text(self, stripped_text: str) -> Outlet | None:
-        """The outlet with the most distinct signature hits (ties: first in order)."""
-        if len(stripped_text) > 2 * WINDOW:
-            stripped_text = stripped_text[:WINDOW] + "\n" + stripped_text[-WINDOW:]
-        text = "\n" + stripped_text
-        hits: dict[int, set[str]] = {}
+    def scan(self, lines: list[str]) -> list[tuple[int, int, str]]:
+        """Signature hits as (line index, outlet index, matched text), from one scan of
+        the page's two ends. A page is scanned once; later rounds of cleaning ask
+        `pick` again with the lines still kept."""
+        joined = "\n" + "\n".join(lines)
+        nl = list(accumulate((len(t) + 1 for t in lines), initial=0))
+        spans = ([(0, len(joined))] if len(joined) <= 2 * WINDOW
+                 else [(0, WINDOW), (len(joined) - WINDOW, len(joined))])
+        hits = []
         for scanner in self.scanners:
-            for m in scanner.finditer(text, timeout=5 + len(text) / 1e6):
-                hits.setdefault(int(m.lastgroup[1:]), set()).add(m.group())
-        if not hits:
+            for start, end in spans:
+                for m in scanner.finditer(joined, start, end, timeout=5 + (end - start) / 1e6):
+                    line = max(bisect_right(nl, m.start()) - 1, 0)
+                    hits.append((line, int(m.lastgroup[1:]), m.group()))
+        return hits
+
+    def pick(self, hits: list[tuple[int, int, str]], kept=None) -> Outlet | None:
+        """The outlet with the most distinct signature hits on kept lines (ties: first
+        in order); `kept(line)` says whether a line is still there."""
+        found: dict[int, set[str]] = {}
+        for line, outlet, text in hits:
+            if kept is None or kept(line):
+                found.setdefault(outlet, set()).add(text)
+        if not found:
             return None
-        best = min(hits, key=lambda n: (-len(hits[n]), n))
-        return self._named[best]
+        return self._named[min(found, key=lambda n: (-len(found[n]), n))]

@@ -47,16 +47,16 @@ def _compile(source: str, rules: list[Rule], flags: int = 0) -> regex.Pattern:
 
 def _scanners(rules: list[Rule]) -> tuple[regex.Pattern, ...]:
     """Whole-page scanners: one for ^-anchored rules (led by a literal newline, so the
-    engine tries them only at line starts), one plain scan for the others."""
-    scans = [r.hint or r.pattern for r in rules]
-    anchored = [p.source for p in scans if p.anchored]
-    other = [p.source for p in scans if not p.anchored]
+    engine tries them only at line starts; a named group per rule says which one hit),
+    one plain scan for the others."""
+    scans = [(k, r.hint or r.pattern) for k, r in enumerate(rules)]
+    anchored = [f"(?P<{_GROUP}{k}>{p.source})" for k, p in scans if p.anchored]
+    other = [f"(?:{p.source})" for _, p in scans if not p.anchored]
     out = []
     if anchored:
-        out.append(_compile("\\n(?:" + "|".join(f"(?:{p})" for p in anchored) + ")",
-                            rules, regex.MULTILINE))
+        out.append(_compile("\\n(?:" + "|".join(anchored) + ")", rules, regex.MULTILINE))
     if other:
-        out.append(_compile("|".join(f"(?:{p})" for p in other), rules, regex.MULTILINE))
+        out.append(_compile("|".join(other), rules, regex.MULTILINE))
     return tuple(out)
 
 
@@ -104,13 +104,25 @@ class Compiled:
         if not self.line_rules:
             return
         texts = ["" if ln.removed_by else ln.text.strip() for ln in lines]
-        for i in self._candidates(self.scanners, self.line_rules, texts):
+        for i, k in self._candidates(self.scanners, self.line_rules, texts).items():
             if lines[i].removed_by is None:     # else taken by a block or caption above
-                found = self._identify(lines[i].text.strip(), i)
+                found = self._identify(lines[i].text.strip(), i, k)
                 if found:
                     self._act(doc, *found, i)
 
-    def _identify(self, s: str, i: int):
+    def _identify(self, s: str, i: int, k: int | None = None):
+        """The first rule in file order that matches line s, and its match. `k` is the
+        rule the anchored scanner saw at this line start, if any: confirmed on the line
+        alone (plus the unanchored rules before it), that spares the full union."""
+        if k is not None:
+            rule = self.line_rules[k]
+            m = self._search(rule.pattern.compiled, [rule], s, i)
+            if m is not None:
+                for earlier in self._unanchored_before[k]:
+                    e = self._search(earlier.pattern.compiled, [earlier], s, i)
+                    if e:
+                        return earlier, e
+                return rule, m
         m = self._search(self.ident, self.line_rules, s, i)
         if m is None:
             return None
@@ -122,15 +134,18 @@ class Compiled:
                 return rule, earlier
         return self.line_rules[k], m
 
-    def _candidates(self, scanners, rules: list[Rule], texts: list[str]) -> list[int]:
-        """Lines where some rule may match (a scanner match may run across a line
-        break: the scan resumes at the next line, and the caller confirms each line)."""
+    def _candidates(self, scanners, rules: list[Rule], texts: list[str]) -> dict[int, int | None]:
+        """Lines where some rule may match, in order, each with the index of the
+        anchored rule seen there (None: only an unanchored scan hit). A scanner match
+        may run across a line break: the scan resumes at the next line, and the
+        caller confirms each line."""
         joined = "\n" + "\n".join(texts)
         # joined[nl[i]] is the newline in front of line i
         nl = list(accumulate((len(t) + 1 for t in texts), initial=0))
         budget = _budget(joined)
-        hits = set()
+        hits: dict[int, int | None] = {}
         for scanner in scanners:
+            names = [n for n in scanner.groupindex if n.startswith(_GROUP)]
             pos = 0
             while True:
                 try:
@@ -144,11 +159,15 @@ class Compiled:
                 if m is None:
                     break
                 i = max(bisect_right(nl, m.start()) - 1, 0)
-                hits.add(i)
+                if names:
+                    found = m.groupdict()
+                    hits[i] = next(int(n[len(_GROUP):]) for n in names if found[n] is not None)
+                else:
+                    hits.setdefault(i, None)
                 if i + 1 >= len(texts):
                     break
                 pos = nl[i + 1]
-        return sorted(hits)
+        return dict(sorted(hits.items()))
 
     @staticmethod
     def _search(pattern: regex.Pattern, rules: list[Rule], s: str, index: int):

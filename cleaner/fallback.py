@@ -1,15 +1,28 @@
 """The generic classifier for pages of unknown outlets: what no rule decided.
 
-Conservative by design (POLICY.md: recall first). Lines are judged with features
-that survive flattening a page to text: word count, stopword density (jusText's
-stoplists, read from the installed jusText package without importing it, so that
-start-up stays cheap), and sentence punctuation. The article is the span from the
-first to the last prose line; inside it everything stays. Outside it, only runs of
-short, unpunctuated, stopword-poor lines (menus, footers, share bars) go.
+A scraped page is an article inside a frame of menus, teasers, footers and comments.
+Each kept line gets a score from features that survive flattening a page to text:
+prose (enough words, the page language's stopwords, sentence punctuation) scores its
+word count, up to a cap; menu-sized and unpunctuated lines, Title Case teasers and
+headings such as "Most popular" cost a penalty; short punctuated lines and credits
+score a little. The article is the contiguous run with the highest total (a
+maximum-sum segment), cut before a comments section and carried over a closing list or
+table up to the next menu line or residue. Inside the run everything stays
+(sub-headings, lists, quotes) except lines repeating the frame; so does the article's
+head when a headline sits a few lines above the run (the page's first line, or a line
+repeating its words): headline, standfirst, byline. Everything else goes, with its
+reason. For HTML (`extracted`), trafilatura chose the content: only comments go.
+
+Decisions are stable when removed lines disappear: every prefix and suffix of the
+chosen run has a positive total, so cleaning the output again picks the same run.
+Stoplists are jusText's, read from the installed package without importing it (start-up).
 """
 from __future__ import annotations
 
 import importlib.util
+import math
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,10 +31,54 @@ import regex
 from .document import Document
 
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
-TERMINAL = regex.compile(r"[.!?…:;\"”’»)]$")
-PROSE_WORDS = 8
-PROSE_STOPWORDS = 0.2
+# scripts written without spaces: two characters count as one word
+UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
+COUNT = regex.compile(r"\(\d+\)$")
+TABLE_ROW = regex.compile(r"^\|.*\|$")   # a table as text (trafilatura writes them so)
+PROSE_WORDS = 8        # a prose line has at least this many words,
+PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
+LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
+PROSE_CAP = 60         # a prose line scores its words up to this: no footer line outweighs paragraphs
+PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
+SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
+MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
+PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
+SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
+HEADLINE_REACH = 3     # the headline may sit this many lines above the run (standfirst, byline)
 DEFAULT_LANG = "English"
+SAMPLE = 1000          # words read to tell the page's language
+
+# Headings that open a block of other pages' links inside or after an article.
+SECTION = regex.compile(r"""(?ix)^(?:
+   (?:related|recommended|more|other|latest|top|popular)\s+(?:articles?|stories|posts|news|videos?|reads?
+      |from\b.*|on\s+this\b.*|in\b.*)
+  |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)\b.*
+  |most\s+(?:popular|read|viewed|shared|commented|emailed)\b.*
+  |trending(?:\s+(?:now|news|stories|articles))?
+  |(?:post|article)\s+navigation
+  |don'?t\s+miss
+  |weitere\s+(?:beiträge|artikel|nachrichten)\b.*|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren
+  |(?:articles?|actualités)\s+(?:similaires|liés|connexes)|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+aussi
+  |(?:noticias|artículos|notícias|artigos|articoli|notizie)\s+(?:relacionad[oa]s|correlat[ie])
+  |(?:leia|veja|leggi)\s+(?:também|anche)|te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
+)\s*[:.…]*$""")
+# A link to another article: its headline in Title Case, then its summary sentence.
+TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
+# End-of-article credits (POLICY.md keeps them) rarely end with a full stop.
+CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
+                       r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
+                       r"|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
+# Headings that open the readers' comments: the article ends before them.
+COMMENTS = regex.compile(r"""(?ix)^(?:
+   (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
+  |(?:\d+\s+)?(?:comments?|responses?|thoughts|replies)\s+(?:to|on)\b.*
+  |(?:leave|post|add|write|submit|join)\s+(?:a|your|the)\s+(?:comment|reply|response|discussion)\b.*
+  |(?:top\s+rated|latest|recent|newest|oldest|show|view|load|see|read)\s+(?:all\s+)?(?:\d+\s+)?comments?\b.*
+  |(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|comentários?|commenti|commento)(?:\s*\(\d+\))?
+  |(?:schreibe\s+einen\s+kommentar|laisser\s+un\s+commentaire|deja\s+un\s+comentario
+     |deixe\s+(?:um|seu)\s+comentário|lascia\s+un\s+commento)\b.*
+)\s*[:.…]*$""")
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +105,16 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in d.glob("*.txt"))) if d else ()
 
 
+@lru_cache(maxsize=1)
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """word -> the languages whose stoplist has it: detection reads each word once."""
+    index: dict[str, list[str]] = {}
+    for name in languages():
+        for w in stoplist(name):
+            index.setdefault(w, []).append(name)
+    return {w: tuple(names) for w, names in index.items()}
+
+
 def resolve_lang(lang: str | None, words: list[str]) -> str:
     """A stoplist name: the one asked for (case-insensitive), else the language whose
     stoplist covers most of the page's words."""
@@ -57,79 +124,157 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
             if name.lower() == lang.lower():
                 return name
         raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
-    sample = [w.lower() for w in words[:3000]]
+    sample = [w.lower() for w in words[:SAMPLE]]
     english = stoplist(DEFAULT_LANG)
-    # most pages are English: settle that from a few hundred words, without reading a
-    # hundred stoplists
+    # most pages are English: settle that from a few hundred words, without counting
+    # a hundred stoplists
     head = sample[:400]
-    if head and sum(w in english for w in head) / len(head) >= 0.3:
+    if not head or sum(map(english.__contains__, head)) / len(head) >= 0.3:
         return DEFAULT_LANG
-    best, best_hits = DEFAULT_LANG, 0
-    for name in names:
-        stops = stoplist(name)
-        hits = sum(w in stops for w in sample)
-        if hits > best_hits:
-            best, best_hits = name, hits
-    return best
+    hits: dict[str, int] = {}
+    index = _stopword_index()
+    for w in sample:
+        for name in index.get(w, ()):
+            hits[name] = hits.get(name, 0) + 1
+    # ties go to the alphabetically first name, so the choice never depends on order
+    return min(hits, key=lambda n: (-hits[n], n)) if hits else DEFAULT_LANG
 
 
-def apply(doc: Document, lang: str | None = None) -> str:
-    """Mark boilerplate lines removed with a reason; returns the language used.
+def site_template(pages: Iterable[str], min_share: float = 0.5, min_pages: int = 2) -> frozenset[str]:
+    """The lines a site repeats on its pages (menus, footers, appeals): those on at least
+    `min_share` of the pages and on `min_pages` of them. Give it several pages of one
+    site (a batch); pass the result to `apply` / `Cleaner.clean(template=...)`."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for text in pages:
+        n += 1
+        counts.update({line.strip() for line in text.split("\n") if line.strip()})
+    need = max(min_pages, math.ceil(min_share * n))
+    return frozenset(line for line, c in counts.items() if c >= need)
 
-    Only the lines before the first and after the last prose line are judged, so a
-    clean article costs a few lines' work however long it is."""
+
+def apply(doc: Document, lang: str | None = None, extracted: bool = False,
+          template: frozenset[str] = frozenset()) -> str:
+    """Mark the lines outside the article's main prose run removed, each with its
+    reason; returns the language whose stoplist was used. `extracted`: an extractor
+    (trafilatura, for HTML) already chose the main content, so only readers' comments
+    after the article go. `template`: lines of the page's site (`site_template`), which
+    go first, wherever they are."""
+    if template:
+        for i in doc.kept_indices():
+            if doc.lines[i].text.strip() in template:
+                doc.remove(i, "fallback: recurs on other pages of the site")
     idx = doc.kept_indices()
-    lines = doc.lines
-    cache: dict[int, list[str]] = {}
-
-    def words(i):
-        w = cache.get(i)
-        if w is None:
-            w = cache[i] = WORD.findall(lines[i].text)
-        return w
-
+    texts = [doc.lines[i].text.strip() for i in idx]
+    words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case
     sample: list[str] = []
     if lang is None:
-        for i in idx:
-            sample += words(i)
-            if len(sample) >= 3000:
+        for w in words:
+            sample += w
+            if len(sample) >= SAMPLE:
                 break
     lang = resolve_lang(lang, sample)
     stops = stoplist(lang)
-
-    def prose(i):
-        w = words(i)
-        return len(w) >= PROSE_WORDS and sum(x.lower() in stops for x in w) / len(w) >= PROSE_STOPWORDS
-
-    def residue(i):
-        return len(words(i)) < PROSE_WORDS and not TERMINAL.search(lines[i].text.strip())
-
-    first = next((p for p, i in enumerate(idx) if prose(i)), None)
-    if first is None:
-        return lang      # nothing looks like an article: keep it all rather than guess
-    last = next(p for p in range(len(idx) - 1, first - 1, -1) if prose(idx[p]))
-    head, tail = idx[:first], idx[last + 1:]
-    headline = head[-1] if head else None   # the line just above the article stays
-    for segment, where in ((head, "before"), (tail, "after")):
-        for run in _runs(segment, residue):
-            if len(run) < 2:
-                continue
-            for i in run:
-                if i != headline:
-                    doc.remove(i, f"fallback: short, no sentence punctuation, in a run of "
-                                  f"{len(run)} such lines {where} the article")
+    scores, kinds = zip(*(_score(t, w, stops, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
+                          for p, (t, w) in enumerate(zip(texts, words)))) if texts else ((), ())
+    if extracted:
+        start, end = 0, len(idx)
+    else:
+        start, end = _best_run(scores, 0, len(scores))
+        if end <= start:
+            return lang      # nothing looks like an article: keep it all rather than guess
+    first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
+    comments = next((p for p in range(first_prose + 1, end) if COMMENTS.match(texts[p])), None)
+    if extracted:
+        end = len(idx) if comments is None else comments
+    else:
+        if comments is not None:
+            start, end = _best_run(scores, 0, comments)
+        # Lists and tables that close an article (tour dates, results, specs) are not
+        # prose: the run goes on over them up to a menu-like line, heading or residue.
+        limit = len(idx) if comments is None else comments
+        while end < limit and not _ends_article(texts[end], words[end],
+                                                _residue_between(doc, idx[end - 1], idx[end])):
+            end += 1
+    headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
+                     if _is_headline(texts[p], texts[0], p)), None)
+    # inside the run, a line that repeats one of the page's frame is the frame's too
+    # (a gallery caption, a teaser, a menu entry shown twice)
+    frame = set() if extracted else set(texts[:start]) | set(texts[end:])
+    for p, i in enumerate(idx):
+        if start <= p < end and texts[p] in frame:
+            doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
+        elif p < start and (headline is None or p < headline):
+            doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
+        elif p >= end:
+            where = ("in the comments after the article" if comments is not None and p >= comments
+                     else "after the article's main prose run")
+            doc.remove(i, f"fallback: {kinds[p]}, {where}")
     return lang
 
 
-def _runs(segment: list[int], pred) -> list[list[int]]:
-    """Maximal runs of consecutive items satisfying pred."""
-    runs, run = [], []
-    for i in segment:
-        if pred(i):
-            run.append(i)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    return runs
+def _residue_between(doc: Document, a: int, b: int) -> bool:
+    """Whether a rule removed a line between lines a and b (share bar, "Read more")."""
+    return any(doc.lines[j].removed_by for j in range(a + 1, b))
+
+
+def _score(text: str, words: list[str], stops: frozenset[str], wrapped: bool = False) -> tuple[int, str]:
+    """A line's score and the name of its class (used in --explain reasons). `wrapped`:
+    the next line starts in lower case, so this one is a sentence broken by a hard wrap."""
+    n = len(words)
+    # only a line with few spaces for its length can be in an unspaced script
+    unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
+    n += unspaced // 2
+    punctuated = _punctuated(text)
+    wordy = n >= PROSE_WORDS and (
+        unspaced or not stops or sum(map(stops.__contains__, words)) >= PROSE_STOPWORDS * len(words))
+    if TABLE_ROW.match(text):
+        return PUNCTUATED, "table row"
+    if wordy and (punctuated or wrapped or n >= LONG_WORDS):
+        if TEASER.match(text):
+            return -PENALTY, "a title-case headline run into its summary (a teaser)"
+        return min(n, PROSE_CAP), "prose"
+    if SECTION.match(text):
+        return -SECTION_PENALTY, "heading of links to other pages"
+    if punctuated or CREDIT.match(text):
+        return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
+    if wordy:
+        return SENTENCE, "sentence without final punctuation"
+    return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
+
+
+def _punctuated(text: str) -> bool:
+    """Ends like a sentence, but not with a count ("Most commented story (185)")."""
+    return text[-1:] in TERMINAL and not COUNT.search(text)
+
+
+def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
+    """Where the run's extension over non-prose lines stops: after residue a rule
+    removed, at a heading of links or comments, or at a menu-sized line."""
+    return after_residue or bool(SECTION.match(text) or COMMENTS.match(text)) or (
+        len(words) <= MENU_WORDS and not _punctuated(text) and not TABLE_ROW.match(text))
+
+
+def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
+    """[start, end) of the maximum-sum run of scores[lo:hi] that holds at least one
+    prose line; (0, 0) when no run has a positive total. Ties keep the earliest run."""
+    best, best_start, best_end = 0, 0, 0
+    total, start = 0, lo
+    for p in range(lo, hi):
+        if total <= 0:
+            total, start = 0, p
+        total += scores[p]
+        # a run of short punctuated lines alone (a list of links with dates) is no article
+        if total > best and total > PUNCTUATED * (p - start + 1):
+            best, best_start, best_end = total, start, p + 1
+    return best_start, best_end
+
+
+def _is_headline(line: str, title: str, position: int) -> bool:
+    """The page's first line, or a line repeating most of its words (a headline under
+    the page title)."""
+    if position == 0:
+        return len(WORD.findall(line)) >= 2
+    a = {w.lower() for w in WORD.findall(line)}
+    b = {w.lower() for w in WORD.findall(title)}
+    return len(a) >= 2 and len(a & b) >= 0.7 * len(a)

@@ -15,6 +15,7 @@ from .engine import Compiled
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
+RESCUE_SHARE = 0.2   # HTML: below this share of the text path's words, trafilatura missed
 
 
 class Cleaner:
@@ -48,7 +49,10 @@ class Cleaner:
         return c
 
     def clean(self, text: str | bytes, *, outlet: str | None = None, url: str | None = None,
-              html: bool | None = None, lang: str | None = None) -> Result:
+              html: bool | None = None, lang: str | None = None,
+              template: frozenset[str] = frozenset()) -> Result:
+        """`template`: lines the page's site repeats (`fallback.site_template` of other
+        pages of the site, e.g. in a batch); the fallback drops them."""
         warnings: list[str] = []
         if isinstance(text, bytes):
             text, warnings = decode(text)
@@ -58,18 +62,26 @@ class Cleaner:
         if html is None:
             html = html_mod.looks_like_html(text)
         if html:
-            text, page_meta = html_mod.extract(text, url)
+            page = text
+            text, page_meta = html_mod.extract(page, url)
+            rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang, template=template)
+            if rescued is not None:
+                rescued.metadata = {**page_meta, **rescued.metadata}
+                rescued.warnings[:0] = warnings
+                return rescued
         doc = Document(text)
-        chosen, how = self._choose(doc, outlet, url)
+        signatures = self.detector.scan([ln.text.strip() for ln in doc.lines])
+        chosen, how = self._choose(signatures, outlet, url)
         applied: set[str] = set()
-        used_lang = self._round(doc, chosen, lang, applied)
+        used_lang = self._round(doc, chosen, lang, applied, html, template)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
         for _ in range(MAX_ROUNDS):
             before = len(doc.kept_indices())
-            again = chosen if how in ("forced", "url") else self.detector.by_text(_kept_text(doc))
-            used_lang = self._round(doc, again, lang, applied) or used_lang
+            again = chosen if how in ("forced", "url") else self.detector.pick(
+                signatures, lambda i: doc.lines[i].removed_by is None)
+            used_lang = self._round(doc, again, lang, applied, html, template) or used_lang
             if len(doc.kept_indices()) == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
@@ -81,9 +93,20 @@ class Cleaner:
                       fallback=used_fallback, detected_by=how, lang=used_lang,
                       warnings=warnings, document=doc)
 
+    def _rescue(self, page: str, extracted: str, **options) -> Result | None:
+        """The text path on the whole flattened page, when trafilatura kept a small part
+        of what that finds (it sometimes returns a notice or nothing at all)."""
+        flat = html_mod.flatten(page)
+        if _words(extracted) >= RESCUE_SHARE * _words(flat):
+            return None      # cheap check first: the text path keeps at most the page
+        alt = self.clean(flat, html=False, **options)
+        return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
+
     def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
-               applied: set[str]) -> str | None:
-        """Outlet rules, generic rules, and the fallback when no outlet is known. A rule
+               applied: set[str], extracted: bool = False,
+               template: frozenset[str] = frozenset()) -> str | None:
+        """Outlet rules, generic rules, and the fallback when no outlet is known
+        (`extracted`: HTML whose main content trafilatura already chose). A rule
         set already applied to this page is not run again: what it kept, it keeps (cuts
         run to a fixed point before line rules), so only new rule sets and the fallback
         can change anything in a later round."""
@@ -92,22 +115,22 @@ class Cleaner:
                 self.compiled(outlet).apply(doc)
                 applied.add(outlet.id)
         if chosen is None or chosen is self.generic:
-            return fallback.apply(doc, lang or (chosen.lang if chosen else None))
+            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted, template)
         return None
 
-    def _choose(self, doc: Document, outlet: str | None, url: str | None):
+    def _choose(self, signatures, outlet: str | None, url: str | None):
         if outlet:
             return self.detector.forced(outlet), "forced"
         if url:
             found = self.detector.by_url(url)
             if found is not None:
                 return found, "url"
-        found = self.detector.by_text(_kept_text(doc))
+        found = self.detector.pick(signatures)
         return found, ("signature" if found else None)
 
 
-def _kept_text(doc: Document) -> str:
-    return "\n".join(ln.text.strip() for ln in doc.lines if ln.removed_by is None)
+def _words(text: str) -> int:
+    return len(fallback.WORD.findall(text))
 
 
 _default: Cleaner | None = None
@@ -121,6 +144,8 @@ def default_cleaner() -> Cleaner:
 
 
 def clean(text: str | bytes, *, outlet: str | None = None, url: str | None = None,
-          html: bool | None = None, lang: str | None = None) -> Result:
+          html: bool | None = None, lang: str | None = None,
+          template: frozenset[str] = frozenset()) -> Result:
     """Clean one page with the built-in rules (and CLEANER_RULES). See Cleaner."""
-    return default_cleaner().clean(text, outlet=outlet, url=url, html=html, lang=lang)
+    return default_cleaner().clean(text, outlet=outlet, url=url, html=html, lang=lang,
+                                   template=template)

@@ -1,0 +1,253 @@
+"""The generic fallback: the article's main prose run stays, the frame around it goes,
+every removal says why; language detection and --lang; stable on its own output."""
+import subprocess
+import sys
+
+import pytest
+
+from cleaner import clean, fallback
+from cleaner.document import Document
+
+ARTICLE = [
+    "The council voted on Tuesday to keep the old bridge open to cyclists and walkers for another ten years.",
+    "Engineers had warned that the steel frame needed repairs, but the cost was lower than the council had feared.",
+    "What happens next",
+    "Work on the deck will start in the spring and is expected to last until the end of the summer.",
+    "Residents who use the bridge every day said they were relieved by the decision of the council.",
+]
+MENU = ["Home", "News", "Sport", "Weather", "Contact Us"]
+FOOTER = ["About Us", "Privacy Policy", "Terms of Use", "Careers"]
+
+
+def run(lines, lang=None):
+    doc = Document("\n".join(lines))
+    used = fallback.apply(doc, lang)
+    kept = [ln.text for ln in doc.lines if ln.removed_by is None and not ln.blank]
+    return kept, doc, used
+
+
+def test_menus_and_footer_go_article_and_subheading_stay():
+    kept, doc, _ = run(MENU + ARTICLE + FOOTER)
+    assert kept == ARTICLE
+    reasons = {ln.text: ln.removed_by for ln in doc.lines if ln.removed_by}
+    assert reasons["Home"] == "fallback: short, no sentence punctuation, before the article's main prose run"
+    assert reasons["Careers"].endswith("after the article's main prose run")
+
+
+def test_the_article_head_stays_from_its_headline():
+    """Recall first: standfirst, byline and date between the headline and the body stay."""
+    headline = "Council keeps the old bridge open for cyclists"
+    head = [headline, "By Jo Park", "May 2, 2024"]
+    kept, _, _ = run([f"{headline} | Town News", *MENU, *head, *ARTICLE])
+    assert kept == [*head, *ARTICLE]
+    kept, _, _ = run([f"{headline} | Town News", *MENU, "Sign up", "Log in", "Sport", "Weather", *ARTICLE])
+    assert kept == ARTICLE   # no headline within reach: nothing above the body stays
+
+
+def test_comments_after_the_article_go_even_when_they_are_prose():
+    comments = ["12 Comments"] + [
+        f"Reader {n} wrote that the bridge is the best way into town and that the council was right to keep it."
+        for n in range(6)]
+    kept, doc, _ = run(ARTICLE + comments)
+    assert kept == ARTICLE
+    assert all("in the comments after the article" in ln.removed_by
+               for ln in doc.lines if ln.removed_by)
+
+
+def test_list_between_prose_and_credit_line_stay():
+    lines = [*MENU, ARTICLE[0], "The plan has three parts:", "Repairs to the deck;", "New lights;",
+             "A wider path.", *ARTICLE[1:], "Additional reporting by Sam Lee", *FOOTER]
+    kept, _, _ = run(lines)
+    assert kept == lines[len(MENU):-len(FOOTER)]
+
+
+def test_text_without_prose_is_kept_whole():
+    kept, doc, _ = run(MENU + FOOTER)
+    assert kept == MENU + FOOTER and not doc.removals()
+
+
+@pytest.mark.parametrize("lines", [MENU + ARTICLE + FOOTER, ARTICLE, MENU + ARTICLE[:1] + FOOTER])
+def test_output_is_a_fixed_point(lines):
+    kept, _, _ = run(lines)
+    again, _, _ = run(kept)
+    assert again == kept
+
+
+GERMAN = [
+    "Der Stadtrat hat am Dienstag beschlossen, dass die alte Brücke für Radfahrer und Fußgänger offen bleibt.",
+    "Die Ingenieure hatten gewarnt, dass der Rahmen repariert werden muss, aber die Kosten sind niedriger als gedacht.",
+    "Die Arbeiten beginnen im Frühjahr und sollen bis zum Ende des Sommers dauern, sagte die Stadt.",
+]
+JAPANESE = [
+    "市議会は火曜日、古い橋を自転車と歩行者のためにさらに十年間開放し続けることを決めた。",
+    "技術者たちは鉄骨の修理が必要だと警告していたが、費用は市議会が心配していたよりも低かった。",
+    "工事は春に始まり、夏の終わりまで続く予定だと市は説明した。",
+]
+
+
+@pytest.mark.parametrize("article,lang", [(GERMAN, "German"), (JAPANESE, None)])
+def test_non_english_pages_keep_their_article(article, lang):
+    kept, _, used = run(["Startseite", "Politik", "Sport", *article, "Impressum", "Datenschutz"])
+    assert kept == article
+    if lang:
+        assert used == lang
+
+
+def test_lang_option_picks_the_stoplist_and_rejects_unknown_names():
+    assert fallback.resolve_lang("german", []) == "German"
+    with pytest.raises(ValueError, match="no stoplist"):
+        fallback.resolve_lang("klingon", [])
+    # English stopwords are rare in German prose: forcing English finds no article and keeps all
+    kept, _, used = run(["Startseite", *GERMAN, "Impressum"], lang="English")
+    assert used == "English" and kept == ["Startseite", *GERMAN, "Impressum"]
+
+
+def test_clean_reports_fallback_reasons_and_language():
+    r = clean("\n".join(MENU + ARTICLE + FOOTER))
+    assert r.text == "\n".join(ARTICLE) + "\n" and r.lang == "English"
+    assert {x.rule for x in r.removals} == {"fallback"}
+    assert all(x.reason.startswith(("short, no sentence punctuation", "no sentence punctuation"))
+               for x in r.removals)
+
+
+def test_html_input_is_not_judged_again_by_the_text_fallback():
+    """trafilatura already chose the main content; a short page of it must survive."""
+    html = ("<html><head><title>Bridge</title></head><body><nav><a href='/'>Home</a></nav><article>"
+            "<h1>Bridge stays open</h1><p>Open to all</p>"
+            + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</article></body></html>")
+    r = clean(html, html=True)
+    assert all(p in r.text for p in ARTICLE)
+    assert not [x for x in r.removals if x.rule == "fallback"]
+
+
+def test_cli_explain_names_fallback_reasons_and_bad_lang_exits_2(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(MENU + ARTICLE + FOOTER), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "cleaner", "--explain", str(page)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0
+    assert "[fallback: short, no sentence punctuation, before the article's main prose run]" in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "cleaner", "--lang", "klingon", str(page)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+
+
+def test_a_closing_list_stays_up_to_the_first_menu_line():
+    dates = ["Tour dates:", "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+             "June 10 -- Credit Union Amphitheatre, Tampa, FL", "June 14 -- Bank Amphitheatre, Alpharetta, GA"]
+    kept, doc, _ = run(MENU + ARTICLE + dates + FOOTER)
+    assert kept == ARTICLE + dates
+
+
+def test_teasers_do_not_outweigh_the_article():
+    teasers = [f"Council Approves New Bus Routes For Spring Term {n} The routes will link the new estates "
+               f"with the station and the hospital from March, officials said." for n in range(8)]
+    kept, doc, _ = run(teasers[:4] + MENU + ARTICLE + FOOTER + teasers[4:])
+    assert kept == ARTICLE
+    assert any("teaser" in ln.removed_by for ln in doc.lines if ln.removed_by)
+
+
+def test_one_long_footer_line_does_not_outweigh_paragraphs():
+    legal = ("The information on this website is provided for general purposes only and "
+             + "it does not constitute advice of any kind, and you should consult a professional " * 4 + ".")
+    kept, _, _ = run(MENU + ARTICLE + FOOTER + [legal])
+    assert kept == ARTICLE
+
+
+PAGE = ("<html><head><title>Bridge stays open | Town News</title></head><body><nav><ul>"
+        + "".join(f"<li><a href='/{m}'>{m}</a></li>" for m in MENU) + "</ul></nav><main><h1>Bridge stays open</h1>"
+        + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</main><footer><ul>"
+        + "".join(f"<li><a href='/{f}'>{f}</a></li>" for f in FOOTER) + "</ul><p>"
+        + " ".join(f"<a href='/{f}'>{f}</a>" for f in MENU) + "</p></footer><script>var x = 1;</script></body></html>")
+
+
+def test_flatten_gives_one_line_per_block_and_no_script():
+    from cleaner.html import flatten
+    lines = flatten(PAGE).split("\n")
+    assert lines[0] == "Bridge stays open | Town News"
+    assert MENU[0] in lines and ARTICLE[2] in lines
+    assert FOOTER[0] in lines and " ".join(MENU) in lines   # inline links stay words apart
+    assert not any("var x" in ln for ln in lines)
+    assert flatten("") == ""
+
+
+def test_html_falls_back_to_the_text_path_when_trafilatura_misses(monkeypatch):
+    from cleaner import html as html_mod
+    monkeypatch.setattr(html_mod, "extract", lambda page, url=None: ("", {"author": "Jo Park"}))
+    r = clean(PAGE, html=True)
+    assert r.text == "\n".join(["Bridge stays open", *ARTICLE]) + "\n"
+    assert r.author == "Jo Park"
+
+
+def test_extracted_html_loses_only_the_comments():
+    lines = ARTICLE + ["2 Comments", "Reader one wrote that the bridge is the best way into town."]
+    kept, doc, _ = run(lines)
+    doc = Document("\n".join(["Home", *lines]))
+    fallback.apply(doc, extracted=True)
+    assert [ln.text for ln in doc.lines if not ln.removed_by] == ["Home", *ARTICLE]
+
+
+def test_a_line_of_the_frame_repeated_inside_the_article_goes():
+    caption = "The old bridge at dawn, seen from the river bank"
+    kept, doc, _ = run([*MENU, caption, ARTICLE[0], caption, *ARTICLE[1:], *FOOTER])
+    assert kept == ARTICLE
+    assert doc.lines[len(MENU) + 2].removed_by.endswith("repeats a line outside the article")
+
+
+@pytest.mark.parametrize("heading", ["Most popular", "You may also like", "Weitere Beiträge zum Thema",
+                                     "Lire aussi", "Noticias relacionadas", "Leia também"])
+def test_link_section_headings_in_several_languages(heading):
+    assert fallback.SECTION.match(heading)
+
+
+@pytest.mark.parametrize("heading", ["34 Comments", "Leave a Reply", "Kommentare", "12 commentaires",
+                                     "Deixe um comentário", "[ 167 comments ]"])
+def test_comment_headings_in_several_languages(heading):
+    assert fallback.COMMENTS.match(heading)
+
+
+@pytest.mark.parametrize("line", ["Articles", "More", "Comments from the minister followed.",
+                                  "Related parties were named in the report."])
+def test_ordinary_lines_are_no_section_or_comment_headings(line):
+    assert not fallback.SECTION.match(line) and not fallback.COMMENTS.match(line)
+
+
+def test_hard_wrapped_sentences_and_table_rows_stay():
+    wrapped = ["The council voted on Tuesday to keep the old bridge open to all the",
+               "cyclists and walkers of the town for another ten years, after the",
+               "engineers said that the repairs would cost less than feared."]
+    table = ["| Year | Crossings |", "|---|---|", "| 2022 | 41,000 |", "| 2023 | 44,500 |"]
+    lines = [*MENU, *wrapped, ARTICLE[1], *table, *ARTICLE[3:], *FOOTER]
+    kept, _, _ = run(lines)
+    assert kept == [*wrapped, ARTICLE[1], *table, *ARTICLE[3:]]
+
+
+def test_html_whose_metadata_breaks_trafilatura_still_gives_text(monkeypatch):
+    import trafilatura
+    real = trafilatura.bare_extraction
+
+    def choke(html, with_metadata=False, **kw):
+        if with_metadata:
+            raise RuntimeError("metadata")
+        return real(html, with_metadata=False, **kw)
+    monkeypatch.setattr(trafilatura, "bare_extraction", choke)
+    assert all(p in clean(PAGE, html=True).text for p in ARTICLE)
+
+
+SITE_FOOTER = ("Riverside Notes is an independent newsroom funded by its readers, and every story we "
+               "publish is free to read for everyone in the valley.")
+
+
+def test_site_template_keeps_lines_most_pages_of_a_site_share():
+    pages = ["\n".join([*MENU, f"Story {n} of the week", SITE_FOOTER]) for n in range(4)]
+    template = fallback.site_template(pages + ["\n".join(ARTICLE)])
+    assert template == {*MENU, SITE_FOOTER}
+    assert fallback.site_template(pages[:1]) == frozenset()   # one page shows no template
+
+
+def test_a_site_template_removes_prose_residue_the_run_would_keep():
+    page = "\n".join([*MENU, *ARTICLE, SITE_FOOTER, *FOOTER])
+    assert SITE_FOOTER in clean(page).text        # prose right after the article: kept alone
+    r = clean(page, template=frozenset({SITE_FOOTER}))
+    assert r.text == "\n".join(ARTICLE) + "\n"
+    assert [x.reason for x in r.removals if x.line == SITE_FOOTER] == ["recurs on other pages of the site"]
