@@ -227,3 +227,31 @@ def test_unreachable_scheduler_and_missing_extra(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["batch", "in.jsonl", str(tmp_path / "o"),
                                    "--scheduler", "tcp://127.0.0.1:9"])
     assert res.exit_code == 2 and "needs the dask extra" in res.output
+
+
+def test_client_killed_mid_job_then_rerun_completes(client, tmp_path):
+    """kill -9 of `clean batch --scheduler` once some shards are written: the rerun keeps
+    them, writes the rest, and the shards are the local output exactly."""
+    import signal
+    import subprocess
+    import time
+    corpus.write(tmp_path / "in.jsonl", 300)
+    out = tmp_path / "out"
+    total = -(-(tmp_path / "in.jsonl").stat().st_size // int(0.02 * 2**20))
+    cmd = [sys.executable, "-m", "cleaner", "batch", str(tmp_path / "in.jsonl"), str(out),
+           "--scheduler", client.scheduler.address, "--partition-mb", "0.02", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("part-?????.jsonl")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = len(list(out.glob("part-?????.jsonl")))
+    assert 0 < written < total                   # killed mid-job
+    client.run(lambda: None)                     # the cluster survives its client
+    rerun = subprocess.run(cmd[:-1], capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 1, rerun.stderr   # bad records in the corpus
+    assert "complete shards" in rerun.stdout
+    assert len(list(out.glob("part-?????.jsonl"))) == total
+    assert shards(out) == local_batch(tmp_path / "in.jsonl", tmp_path)
+    assert not list(out.glob(".*.tmp"))
