@@ -192,6 +192,9 @@ def test_cli_batch_on_the_cluster(client, tmp_path):
     pages = good.count(b"\n")
     assert f"cleaned {pages} pages" in res.output
     assert "part-*.errors.jsonl" in res.output
+    listed = [int(x.split(":")[0].split()[-1]) for x in res.output.splitlines()
+              if x.startswith("  line ")]
+    assert listed == sorted(listed) and len(listed) == bad.count(b"\n") == 4
     again = CliRunner().invoke(app, ["batch", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
                                      "--scheduler", client.scheduler.address,
                                      "--partition-mb", "0.05"])

@@ -309,12 +309,14 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
                                      opts.fields, key=f"clean-shard-{i}-{uuid.uuid4().hex}"))
     progress.start(None, size)
     progress.advance(0, done_bytes)
+    parts = {}
     for future in as_completed(futures):
-        part = future.result()
+        part = parts[future] = future.result()
         total.add(asdict(part))
         total.failed += part.failed
-        total.failures = (total.failures + part.failures)[:20]
         progress.advance(part.pages + part.failed, part.bytes_in)
+    for future in futures:   # the first failures in input order, as the local batch lists them
+        total.failures = (total.failures + parts[future].failures)[:20]
     if total.failed:
         total.errors_file = str(out / "part-*.errors.jsonl")
     _remove_orphans(out)
