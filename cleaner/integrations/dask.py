@@ -25,6 +25,7 @@ from pathlib import Path
 import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
+from distributed import Client, as_completed
 
 from .. import batch
 from ..records import Fields, clean_record
@@ -238,7 +239,6 @@ def _write_json(path: Path, obj) -> None:
 
 def connect(address: str, timeout: float = 10):
     """A distributed.Client on the scheduler at `address` (tcp://host:8786)."""
-    from distributed import Client
     try:
         return Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as e:
@@ -257,8 +257,6 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
     A rerun with the same input and options skips complete shards (`skipped` counts
     shards); OUT_DIR holding another job's shards is refused unless `opts.force`, which
     starts over."""
-    from distributed import as_completed
-
     started = time.perf_counter()
     progress = progress or batch.Progress()
     path, out = Path(in_path), Path(out_dir)
