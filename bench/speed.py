@@ -1,5 +1,5 @@
-"""Speed of the cleaner: library, `clean batch`, start-up, and trafilatura / jusText on
-the same texts. A benchmark, not a test: figures depend on the machine and its load.
+"""Speed of the cleaner: library, `clean batch` (local, and on a Dask LocalCluster when
+the [dask] extra is installed), start-up, and trafilatura / jusText on the same texts. A benchmark, not a test: figures depend on the machine and its load.
 
     python bench/speed.py                 # >= 100 MB corpus built from fixtures/
     python bench/speed.py --size-mb 20    # a quicker look
@@ -96,6 +96,34 @@ def batch_rate(path: Path, out: Path, jobs: int, nbytes: int, npages: int) -> di
             "cpu": cpu, "rss_mb": after.ru_maxrss / 1024}
 
 
+def _cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def cluster_rate(path: Path, out: Path, nbytes: int, npages: int, shards: int) -> dict:
+    """`clean batch --scheduler` on a dask.distributed LocalCluster of 2 single-thread
+    worker processes (the [dask] extra), the same command line as the --jobs runs."""
+    from distributed import Client, LocalCluster
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as lc, Client(lc) as client:
+        start = time.perf_counter() - t0
+        before = client.run(_cpu_seconds)
+        mb = path.stat().st_size / 2**20 / shards
+        cmd = [sys.executable, "-m", "cleaner", "batch", str(path), str(out), "--scheduler",
+               lc.scheduler_address, "--partition-mb", f"{mb:.3f}", "--force", "--quiet"]
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True)
+        wall = time.perf_counter() - t0
+        if p.returncode not in (0, 1):
+            raise SystemExit(f"batch --scheduler failed: {p.stderr.decode()}")
+        after = client.run(_cpu_seconds)
+    cpu = sum(after[w] - before[w] for w in after)   # the workers; the client is idle
+    return {"pages_s": npages / wall, "mb_s": nbytes / wall / 1e6, "wall": wall, "cpu": cpu,
+            "start": start}
+
+
 def as_html(text: str) -> str:
     body = "".join(f"<p>{html.escape(line)}</p>\n" for line in text.split("\n") if line.strip())
     return f"<html><head><title>t</title></head><body><article>{body}</article></body></html>"
@@ -152,6 +180,8 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=300, help="pages for trafilatura/jusText")
     ap.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--cluster-shards", type=int, default=16,
+                    help="LocalCluster run: input split in this many shards (0: skip it)")
     args = ap.parse_args()
 
     corpus = args.workdir / "corpus.jsonl"
@@ -175,6 +205,19 @@ def main() -> None:
                      f"{r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU (got {r['cpu'] / r['wall']:.2f}"
                      f" cores), peak RSS {r['rss_mb']:.0f} MB"))
         print(f"batch --jobs {j} done", flush=True)
+    cluster = None
+    if args.cluster_shards:
+        try:
+            cluster = cluster_rate(corpus, args.workdir / "shards", nbytes, npages,
+                                   args.cluster_shards)
+        except ImportError:
+            print("LocalCluster skipped: pip install -e '.[dask]'")
+    if cluster:
+        rows.append((f"clean batch --scheduler, LocalCluster 2 workers, {args.cluster_shards} "
+                     "shards", cluster["mb_s"], cluster["pages_s"],
+                     f"{cluster['wall']:.1f} s wall, {cluster['cpu']:.1f} s worker CPU; "
+                     f"cluster start {cluster['start']:.1f} s (not counted)"))
+        print("batch --scheduler done", flush=True)
     others = others_rate(corpus, args.sample)
     for name, r in others.items():
         rows.append((f"{name} (sample of {r['pages']} pages)", r["mb_s"], r["pages_s"], ""))
@@ -196,6 +239,15 @@ def main() -> None:
               f"{r['mb_s'] / traf:.0f}x trafilatura")
     if 1 in batch and 2 in batch:
         print(f"--jobs 2 / --jobs 1: {batch[2]['mb_s'] / batch[1]['mb_s']:.2f}x")
+    if cluster and 2 in batch:
+        print(f"LocalCluster / --jobs 2: {cluster['wall'] / batch[2]['wall']:.2f}x the wall time, "
+              f"{cluster['cpu'] / batch[2]['cpu']:.2f}x the CPU")
+        print(f"per hour on this machine ({os.cpu_count()} cores): --jobs 2 "
+              f"{batch[2]['pages_s'] * 3600 / 1e6:.2f} M pages ({batch[2]['mb_s'] * 3.6:.1f} GB), "
+              f"LocalCluster {cluster['pages_s'] * 3600 / 1e6:.2f} M pages "
+              f"({cluster['mb_s'] * 3.6:.1f} GB); with every core free (from the CPU time): "
+              f"{os.cpu_count() * npages / cluster['cpu'] * 3600 / 1e6:.2f} M pages "
+              f"({os.cpu_count() * nbytes / cluster['cpu'] * 3600 / 1e9:.1f} GB)")
 
 
 if __name__ == "__main__":

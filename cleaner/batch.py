@@ -178,8 +178,10 @@ def _reason(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
-def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields) -> tuple[bytes, list, dict]:
-    """Clean a run of JSONL lines: the output lines, the errors, the counters."""
+def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
+                 cleaner: Cleaner | None = None) -> tuple[bytes, list, dict]:
+    """Clean a run of JSONL lines: the output lines, the errors, the counters. `cleaner`
+    defaults to the pool worker's; Dask workers pass their own."""
     out, errors, stats = [], [], _stats()
     for n, raw in enumerate(lines, first):
         stats["bytes_in"] += len(raw)
@@ -190,7 +192,7 @@ def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields) -> tuple[bytes,
                 record = json.loads(raw)
             except ValueError as e:        # includes invalid UTF-8
                 raise ValueError(f"malformed JSON line: {e}") from None
-            cleaned = clean_record(_cleaner, record, fields)
+            cleaned = clean_record(cleaner or _cleaner, record, fields)
             try:
                 line = json.dumps(cleaned, ensure_ascii=False).encode("utf-8")
             except UnicodeEncodeError:     # lone surrogates from \ud800 escapes: keep them

@@ -69,6 +69,10 @@ def batch_cmd(
     progress: Annotated[Optional[bool], typer.Option(
         "--progress/--quiet", help="Progress bar (default: only when stderr is a terminal); "
         "--quiet also drops the summary.", show_default=False)] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="JSONL: run on this dask.distributed scheduler (tcp://host:8786); OUT is then "
+        "a folder of shards (--jobs: the cluster's workers). Needs the [dask] extra.")] = None,
+    partition_mb: Annotated[float, typer.Option(help="--scheduler: MB of input per shard.")] = 64,
     rules: RulesOpt = None,
     disable: DisableOpt = None,
 ):
@@ -81,7 +85,8 @@ def batch_cmd(
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar(force=bool(progress)) if show else None
     try:
-        res = batch_mod.run(inp, out, opts, bar)
+        res = (_on_cluster(scheduler, inp, out, opts, bar, partition_mb) if scheduler
+               else batch_mod.run(inp, out, opts, bar))
     except (batch_mod.BatchError, RuleError) as e:
         raise fail(str(e)) from None
     except batch_mod.BatchFailed as e:
@@ -103,14 +108,28 @@ def batch_cmd(
         raise typer.Exit(1)
 
 
+def _on_cluster(address: str, inp: Path, out: Path, opts: batch_mod.Options, bar,
+                partition_mb: float) -> batch_mod.Summary:
+    try:
+        from ..integrations import dask as dask_mod
+    except ImportError:
+        raise fail("--scheduler needs the dask extra: pip install 'cleaner[dask]'") from None
+    try:
+        with dask_mod.connect(address) as client:
+            return dask_mod.run_shards(client, inp, out, opts, int(partition_mb * 2**20), bar)
+    except dask_mod.ShardJobError as e:
+        raise fail(str(e)) from None
+
+
 def render_summary(res: batch_mod.Summary) -> str:
     lines = []
+    skipped_what = "complete shards" if res.mode == "shards" else "up to date"
     if res.mode == "jsonl" and res.skipped and not res.pages and not res.failed:
         lines.append("output is up to date (newer than the input): skipped; --force redoes it")
     else:
         lines.append(f"cleaned {res.pages} pages ({res.bytes_in / 1e6:.1f} MB) in "
                      f"{res.wall_seconds:.1f} s"
-                     + (f", skipped {res.skipped} up to date (--force redoes them)"
+                     + (f", skipped {res.skipped} {skipped_what} (--force redoes them)"
                         if res.skipped else ""))
     for outlet, n in sorted(res.outlets.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"  {outlet:<20} {n:>8} pages")
