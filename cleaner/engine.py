@@ -162,8 +162,13 @@ class Compiled:
                     break
                 i = max(bisect_right(nl, m.start()) - 1, 0)
                 if names:
-                    found = m.groupdict()
-                    hits[i] = next(int(n[len(_GROUP):]) for n in names if found[n] is not None)
+                    # the rule's group closes last, so it is lastgroup unless a rule's own
+                    # group shares its end; then look the groups up
+                    name = m.lastgroup
+                    if not (name and name.startswith(_GROUP)):
+                        found = m.groupdict()
+                        name = next(n for n in names if found[n] is not None)
+                    hits[i] = int(name[len(_GROUP):])
                 else:
                     hits.setdefault(i, None)
                 if i + 1 >= len(texts):
