@@ -229,7 +229,7 @@ def check_text(text: str, path: Path | str) -> list[RuleError]:
             _check_pattern(p, problems)
         for rule in outlet.rules:
             ok = True
-            for p in (rule.pattern, rule.end):
+            for p in (rule.pattern, rule.end, rule.hint):
                 if p is not None:
                     ok = _check_pattern(p, problems) and ok
             if ok:

@@ -41,7 +41,9 @@ def _compile(source: str, rules: list[Rule], flags: int = 0) -> regex.Pattern:
         return regex.compile(source, FLAGS | flags)
     except regex.error:
         for r in rules:
-            r.pattern.compiled     # raises RuleError naming the bad rule
+            for p in (r.pattern, r.hint):
+                if p is not None:
+                    p.compiled     # raises RuleError naming the bad rule
         raise
 
 

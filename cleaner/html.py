@@ -9,7 +9,7 @@ _BLOCK = frozenset("""address article aside blockquote br button caption dd deta
 fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr label li main nav ol option p
 pre section select summary table td textarea th title tr ul""".split())
 _SPACE = regex.compile(r"[^\S\n]+")
-_HTML_START = regex.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|article)\b",
+_HTML_START = regex.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|article)\b",
                             regex.I | regex.S)
 
 

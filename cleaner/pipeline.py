@@ -30,10 +30,10 @@ class Cleaner:
         self.outlets = outlets
         # Built-in patterns are proven by the test suite and compile lazily (start-up
         # time); a user's files are compiled now so a bad pattern fails before any work.
-        builtin = str(builtin_rules_dir())
+        builtin = builtin_rules_dir()
         for o in self.outlets:
-            if validate or any(not r.source.startswith(builtin) for r in o.rules) \
-                    or not o.source.startswith(builtin):
+            if validate or not all(Path(src).is_relative_to(builtin)
+                                   for src in (o.source, *(r.source for r in o.rules))):
                 o.validate()
         off = set(disable)
         for o in self.outlets:

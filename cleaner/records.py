@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .decode import BinaryInput
+from .document import META_KEYS
 from .engine import RuleTimeout
 from .pipeline import Cleaner
 
@@ -25,9 +26,11 @@ class Fields:
 
 def summary(result) -> dict:
     """The metadata written beside the cleaned text."""
-    removed = sum(len(r.line) for r in result.removals) + sum(len(c.line) for c in result.cuts)
+    gone = {r.number for r in result.removals}   # a line a cut emptied counts once
+    removed = (sum(len(r.line) for r in result.removals)
+               + sum(len(c.line) for c in result.cuts if c.number not in gone))
     return {"outlet": result.outlet, "fallback": result.fallback, "title": result.title,
-            **{k: result.metadata.get(k) for k in ("author", "agency", "published", "tags")},
+            **{k: result.metadata.get(k) for k in META_KEYS},
             "removed_lines": len(result.removals), "removed_chars": removed}
 
 

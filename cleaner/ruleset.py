@@ -152,7 +152,7 @@ class Outlet:
         for p in self.signatures:
             p.compiled
         for r in self.rules:
-            for p in (r.pattern, r.end):
+            for p in (r.pattern, r.end, r.hint):
                 if p is not None:
                     p.compiled
 
@@ -165,10 +165,11 @@ def builtin_rules_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "rules"
 
 
-def rule_dirs(extra: list[str | Path] | None = None) -> list[Path]:
-    """Built-in rules, then $CLEANER_RULES, then each --rules folder: a later folder
-    extends or overrides an earlier one, so what the command line names wins."""
-    env = os.environ.get("CLEANER_RULES", "")
+def rule_dirs(extra: list[str | Path] | None = None, env: bool = True) -> list[Path]:
+    """Built-in rules, then $CLEANER_RULES (unless `env` is off), then each --rules
+    folder: a later folder extends or overrides an earlier one, so what the command
+    line names wins."""
+    env = os.environ.get("CLEANER_RULES", "") if env else ""
     return [builtin_rules_dir(), *(Path(p) for p in env.split(os.pathsep) if p),
             *(Path(d) for d in extra or [])]
 
@@ -194,13 +195,14 @@ def rule_packs(warnings: list[str]) -> list[tuple[str, object]]:
     return packs
 
 
-def load_rules(extra: list[str | Path] | None = None) -> tuple[list[Outlet], list[str]]:
+def load_rules(extra: list[str | Path] | None = None,
+               env: bool = True) -> tuple[list[Outlet], list[str]]:
     """Every rule the cleaner uses: built-in rules, installed rule packs, then
     $CLEANER_RULES and `extra` folders (later extends or overrides earlier). A broken
     pack is skipped with a warning (returned); a broken folder of the user's is an error."""
     warnings: list[str] = []
     outlets: dict[str, Outlet] = {}
-    dirs = rule_dirs(extra)
+    dirs = rule_dirs(extra, env)
     for d in dirs[:1]:
         _merge_all(outlets, _load_dir(d))
     for name, folder in rule_packs(warnings):

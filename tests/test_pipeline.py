@@ -117,3 +117,8 @@ def test_signature_revealed_by_a_cut_picks_the_outlet():
     assert result.text == ("Signed by the desk, as usual.\n\nThe article says what happened "
                            "on Monday, and why it matters to the town.\n")
     assert c.clean(result.text).text == result.text
+
+
+def test_xhtml_with_xml_declaration_is_html():
+    from cleaner.html import looks_like_html
+    assert looks_like_html('<?xml version="1.0" encoding="utf-8"?>\n<html><body></body></html>')

@@ -27,3 +27,10 @@ def test_custom_fields(cleaner):
 def test_bad_records(cleaner, rec, msg):
     with pytest.raises(RecordError, match=msg):
         clean_record(cleaner, rec)
+
+
+def test_removed_chars_counts_a_line_a_cut_emptied_once(cleaner):
+    from cleaner.records import summary
+    result = cleaner.clean("Acme headline about the budget\n<div class=\"promo\">\n"
+                           "This is an article sentence that stays in the output.")
+    assert summary(result)["removed_chars"] == len('<div class="promo">')

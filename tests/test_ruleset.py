@@ -83,3 +83,8 @@ def test_missing_rules_folder(tmp_path):
 def test_load_file_unreadable(tmp_path):
     with pytest.raises(RuleError, match="cannot read"):
         load_file(tmp_path / "missing.toml")
+
+
+def test_bad_hint_is_a_rule_error():
+    assert "bad pattern in 'hint'" in err(HEAD + "[[rule]]\nid = 'h'\nkind = 'drop_line'\n"
+                                          "pattern = '^Share'\nhint = '^Share ('\n")

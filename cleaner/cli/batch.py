@@ -20,7 +20,7 @@ class _Bar(batch_mod.Progress):
 
     def __init__(self, force: bool):
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn,
+        from rich.progress import (BarColumn, Progress, TaskProgressColumn,
                                    TextColumn, TimeRemainingColumn)
         self.pages = 0
         self.bar = Progress(TextColumn("cleaning"), BarColumn(), TaskProgressColumn(),

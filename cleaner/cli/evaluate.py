@@ -38,6 +38,8 @@ def page_errors():
         raise fail(str(e)) from None
     except RuleTimeout as e:
         raise fail(str(e), 1) from None
+    except OSError as e:
+        raise fail(f"{e.filename}: {e.strerror or e}") from None
 
 
 def _row(label: str, extra: str, s) -> str:

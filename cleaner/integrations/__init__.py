@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..pipeline import Cleaner
-from ..ruleset import builtin_rules_dir, load_dirs, rule_dirs
+from ..ruleset import load_rules, rule_dirs
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ def worker_cleaner(options: RuleOptions) -> Cleaner:
     with _lock:
         found = _cleaners.get(options)
         if found is None:
-            dirs = [builtin_rules_dir(), *map(Path, options.rules)]
-            found = _cleaners[options] = Cleaner(outlets=load_dirs(dirs),
-                                                 disable=list(options.disable))
+            # the client already resolved $CLEANER_RULES into options.rules
+            outlets, _ = load_rules(list(options.rules), env=False)
+            found = _cleaners[options] = Cleaner(outlets=outlets, disable=list(options.disable))
         return found
 

@@ -272,7 +272,10 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
     job = _job(path, partition_bytes, options, opts.fields)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
-    old = json.loads(manifest.read_text()) if manifest.exists() else None
+    try:
+        old = json.loads(manifest.read_text()) if manifest.exists() else None
+    except (OSError, ValueError):
+        raise ShardJobError(f"{manifest} is unreadable or corrupt; use --force") from None
     same = old is not None and {k: old.get(k) for k in job} == job
     if not same and not opts.force and (old is not None or any(out.glob("part-*.jsonl"))):
         raise ShardJobError(f"{out} holds shards of another job (input or options "
