@@ -11,7 +11,7 @@ import regex
 
 from .engine import RuleTimeout, check_examples
 from .evaluate import Pair, clean_pair, unified_diff
-from .ruleset import Pat, RuleError, parse, toml_files
+from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
 
 # ---- rules new ----------------------------------------------------------------------
 
@@ -42,7 +42,7 @@ def new_rule_file(outlet_id: str, name: str, domain: str, rules_dir: Path,
                   fixtures_dir: Path) -> tuple[Path, Path]:
     """Write RULES_DIR/ID.toml and create FIXTURES_DIR/ID/; never overwrite a file.
     Raises ValueError for a bad id or an existing file."""
-    if not regex.fullmatch(r"[a-z0-9][a-z0-9_.-]*", outlet_id):
+    if not OUTLET_ID.fullmatch(outlet_id):
         raise ValueError(f"outlet id {outlet_id!r}: use lowercase letters, digits, '-', '_' or '.'")
     path = Path(rules_dir) / f"{outlet_id}.toml"
     fixtures = Path(fixtures_dir) / outlet_id

@@ -220,27 +220,20 @@ class Compiled:
         else:
             doc.remove(i, ln.cut_by[-1])
 
-    def _act(self, doc: Document, rule: Rule, m: regex.Match, i: int) -> int:
-        lines = doc.lines
+    def _act(self, doc: Document, rule: Rule, m: regex.Match, i: int) -> None:
         if rule.kind == "meta":
             for key, value in m.groupdict().items():
                 if value and not key.startswith(_GROUP):
                     doc.add_meta(key, value)
-        if rule.kind != "drop_block":
-            doc.remove(i, rule.id)
-            if rule.kind == "drop_caption":
-                return _drop_following(doc, i, rule)
-            return i + 1
-        # drop_block: through the end line, or to the end of the text if no end is set
-        last = len(lines) - 1
-        if rule.end is not None:
-            last = _find_end(doc, rule, i)
-            if last is None:      # end never came: keep the body, recall first
-                doc.remove(i, rule.id)
-                return i + 1
+        last = i
+        if rule.kind == "drop_caption":
+            _drop_following(doc, i, rule)
+        elif rule.kind == "drop_block":
+            # through the end line, or to the end of the text if no end is set; an end
+            # that never comes keeps the body (recall first)
+            last = len(doc.lines) - 1 if rule.end is None else (_find_end(doc, rule, i) or i)
         for j in range(i, last + 1):
             doc.remove(j, rule.id)
-        return last + 1
 
 
 def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
@@ -261,7 +254,7 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
     return None
 
 
-def _drop_following(doc: Document, i: int, rule: Rule) -> int:
+def _drop_following(doc: Document, i: int, rule: Rule) -> None:
     j, count = i + 1, rule.lines
     while count and j < len(doc.lines):
         ln = doc.lines[j]
@@ -271,7 +264,6 @@ def _drop_following(doc: Document, i: int, rule: Rule) -> int:
             doc.remove(j, rule.id)
             count -= 1
         j += 1
-    return j
 
 
 def check_examples(rule: Rule) -> list[str]:

@@ -14,17 +14,20 @@ from pathlib import Path
 
 import regex
 
+from .document import META_KEYS
+
 # VERSION1 scopes inline flags such as (?i) to their group, which lets every rule
 # of an outlet be joined into one alternation without one rule's flags leaking.
 FLAGS = regex.VERSION1
 KINDS = ("drop_line", "drop_block", "drop_caption", "cut", "meta")
-META_GROUPS = ("author", "agency", "published", "tags")
+META_GROUPS = META_KEYS        # the named groups a meta rule may capture
 OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang"}
 RULE_KEYS = {"id", "kind", "pattern", "start", "end", "hint", "description", "examples", "keep",
              "enabled", "max_lines", "lines", "capture"}
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
 GENERIC_ID = "generic"
+OUTLET_ID = regex.compile(r"[a-z0-9][a-z0-9_.-]*")   # also the rule file's name
 PACK_GROUP = "cleaner.rules"     # entry points naming a package folder of rule files
 
 
@@ -306,7 +309,7 @@ def parse(text: str, path: Path | str = "<rules>",
             report(RuleError(path, _unknown(key, OUTLET_KEYS, "outlet key"),
                              line=_find_key(text, 0, key)))
     oid = head.get("id")
-    if not isinstance(oid, str) or not regex.fullmatch(r"[a-z0-9][a-z0-9_.-]*", oid):
+    if not isinstance(oid, str) or not OUTLET_ID.fullmatch(oid):
         report(RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
                          line=_find_key(text, 0, "id")))
     sigs = [guarded(_pat, s, path, text, None, "signatures") for s in
