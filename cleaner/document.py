@@ -12,13 +12,15 @@ META_KEYS = ("author", "agency", "published", "tags")
 
 @dataclass(slots=True)
 class Line:
-    text: str                 # trailing whitespace trimmed; fragments cut out
+    # trailing whitespace trimmed (by Document, and by cuts, which never leave a blank
+    # line kept), so a blank line is exactly an empty one; fragments cut out
+    text: str
     removed_by: str | None = None   # rule id, or "fallback: <reason>"
     cut_by: list[str] = field(default_factory=list)
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
+        return not self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +85,17 @@ class Document:
         # Line endings are normalised by decode; splitting on "\n" alone keeps
         # other Unicode line separators inside their line, so no line is split
         # in a way the output could not reproduce.
-        self.lines = [Line(t.rstrip()) for t in text.split("\n")]
+        self.lines = list(map(Line, map(str.rstrip, text.split("\n"))))
         self.metadata: dict[str, object] = {}
         self.cuts: list[Removal] = []
 
     def remove(self, index: int, reason: str) -> None:
         line = self.lines[index]
-        if line.removed_by is None and not line.blank:
+        if line.removed_by is None and line.text:
             line.removed_by = reason
 
     def kept_indices(self) -> list[int]:
-        return [i for i, ln in enumerate(self.lines)
-                if ln.removed_by is None and not ln.blank]
+        return [i for i, ln in enumerate(self.lines) if ln.text and ln.removed_by is None]
 
     def add_meta(self, key: str, value: str) -> None:
         value = value.strip()
@@ -119,14 +120,15 @@ class Document:
         removed line between two kept lines; no leading/trailing blanks."""
         out: list[str] = []
         gap = False
-        for ln in self.lines:
-            if ln.blank or ln.removed_by:
+        for ln in self.lines:     # the per-page floor: attributes only, no calls
+            text = ln.text
+            if not text or ln.removed_by:
                 gap = bool(out)
                 continue
             if gap:
                 out.append("")
                 gap = False
-            out.append(ln.text)
+            out.append(text)
         return "\n".join(out) + "\n" if out else ""
 
 

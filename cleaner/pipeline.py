@@ -72,23 +72,27 @@ class Cleaner:
             if page.strip() and not text.strip():   # else an empty output looks deliberate
                 warnings.append("no text found in the HTML")
         doc = Document(text)
-        signatures = self.detector.scan([ln.text.strip() for ln in doc.lines])
+        chosen, how, signatures = self._choose(doc, outlet, url)
         scanned_cuts = 0
-        chosen, how = self._choose(signatures, outlet, url)
         applied: set[str] = set()
         used_lang = self._round(doc, chosen, lang, applied, html, template)
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until nothing changes.
+        state = None
         for _ in range(MAX_ROUNDS):
-            before = (len(doc.kept_indices()), len(doc.cuts))
-            if len(doc.cuts) > scanned_cuts:    # cut lines are new text: scan them again
-                signatures = self.detector.scan([ln.text.strip() for ln in doc.lines])
-                scanned_cuts = len(doc.cuts)
-            again = chosen if how in ("forced", "url") else self.detector.pick(
-                signatures, lambda i: doc.lines[i].removed_by is None)
+            again = chosen
+            if signatures is not None:     # the outlet depends on what is kept
+                if len(doc.cuts) > scanned_cuts:    # cut lines are new text: scan them again
+                    signatures = self._scan(doc)
+                    scanned_cuts = len(doc.cuts)
+                again = self.detector.pick(signatures, lambda i: doc.lines[i].removed_by is None)
+            if self._settled(again, applied):
+                break
+            before = state or _state(doc)
             used_lang = self._round(doc, again, lang, applied, html, template) or used_lang
-            if (len(doc.kept_indices()), len(doc.cuts)) == before:
+            state = _state(doc)
+            if state == before:
                 break
         used_fallback = chosen is None or chosen is self.generic
         out = doc.render()
@@ -128,15 +132,32 @@ class Cleaner:
             return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted, template)
         return None
 
-    def _choose(self, signatures, outlet: str | None, url: str | None):
+    def _settled(self, chosen: Outlet | None, applied: set[str]) -> bool:
+        """Whether a round would change nothing: its rule sets have all run, and the
+        fallback does not run (see `_round`)."""
+        return (chosen is not None and chosen is not self.generic and chosen.id in applied
+                and (self.generic is None or self.generic.id in applied))
+
+    def _choose(self, doc: Document, outlet: str | None, url: str | None):
+        """The outlet, how it was found, and the signature hits when the choice depends
+        on them (a forced or URL-matched outlet needs no scan)."""
         if outlet:
-            return self.detector.forced(outlet), "forced"
+            return self.detector.forced(outlet), "forced", None
         if url:
             found = self.detector.by_url(url)
             if found is not None:
-                return found, "url"
+                return found, "url", None
+        signatures = self._scan(doc)
         found = self.detector.pick(signatures)
-        return found, ("signature" if found else None)
+        return found, ("signature" if found else None), signatures
+
+    def _scan(self, doc: Document):
+        return self.detector.scan([ln.text.strip() for ln in doc.lines])
+
+
+def _state(doc: Document) -> tuple[int, int]:
+    """What a round can change: lines kept, fragments cut."""
+    return len(doc.kept_indices()), len(doc.cuts)
 
 
 def _words(text: str) -> int:
