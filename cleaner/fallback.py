@@ -124,7 +124,11 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
             if name.lower() == lang.lower():
                 return name
         raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
-    sample = [w.lower() for w in words[:SAMPLE]]
+    return _detect([w.lower() for w in words[:SAMPLE]])
+
+
+def _detect(sample: list[str]) -> str:
+    """The language whose stoplist covers most of these lower-case words."""
     english = stoplist(DEFAULT_LANG)
     # most pages are English: settle that from a few hundred words, without counting
     # a hundred stoplists
@@ -133,9 +137,9 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
         return DEFAULT_LANG
     hits: dict[str, int] = {}
     index = _stopword_index()
-    for w in sample:
+    for w, n in Counter(sample).items():    # each distinct word looked up once
         for name in index.get(w, ()):
-            hits[name] = hits.get(name, 0) + 1
+            hits[name] = hits.get(name, 0) + n
     # ties go to the alphabetically first name, so the choice never depends on order
     return min(hits, key=lambda n: (-hits[n], n)) if hits else DEFAULT_LANG
 
@@ -167,13 +171,15 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     idx = doc.kept_indices()
     texts = [doc.lines[i].text.strip() for i in idx]
     words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case
-    sample: list[str] = []
     if lang is None:
+        sample: list[str] = []
         for w in words:
             sample += w
             if len(sample) >= SAMPLE:
                 break
-    lang = resolve_lang(lang, sample)
+        lang = _detect(sample[:SAMPLE])     # words are lower case already
+    else:
+        lang = resolve_lang(lang, [])
     stops = stoplist(lang)
     scores, kinds = zip(*(_score(t, w, stops, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
                           for p, (t, w) in enumerate(zip(texts, words)))) if texts else ((), ())

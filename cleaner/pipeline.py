@@ -75,25 +75,25 @@ class Cleaner:
         chosen, how, signatures = self._choose(doc, outlet, url)
         scanned_cuts = 0
         applied: set[str] = set()
-        used_lang = self._round(doc, chosen, lang, applied, html, template)
+        again, used_lang = chosen, None
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
-        # what is kept, exactly as `clean(output)` would see it, until nothing changes.
-        state = None
-        for _ in range(MAX_ROUNDS):
-            again = chosen
+        # what is kept, exactly as `clean(output)` would see it, until one changes nothing.
+        for _ in range(1 + MAX_ROUNDS):
+            if again is None or again is self.generic:      # the fallback runs
+                before = _state(doc)
+                used_lang = self._round(doc, again, lang, applied, html, template)
+                if _state(doc) == before:
+                    break
+            elif again.id in applied and (self.generic is None or self.generic.id in applied):
+                break       # its rule sets have run: what they kept, they keep (see _round)
+            else:
+                self._round(doc, again, lang, applied, html, template)
             if signatures is not None:     # the outlet depends on what is kept
                 if len(doc.cuts) > scanned_cuts:    # cut lines are new text: scan them again
                     signatures = self._scan(doc)
                     scanned_cuts = len(doc.cuts)
                 again = self.detector.pick(signatures, lambda i: doc.lines[i].removed_by is None)
-            if self._settled(again, applied):
-                break
-            before = state or _state(doc)
-            used_lang = self._round(doc, again, lang, applied, html, template) or used_lang
-            state = _state(doc)
-            if state == before:
-                break
         used_fallback = chosen is None or chosen is self.generic
         out = doc.render()
         meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
@@ -131,12 +131,6 @@ class Cleaner:
         if chosen is None or chosen is self.generic:
             return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted, template)
         return None
-
-    def _settled(self, chosen: Outlet | None, applied: set[str]) -> bool:
-        """Whether a round would change nothing: its rule sets have all run, and the
-        fallback does not run (see `_round`)."""
-        return (chosen is not None and chosen is not self.generic and chosen.id in applied
-                and (self.generic is None or self.generic.id in applied))
 
     def _choose(self, doc: Document, outlet: str | None, url: str | None):
         """The outlet, how it was found, and the signature hits when the choice depends

@@ -43,8 +43,10 @@ def check_invariants(cleaner: Cleaner, text: str, rule_ids: set[str], **kw) -> N
     # no invented lines: the output is the kept lines, in input order, each equal to its
     # input line (trailing whitespace trimmed) or, if a rule cut from it, a subsequence
     source = normalise_newlines(text).split("\n")
-    kept = [(i, ln) for i, ln in enumerate(result.document.lines)
-            if ln.removed_by is None and not ln.blank]
+    lines = result.document.lines
+    # every line stays right-trimmed (cuts included), so Line.blank (an empty text) is exact
+    assert all(ln.text == ln.text.rstrip() for ln in lines)
+    kept = [(i, ln) for i, ln in enumerate(lines) if ln.removed_by is None and not ln.blank]
     assert [ln.text for _, ln in kept] == [s for s in out.split("\n") if s]
     for i, ln in kept:
         if ln.cut_by:
