@@ -157,20 +157,51 @@ def site_template(pages: Iterable[str], min_share: float = 0.5, min_pages: int =
     return frozenset(line for line, c in counts.items() if c >= need)
 
 
+class Memo:
+    """What the fallback has read from a page's lines, kept across the page's rounds:
+    the idempotency round reads mostly the lines the first round kept. One per page."""
+    __slots__ = ("_words", "_scores", "_comments")
+
+    def __init__(self):
+        self._words: dict[str, list[str]] = {}
+        self._scores: dict[tuple[str, str, bool], tuple[int, str]] = {}
+        self._comments: dict[str, bool] = {}
+
+    def words(self, text: str) -> list[str]:
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = WORD.findall(text.lower())   # stoplists are lower case
+        return found
+
+    def score(self, text: str, lang: str, wrapped: bool) -> tuple[int, str]:
+        found = self._scores.get((text, lang, wrapped))
+        if found is None:
+            found = self._scores[text, lang, wrapped] = _score(
+                text, self.words(text), stoplist(lang), wrapped)
+        return found
+
+    def comments(self, text: str) -> bool:
+        found = self._comments.get(text)
+        if found is None:
+            found = self._comments[text] = bool(COMMENTS.match(text))
+        return found
+
+
 def apply(doc: Document, lang: str | None = None, extracted: bool = False,
-          template: frozenset[str] = frozenset()) -> str:
+          template: frozenset[str] = frozenset(), memo: Memo | None = None) -> str:
     """Mark the lines outside the article's main prose run removed, each with its
     reason; returns the language whose stoplist was used. `extracted`: an extractor
     (trafilatura, for HTML) already chose the main content, so only readers' comments
     after the article go. `template`: lines of the page's site (`site_template`), which
-    go first, wherever they are."""
+    go first, wherever they are. `memo`: the page's Memo, when it is cleaned in rounds."""
+    memo = memo or Memo()
     if template:
         for i in doc.kept_indices():
             if doc.lines[i].text.strip() in template:
                 doc.remove(i, "fallback: recurs on other pages of the site")
     idx = doc.kept_indices()
     texts = [doc.lines[i].text.strip() for i in idx]
-    words = [WORD.findall(t.lower()) for t in texts]   # stoplists are lower case
+    words = list(map(memo.words, texts))
     if lang is None:
         sample: list[str] = []
         for w in words:
@@ -180,9 +211,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         lang = _detect(sample[:SAMPLE])     # words are lower case already
     else:
         lang = resolve_lang(lang, [])
-    stops = stoplist(lang)
-    scores, kinds = zip(*(_score(t, w, stops, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
-                          for p, (t, w) in enumerate(zip(texts, words)))) if texts else ((), ())
+    scores, kinds = zip(*(memo.score(t, lang, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
+                          for p, t in enumerate(texts))) if texts else ((), ())
     if extracted:
         start, end = 0, len(idx)
     else:
@@ -190,7 +220,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         if end <= start:
             return lang      # nothing looks like an article: keep it all rather than guess
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
-    comments = next((p for p in range(first_prose + 1, end) if COMMENTS.match(texts[p])), None)
+    comments = next((p for p in range(first_prose + 1, end) if memo.comments(texts[p])), None)
     if extracted:
         end = len(idx) if comments is None else comments
     else:

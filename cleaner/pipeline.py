@@ -75,14 +75,15 @@ class Cleaner:
         chosen, how, signatures = self._choose(doc, outlet, url)
         scanned_cuts = 0
         applied: set[str] = set()
-        again, used_lang = chosen, None
+        again, used_lang, memo = chosen, None, None
         # Cleaning must be idempotent, but what a page's first round leaves can look like
         # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
         # what is kept, exactly as `clean(output)` would see it, until one changes nothing.
         for _ in range(1 + MAX_ROUNDS):
             if again is None or again is self.generic:      # the fallback runs
                 before = _state(doc)
-                used_lang = self._round(doc, again, lang, applied, html, template)
+                memo = memo or fallback.Memo()
+                used_lang = self._round(doc, again, lang, applied, html, template, memo)
                 if _state(doc) == before:
                     break
             elif again.id in applied and (self.generic is None or self.generic.id in applied):
@@ -114,7 +115,8 @@ class Cleaner:
 
     def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
                applied: set[str], extracted: bool = False,
-               template: frozenset[str] = frozenset()) -> str | None:
+               template: frozenset[str] = frozenset(),
+               memo: fallback.Memo | None = None) -> str | None:
         """Outlet rules, generic rules, and the fallback when no outlet is known
         (`extracted`: HTML whose main content trafilatura already chose). A rule
         set already applied to this page is not run again: what it kept, it keeps (cuts
@@ -129,7 +131,8 @@ class Cleaner:
                     applied.clear()
                 applied.add(outlet.id)
         if chosen is None or chosen is self.generic:
-            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted, template)
+            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted,
+                                  template, memo)
         return None
 
     def _choose(self, doc: Document, outlet: str | None, url: str | None):

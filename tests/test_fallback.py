@@ -4,9 +4,12 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, strategies as st
 
 from cleaner import clean, fallback
 from cleaner.document import Document
+
+from conftest import fixture_pairs
 
 ARTICLE = [
     "The council voted on Tuesday to keep the old bridge open to cyclists and walkers for another ten years.",
@@ -251,3 +254,32 @@ def test_a_site_template_removes_prose_residue_the_run_would_keep():
     r = clean(page, template=frozenset({SITE_FOOTER}))
     assert r.text == "\n".join(ARTICLE) + "\n"
     assert [x.reason for x in r.removals if x.line == SITE_FOOTER] == ["recurs on other pages of the site"]
+
+
+PAGE_LINES = sorted({ln for _, src, _ in fixture_pairs() if src.parent.name == "generic"
+                     for ln in src.read_text(encoding="utf-8").split("\n")})
+
+
+@given(st.lists(st.sampled_from(PAGE_LINES + MENU + ARTICLE + FOOTER + [""]), max_size=50))
+def test_a_memo_kept_across_rounds_decides_as_a_fresh_round_would(lines):
+    """The pipeline keeps one Memo across a page's rounds; later rounds see fewer lines
+    (other neighbours, maybe another language) and must decide as without it."""
+    text = "\n".join(lines)
+    with_memo, fresh = Document(text), Document(text)
+    memo = fallback.Memo()
+    for _ in range(3):
+        assert fallback.apply(with_memo, memo=memo) == fallback.apply(fresh)
+        assert [ln.removed_by for ln in with_memo.lines] == [ln.removed_by for ln in fresh.lines]
+
+
+def test_a_memo_scores_a_line_per_language_and_per_next_line():
+    line = "the council said that the old bridge will stay open to the walkers"   # no full stop
+    words = fallback.WORD.findall(line)
+    memo = fallback.Memo()
+    seen = set()
+    for lang in ("English", "Catalan"):
+        for wrapped in (False, True):
+            expected = fallback._score(line, words, fallback.stoplist(lang), wrapped)
+            assert memo.score(line, lang, wrapped) == expected
+            seen.add(expected)
+    assert len(seen) == 3     # prose when wrapped, a sentence when not; Catalan: no stopwords
