@@ -11,7 +11,7 @@ from . import fallback, html as html_mod
 from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
-from .engine import Compiled
+from .engine import Compiled, page_scan
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
@@ -72,7 +72,7 @@ class Cleaner:
             if page.strip() and not text.strip():   # else an empty output looks deliberate
                 warnings.append("no text found in the HTML")
         doc = Document(text)
-        signatures = self.detector.scan([ln.text.strip() for ln in doc.lines])
+        signatures = self.detector.scan(*page_scan(doc))
         scanned_cuts = 0
         chosen, how = self._choose(signatures, outlet, url)
         applied: set[str] = set()
@@ -83,7 +83,7 @@ class Cleaner:
         for _ in range(MAX_ROUNDS):
             before = (len(doc.kept_indices()), len(doc.cuts))
             if len(doc.cuts) > scanned_cuts:    # cut lines are new text: scan them again
-                signatures = self.detector.scan([ln.text.strip() for ln in doc.lines])
+                signatures = self.detector.scan(*page_scan(doc))
                 scanned_cuts = len(doc.cuts)
             again = chosen if how in ("forced", "url") else self.detector.pick(
                 signatures, lambda i: doc.lines[i].removed_by is None)
