@@ -116,7 +116,7 @@ def _best(*sets: set[str] | None) -> set[str] | None:
 
 
 def _node(op, av) -> Info:
-    if op is C.LITERAL:
+    if op is C.LITERAL:     # (a sequence gathers its literals itself; see _seq)
         one = {chr(av).casefold()}
         return one, None, one
     if op is C.AT:
@@ -164,7 +164,15 @@ def _seq(items) -> Info:
     tail = _EMPTY                       # the exact strings since the last inexact node
     candidates: list[set[str] | None] = []
     prefix = None
+    pending = ""        # literal characters not yet appended to run and tail (cheaper)
     for op, av in items:
+        if op is C.LITERAL:
+            pending += chr(av).casefold()
+            continue
+        if pending:
+            tail = {t + pending for t in tail}
+            run = run and {r + pending for r in run}
+            pending = ""
         exact, best, start = _node(op, av)
         candidates.append(best)
         grown = _times(tail, exact) if exact is not None else None
@@ -178,6 +186,9 @@ def _seq(items) -> Info:
             prefix = reach if reach is not None else tail
         run = None
         tail = exact if exact is not None else _EMPTY
+    if pending:
+        tail = {t + pending for t in tail}
+        run = run and {r + pending for r in run}
     candidates.append(tail)
     return run, _best(*candidates), (run if prefix is None else prefix)
 
