@@ -10,6 +10,7 @@ from pathlib import Path
 import regex
 
 from .engine import RuleTimeout, check_examples
+from .prefilter import atoms
 from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
 
@@ -220,18 +221,22 @@ ADVERSARIAL = ["a" * 20000, "a" * 20000 + "!", "a " * 10000 + "!", "1" * 20000 +
 CHECK_TIMEOUT = 0.5   # seconds per line: a sound pattern needs microseconds
 
 
-def check_text(text: str, path: Path | str) -> list[RuleError]:
-    """Every problem found in one rule file, in file order."""
+def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None) -> list[RuleError]:
+    """Every problem found in one rule file, in file order. `notes` gathers advice that
+    is not a problem: patterns the literal prefilter cannot narrow."""
     problems: list[RuleError] = []
     outlet = parse(text, path, problems)
     if outlet is not None:
         for p in outlet.signatures:
-            _check_pattern(p, problems)
+            if _check_pattern(p, problems) and notes is not None:
+                _note_slow(p, notes)
         for rule in outlet.rules:
             ok = True
             for p in (rule.pattern, rule.end, rule.hint):
                 if p is not None:
                     ok = _check_pattern(p, problems) and ok
+            if ok and notes is not None:
+                _note_slow(rule.hint or rule.pattern, notes)
             if ok:
                 try:
                     found = check_examples(rule)
@@ -263,9 +268,17 @@ def _check_pattern(p: Pat, problems: list[RuleError]) -> bool:
     return True
 
 
-def check_paths(paths: list) -> tuple[int, list[RuleError]]:
+def _note_slow(p: Pat, notes: list[RuleError]) -> None:
+    if atoms(p.source) is None:
+        notes.append(RuleError(p.path, f"'{p.key}' has no literal text the prefilter can "
+                               "look for, so the regex engine tries it on every line (slow "
+                               "on big corpora): put a literal word in it, or add a `hint`",
+                               p.rule_id, p.line))
+
+
+def check_paths(paths: list, notes: list[RuleError] | None = None) -> tuple[int, list[RuleError]]:
     """(number of files checked, problems) for rule files and folders of them (Paths,
-    or package folders of rule packs)."""
+    or package folders of rule packs); `notes` as for check_text."""
     files = []
     for p in paths:
         if p.is_dir():
@@ -281,7 +294,7 @@ def check_paths(paths: list) -> tuple[int, list[RuleError]]:
         except (OSError, UnicodeDecodeError) as e:
             problems.append(RuleError(f, f"cannot read rule file: {e}"))
             continue
-        problems += check_text(text, f)
+        problems += check_text(text, f, notes)
     return len(files), problems
 
 

@@ -94,6 +94,7 @@ class Document:
         self.lines = list(map(Line, map(str.rstrip, text.split("\n"))))
         self.metadata: dict[str, object] = {}
         self.cuts: list[Removal] = []
+        self.scan_cache = None   # engine.page_scan's (lines, folded buffer) of this text
 
     def remove(self, index: int, reason: str) -> None:
         line = self.lines[index]

@@ -1,11 +1,12 @@
 """Run one outlet's compiled rules over a Document, recording which rule removed what.
 
-All trigger patterns of an outlet are joined into one scanner that runs over the
-whole page in a single regex call per hit: it starts with a literal newline, so the
-regex engine jumps from line start to line start in C and tries the rules only there
-(patterns anchored with ^ at once; others through a [^\n]*? prefix). Only a line that
-hits is tried rule by rule (file order, first match wins) to learn which rule it was.
-Article lines, the vast majority, cost no Python work at all.
+Finding the few lines a rule may match is the costly part, so it is done for all of an
+outlet's rules at once: a literal prefilter (prefilter.py: one Aho-Corasick pass over
+the page) names, per line, the rules whose literal atoms it contains; rules without
+atoms are joined into regex scanners that run over the whole page (^-anchored ones led
+by a literal newline, so they are tried at line starts only). Each candidate line is
+then tried with its candidate rules' real patterns in file order; the first that
+matches wins. Article lines, the vast majority, cost no Python work at all.
 """
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from functools import cached_property
 import regex
 
 from .document import Document, Removal
+from .prefilter import Folded, Prefilter
 from .ruleset import FLAGS, Outlet, Rule
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
-_GROUP = "_cleaner_rule_"   # names of the per-rule groups of the identifying union
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
 
 
@@ -47,19 +48,32 @@ def _compile(source: str, rules: list[Rule], flags: int = 0) -> regex.Pattern:
         raise
 
 
-def _scanners(rules: list[Rule]) -> tuple[regex.Pattern, ...]:
-    """Whole-page scanners: one for ^-anchored rules (led by a literal newline, so the
-    engine tries them only at line starts; a named group per rule says which one hit),
+def _scanners(rules: list[Rule], only: list[int]) -> tuple[tuple[regex.Pattern, list[int]], ...]:
+    """Whole-page regex scans for the rules `only` (indices into rules) that the
+    prefilter cannot narrow, each with the rules it stands for: one for ^-anchored
+    patterns, led by a literal newline so the engine tries them at line starts only,
     one plain scan for the others."""
-    scans = [(k, r.hint or r.pattern) for k, r in enumerate(rules)]
-    anchored = [f"(?P<{_GROUP}{k}>{p.source})" for k, p in scans if p.anchored]
-    other = [f"(?:{p.source})" for _, p in scans if not p.anchored]
     out = []
-    if anchored:
-        out.append(_compile("\\n(?:" + "|".join(anchored) + ")", rules, regex.MULTILINE))
-    if other:
-        out.append(_compile("|".join(other), rules, regex.MULTILINE))
+    for anchored in (True, False):
+        ks = [k for k in only if (rules[k].hint or rules[k].pattern).anchored == anchored]
+        if ks:
+            body = "|".join(f"(?:{(rules[k].hint or rules[k].pattern).source})" for k in ks)
+            out.append((_compile("\\n(?:" + body + ")" if anchored else body,
+                                 [rules[k] for k in ks], regex.MULTILINE), ks))
     return tuple(out)
+
+
+def _prefilter(rules: list[Rule]) -> Prefilter:
+    return Prefilter([(r.hint or r.pattern).source for r in rules])
+
+
+def page_scan(doc: Document) -> tuple[list[str], Folded]:
+    """The page's lines as rules see them (stripped) and their folded buffer: shared by
+    detection and every rule set until a cut changes a line."""
+    if doc.scan_cache is None:
+        texts = [ln.text.strip() for ln in doc.lines]
+        doc.scan_cache = (texts, Folded(texts))
+    return doc.scan_cache
 
 
 @dataclass
@@ -76,80 +90,56 @@ class Compiled:
         return [r for r in self.outlet.active_rules if r.kind == "cut"]
 
     @cached_property
-    def scanners(self) -> tuple[regex.Pattern, ...]:
-        return _scanners(self.line_rules)
+    def prefilter(self) -> Prefilter:
+        return _prefilter(self.line_rules)
 
     @cached_property
-    def cut_scanners(self) -> tuple[regex.Pattern, ...]:
-        return _scanners(self.cut_rules)
+    def cut_prefilter(self) -> Prefilter:
+        return _prefilter(self.cut_rules)
 
     @cached_property
-    def ident(self) -> regex.Pattern:
-        """The union with one named group per rule, so that a match says which rule."""
-        return _compile("|".join(f"(?P<{_GROUP}{k}>{r.pattern.source})"
-                                 for k, r in enumerate(self.line_rules)), self.line_rules)
+    def scanners(self):
+        return _scanners(self.line_rules, self.prefilter.unfiltered)
 
     @cached_property
-    def _unanchored_before(self) -> list[list[Rule]]:
-        """For rule k, the unanchored rules before it: they may match further into the
-        line than rule k at its start, and file order says they win."""
-        rules = self.line_rules
-        return [[r for r in rules[:k] if not r.pattern.anchored] for k in range(len(rules))]
+    def cut_scanners(self):
+        return _scanners(self.cut_rules, self.cut_prefilter.unfiltered)
 
     def apply(self, doc: Document) -> None:
         lines = doc.lines
         # cuts first, so that line rules (and a later `clean` of the output) see cut text
         if self.cut_rules:
             texts = ["" if ln.removed_by else ln.text for ln in lines]
-            for i in self._candidates(self.cut_scanners, self.cut_rules, texts):
+            for i in self._candidates(self.cut_prefilter, self.cut_scanners, self.cut_rules,
+                                      texts, Folded(texts)):
                 self._cut(doc, i)
         if not self.line_rules:
             return
-        texts = ["" if ln.removed_by else ln.text.strip() for ln in lines]
-        for i, k in self._candidates(self.scanners, self.line_rules, texts).items():
+        texts, folded = page_scan(doc)
+        for i, ks in self._candidates(self.prefilter, self.scanners, self.line_rules,
+                                      texts, folded).items():
             # removed: taken by a block or caption above; blank lines are layout, and a
             # pattern that matches "" must not start a caption or block there
-            if lines[i].removed_by is None and not lines[i].blank:
-                found = self._identify(lines[i].text.strip(), i, k)
-                if found:
-                    self._act(doc, *found, i)
+            if lines[i].removed_by is None and texts[i]:
+                for k in sorted(ks):
+                    rule = self.line_rules[k]
+                    m = self._search(rule.pattern.compiled, [rule], texts[i], i)
+                    if m is not None:
+                        self._act(doc, rule, m, i)
+                        break
 
-    def _identify(self, s: str, i: int, k: int | None = None):
-        """The first rule in file order that matches line s, and its match. `k` is the
-        rule the anchored scanner saw at this line start, if any: confirmed on the line
-        alone (plus the unanchored rules before it), that spares the full union."""
-        if k is not None:
-            rule = self.line_rules[k]
-            m = self._search(rule.pattern.compiled, [rule], s, i)
-            if m is not None:
-                for earlier in self._unanchored_before[k]:
-                    e = self._search(earlier.pattern.compiled, [earlier], s, i)
-                    if e:
-                        return earlier, e
-                return rule, m
-        m = self._search(self.ident, self.line_rules, s, i)
-        if m is None:
-            return None
-        groups = m.groupdict()
-        k = next(k for k in range(len(self.line_rules)) if groups[f"{_GROUP}{k}"] is not None)
-        for rule in self._unanchored_before[k]:
-            earlier = self._search(rule.pattern.compiled, [rule], s, i)
-            if earlier:
-                return rule, earlier
-        return self.line_rules[k], m
-
-    def _candidates(self, scanners, rules: list[Rule], texts: list[str]) -> dict[int, int | None]:
-        """Lines where some rule may match, in order, each with the index of the
-        anchored rule seen there (None: only an unanchored scan hit). A scanner match
-        may run across a line break: the scan resumes at the next line, and the
-        caller confirms each line."""
-        joined = "\n" + "\n".join(texts)
-        # joined[nl[i]] is the newline in front of line i
-        nl = list(accumulate((len(t) + 1 for t in texts), initial=0))
-        budget = _budget(joined)
-        hits: dict[int, int | None] = {}
-        for scanner in scanners:
-            names = [n for n in scanner.groupindex if n.startswith(_GROUP)]
+    def _candidates(self, prefilter: Prefilter, scanners, rules: list[Rule],
+                    texts: list[str], folded: Folded) -> dict[int, set[int]]:
+        """Lines where some rule may match, in order, each with the indices of the rules
+        that may. A scanner match may run across a line break: the scan resumes at the
+        next line, and the caller confirms each rule on its line alone."""
+        hits = prefilter.scan(folded)
+        if scanners:
+            joined = "\n" + "\n".join(texts)
+            # joined[nl[i]] is the newline in front of line i
+            nl = list(accumulate((len(t) + 1 for t in texts), initial=0))
+            budget = _budget(joined)
+        for scanner, ks in scanners:
             pos = 0
             while True:
                 try:
@@ -157,22 +147,13 @@ class Compiled:
                 except TimeoutError:
                     # blame a line and a rule: check line by line from where the scan was
                     for i in range(max(bisect_right(nl, pos) - 1, 0), len(texts)):
-                        for rule in rules:
-                            self._search(rule.pattern.compiled, [rule], texts[i], i)
-                    raise RuleTimeout(rules[0], bisect_right(nl, pos)) from None
+                        for k in ks:
+                            self._search(rules[k].pattern.compiled, [rules[k]], texts[i], i)
+                    raise RuleTimeout(rules[ks[0]], bisect_right(nl, pos)) from None
                 if m is None:
                     break
                 i = max(bisect_right(nl, m.start()) - 1, 0)
-                if names:
-                    # the rule's group closes last, so it is lastgroup unless a rule's own
-                    # group shares its end; then look the groups up
-                    name = m.lastgroup
-                    if not (name and name.startswith(_GROUP)):
-                        found = m.groupdict()
-                        name = next(n for n in names if found[n] is not None)
-                    hits[i] = int(name[len(_GROUP):])
-                else:
-                    hits.setdefault(i, None)
+                hits.setdefault(i, set()).update(ks)
                 if i + 1 >= len(texts):
                     break
                 pos = nl[i + 1]
@@ -215,6 +196,7 @@ class Compiled:
                 break
         if text == ln.text:     # the scan's hit was an empty match
             return
+        doc.scan_cache = None      # the line's text changed: the page is scanned anew
         if text.strip():
             ln.text = text
         else:
@@ -223,7 +205,7 @@ class Compiled:
     def _act(self, doc: Document, rule: Rule, m: regex.Match, i: int) -> None:
         if rule.kind == "meta":
             for key, value in m.groupdict().items():
-                if value and not key.startswith(_GROUP):
+                if value:
                     doc.add_meta(key, value)
         last = i
         if rule.kind == "drop_caption":

@@ -11,7 +11,7 @@ from . import fallback, html as html_mod
 from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
-from .engine import Compiled
+from .engine import Compiled, page_scan
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
@@ -92,7 +92,7 @@ class Cleaner:
                 self._round(doc, again, lang, applied, html, template)
             if signatures is not None:     # the outlet depends on what is kept
                 if len(doc.cuts) > scanned_cuts:    # cut lines are new text: scan them again
-                    signatures = self._scan(doc)
+                    signatures = self.detector.scan(*page_scan(doc))
                     scanned_cuts = len(doc.cuts)
                 again = self.detector.pick(signatures, lambda i: doc.lines[i].removed_by is None)
         used_fallback = chosen is None or chosen is self.generic
@@ -144,12 +144,9 @@ class Cleaner:
             found = self.detector.by_url(url)
             if found is not None:
                 return found, "url", None
-        signatures = self._scan(doc)
+        signatures = self.detector.scan(*page_scan(doc))
         found = self.detector.pick(signatures)
         return found, ("signature" if found else None), signatures
-
-    def _scan(self, doc: Document):
-        return self.detector.scan([ln.text.strip() for ln in doc.lines])
 
 
 def _state(doc: Document) -> tuple[int, int]:

@@ -143,6 +143,27 @@ def test_builtin_rules_pass_check():
     assert check_paths([builtin_rules_dir()]) == (4, [])
 
 
+def test_check_notes_patterns_the_prefilter_cannot_narrow(tmp_path):
+    (tmp_path / "x.toml").write_text(HEAD + """signatures = ['^X News$', '^\\p{Lu}{3,}$']
+[[rule]]
+id = "promo"
+kind = "drop_line"
+pattern = '^Read more: .+$'
+[[rule]]
+id = "credit"
+kind = "drop_line"
+pattern = '^\\p{Lu}\\w+ \\p{Lu}\\w+$'
+[[rule]]
+id = "hinted"
+kind = "drop_line"
+pattern = '^\\p{Lu}\\w+ / \\p{Lu}\\w+ Photo$'
+hint = ' Photo$'
+""")
+    notes = []
+    assert check_paths([tmp_path], notes) == (1, [])
+    assert [(n.rule_id, "prefilter" in str(n)) for n in notes] == [(None, True), ("credit", True)]
+
+
 # ---- new ----
 
 def test_new_writes_a_loadable_file_and_fixtures_folder(tmp_path):

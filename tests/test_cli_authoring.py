@@ -194,3 +194,12 @@ def test_explain_html_report_subprocess(tmp_path):
     p = run_clean([MT_SEEDS[1], "--html-report", tmp_path / "r.html"])
     assert p.returncode == 0
     assert "mt-appeal" in (tmp_path / "r.html").read_text()
+
+
+def test_rules_check_notes_slow_patterns_on_stderr_without_failing(tmp_path):
+    (tmp_path / "x.toml").write_text('[outlet]\nid = "x"\nname = "X"\n'
+                                     "[[rule]]\nid = \"caps\"\nkind = \"drop_line\"\n"
+                                     "pattern = '^\\p{Lu}+$'\n")
+    r = invoke("rules", "check", tmp_path)
+    assert r.exit_code == 0 and "no problems" in r.stdout
+    assert r.stderr.startswith(f"note: {tmp_path / 'x.toml'}:7: caps: 'pattern' has no literal")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -137,17 +138,20 @@ def check_cmd(paths: Annotated[Optional[list[Path]], typer.Argument(
     """Validate rule files; `file:line: rule-id: message` per problem.
 
     Checks TOML, keys, duplicate ids, patterns (compile, empty match, catastrophic
-    backtracking) and each rule's own examples; exit 1 if any problem."""
+    backtracking) and each rule's own examples; exit 1 if any problem. Notes on stderr
+    name patterns without a literal for the prefilter (slow, not wrong)."""
     from .. import authoring
     if not paths:
         warnings: list[str] = []
         paths = [*rule_dirs(), *(folder for _, folder in rule_packs(warnings))]
         for w in warnings:
             warn(w)
+    notes: list = []
     try:
-        count, problems = authoring.check_paths(paths)
+        count, problems = authoring.check_paths(paths, notes)
     except FileNotFoundError as e:
         raise fail(str(e)) from None
+    sys.stderr.write("".join(f"note: {note}\n" for note in notes))
     write_out("".join(f"{p}\n" for p in problems))
     write_out(f"checked {count} rule files: {len(problems) or 'no'} problem"
               f"{'' if len(problems) == 1 else 's'}\n")

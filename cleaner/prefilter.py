@@ -1,0 +1,247 @@
+"""Which lines of a page each of many patterns may match, from one literal pass.
+
+A regex engine tries every rule at every line start; most lines are article prose that
+no rule matches. So each pattern is reduced to "atoms": literal strings, one of which
+must occur in any line the pattern matches (the idea of RE2's FilteredRE2). One
+Aho-Corasick pass over the page finds every atom at once, and only the lines with an
+atom of a rule are tried with that rule's real pattern. A pattern's ^ and $ become a
+newline, so "^Read more" gives the atom "\\nread more", found at line starts only.
+
+Atoms are case-folded, as is the page: matching them is a superset of what the pattern
+matches, never less. Patterns whose atoms cannot be derived (a backreference, an
+unfamiliar construct, only short literals) are "unfiltered": the engine scans them with
+the regex module as before.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from operator import itemgetter
+from re import _constants as C, _parser
+
+import regex
+from ahocorasick_rs import BytesAhoCorasick, Implementation
+
+MAX_SET = 64    # an exact-string set larger than this is given up (products grow fast)
+MIN_ATOM = 3    # shorter atoms with a letter ("by", "\\nht") would flag most lines
+MAX_ATOMS = 1024  # atoms of one pattern: only the automaton's size depends on it
+_LONE = "surrogatepass"   # text may hold lone surrogates (decoded with surrogateescape)
+_START = itemgetter(1)
+CLASS_SET = 8   # a character class of at most this many literals is an exact set
+
+# Rewrites and refusals before the stdlib parser reads a `regex` pattern. Only syntax
+# both modules read alike may reach it: \p{..} is some class to us; global inline flags
+# are dropped (we fold case anyway); verbose mode, fuzzy matching ({e<=1}) and nested
+# sets ([[a]--[b]]) mean something else to the stdlib, so such patterns stay unfiltered.
+_PROPERTY = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|[A-Za-z])")
+_GLOBAL_FLAGS = regex.compile(r"(\\\\|\\\()|\(\?([a-zA-Z]+)\)")
+_SAFE_FLAGS = set("aiLmsu")
+_BRACES = regex.compile(r"(\\\\|\\\{)|\{(?!\d*(?:,\d*)?\})")
+_NAMED_GROUP = regex.compile(r"(\\\\|\\\()|\(\?P?<(?![=!])\w+>")
+_NESTED_SET = regex.compile(r"\\.|\[(?:\\.|\[|[^\]\\])*")
+
+
+def atoms(source: str) -> frozenset[str] | None:
+    """Case-folded literals, one of which is in every line `source` matches (with ^ and
+    $ as a newline); None when that cannot be said with atoms of MIN_ATOM or more."""
+    prepared = _prepare(source)
+    if prepared is None:
+        return None
+    try:
+        tree = _parser.parse(prepared)
+    except Exception:       # any syntax the stdlib does not read: leave it unfiltered
+        return None
+    exact, best, _ = _seq(tree)
+    found = _best(exact, best)
+    if found is None or any(map(_weak, found)):
+        return None
+    # an atom holding another adds nothing: where it is, the other is too
+    return frozenset(a for a in found if not any(b in a for b in found if b != a))
+
+
+def _prepare(source: str) -> str | None:
+    source = _PROPERTY.sub(lambda m: m.group(1) or r"\w", source)
+    if any(m.group(1) is None for m in _BRACES.finditer(source)):
+        return None
+    if any(m.group().count("[") > 1 or _has_set_op(m.group())
+           for m in _NESTED_SET.finditer(source) if m.group().startswith("[")):
+        return None
+    flags = [m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)]
+    if any(set(f) - _SAFE_FLAGS for f in flags):
+        return None
+    source = _GLOBAL_FLAGS.sub(lambda m: m.group(1) or "", source)
+    return _NAMED_GROUP.sub(lambda m: m.group(1) or "(?:", source)   # names may repeat
+
+
+def _has_set_op(cls: str) -> bool:
+    body = regex.sub(r"\\.", "", cls)
+    return any(op in body for op in ("--", "&&", "||", "~~"))
+
+
+# What a parsed node tells: `exact`, every string it can match (small sets only);
+# `prefix`, strings one of which starts every match; `best`, the most selective atom set
+# every match contains. None: nothing known.
+Info = tuple[set[str] | None, set[str] | None, set[str] | None]
+_EDGES = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING}
+_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT}
+_NOTHING: Info = (None, None, None)
+_EMPTY = {""}
+
+
+@lru_cache(maxsize=4096)      # the same pieces are weighed many times while multiplying
+def _weak(atom: str) -> bool:
+    """Too common to help: only newlines, or a short piece with letters, digits or
+    spaces ("by", "\nht"); short punctuation ("<", "©") is rare in prose and fine."""
+    core = atom.strip("\n")
+    return not core or (len(atom) < MIN_ATOM and not all(_rare(c) for c in core))
+
+
+def _rare(c: str) -> bool:
+    return not (c.isalnum() or c.isspace())
+
+
+def _quality(s: set[str]) -> tuple[bool, int, int]:
+    return (not any(map(_weak, s)), min(map(len, s)), -len(s))
+
+
+def _times(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    if a is None or b is None or len(a) * len(b) > MAX_SET:
+        return None
+    return {x + y for x in a for y in b}
+
+
+def _best(*sets: set[str] | None) -> set[str] | None:
+    options = [s for s in sets if s and "" not in s]
+    return max(options, key=_quality) if options else None
+
+
+def _node(op, av) -> Info:
+    if op is C.LITERAL:     # (a sequence gathers its literals itself; see _seq)
+        one = {chr(av).casefold()}
+        return one, None, one
+    if op is C.AT:
+        edge = {"\n"} if av in _EDGES else _EMPTY
+        return edge, None, edge
+    if op is C.ASSERT:      # zero width, but what it looks at is in the line
+        return _EMPTY, _best(*_seq(av[1])), _EMPTY
+    if op is C.ASSERT_NOT:
+        return _EMPTY, None, _EMPTY
+    if op is C.IN:
+        if len(av) <= CLASS_SET and all(o is C.LITERAL for o, _ in av):
+            chars = {chr(c).casefold() for _, c in av}
+            return chars, None, chars
+        return _NOTHING
+    if op is C.SUBPATTERN:
+        return _seq(av[3])
+    if op is C.ATOMIC_GROUP:
+        return _seq(av)
+    if op is C.BRANCH:
+        infos = [_seq(alt) for alt in av[1]]
+        return (_union(i[0] for i in infos), _union((_best(*i[:2]) for i in infos), MAX_ATOMS),
+                _union(i[2] for i in infos))
+    if op in _REPEATS:
+        lo, hi, body = av
+        exact, best, prefix = _seq(body)
+        if lo == 0:     # optional: nothing required, but a small optional part is exact
+            return (_union((_EMPTY, exact)) if hi == 1 else None), None, None
+        return (exact if lo == hi == 1 else None), _best(exact, best), prefix
+    return _NOTHING     # classes, backreferences, conditionals
+
+
+def _union(sets, limit: int = MAX_SET) -> set[str] | None:
+    out: set[str] = set()
+    for s in sets:
+        if s is None:
+            return None
+        out |= s
+    return out if len(out) <= limit else None
+
+
+def _seq(items) -> Info:
+    """A concatenation: runs of exact nodes multiply out into longer literals, and a run
+    reaches into the start of the node that ends it."""
+    run: set[str] | None = _EMPTY      # None once the sequence is no longer exact
+    tail = _EMPTY                       # the exact strings since the last inexact node
+    candidates: list[set[str] | None] = []
+    prefix = None
+    pending = ""        # literal characters not yet appended to run and tail (cheaper)
+    for op, av in items:
+        if op is C.LITERAL:
+            pending += chr(av).casefold()
+            continue
+        if pending:
+            tail = {t + pending for t in tail}
+            run = run and {r + pending for r in run}
+            pending = ""
+        exact, best, start = _node(op, av)
+        candidates.append(best)
+        grown = _times(tail, exact) if exact is not None else None
+        if grown is not None:
+            tail = grown
+            run = _times(run, exact) if run is not None else None
+            continue
+        reach = _times(tail, start)
+        candidates += [tail, reach]
+        if prefix is None:
+            prefix = reach if reach is not None else tail
+        run = None
+        tail = exact if exact is not None else _EMPTY
+    if pending:
+        tail = {t + pending for t in tail}
+        run = run and {r + pending for r in run}
+    candidates.append(tail)
+    return run, _best(*candidates), (run if prefix is None else prefix)
+
+
+class Prefilter:
+    """One Aho-Corasick automaton over the atoms of many patterns (None entries and
+    patterns without atoms are `unfiltered`: the caller must scan those another way)."""
+
+    def __init__(self, sources: Sequence[str | None]):
+        owners: dict[str, list[int]] = {}
+        self.unfiltered: list[int] = []
+        for k, source in enumerate(sources):
+            found = atoms(source) if source is not None else None
+            if found is None:
+                self.unfiltered.append(k)
+                continue
+            for atom in found:
+                owners.setdefault(atom, []).append(k)
+        self._atoms = list(owners)
+        self._owners = [tuple(owners[a]) for a in self._atoms]
+        # a leading newline belongs to the line before: the atom's line starts after it
+        self._skip = [int(a.startswith("\n")) for a in self._atoms]
+        self._ac = (BytesAhoCorasick([a.encode(errors=_LONE) for a in self._atoms],
+                                     implementation=Implementation.DFA)
+                    if self._atoms else None)
+
+    def scan(self, page: "Folded") -> dict[int, set[int]]:
+        """Line index -> indices of the patterns that may match it."""
+        if self._ac is None:
+            return {}
+        data = page.data
+        found = self._ac.find_matches_as_indexes(data, overlapping=True)
+        out: dict[int, set[int]] = {}
+        # a hit's line is the number of newlines before it, less the leading one;
+        # counted from hit to hit in position order, the page is read once
+        pos = lines = 0
+        for atom, start, _ in sorted(found, key=_START):
+            lines += data.count(b"\n", pos, start + self._skip[atom])
+            pos = start + self._skip[atom]
+            if lines <= page.count:
+                out.setdefault(lines - 1, set()).update(self._owners[atom])
+        return out
+
+
+class Folded:
+    """A page's lines as one case-folded UTF-8 buffer, each line between newlines: built
+    once per page and scanned by every prefilter."""
+    __slots__ = ("data", "count")
+
+    def __init__(self, texts: Sequence[str]):
+        # case folding keeps newlines, so line numbers survive it; on ASCII text it is
+        # lower-casing, which bytes do several times faster
+        text = "\n" + "\n".join(texts) + "\n"
+        self.data = (text.encode().lower() if text.isascii()
+                     else text.casefold().encode(errors=_LONE))
+        self.count = len(texts)

@@ -1,0 +1,110 @@
+"""The literal prefilter: atoms are sound (a line a pattern matches always holds one of
+its atoms), line numbers are right, and the engine finds what trying every rule finds."""
+import pytest
+import regex
+from hypothesis import given, settings, strategies as st
+
+from cleaner.document import Document
+from cleaner.engine import Compiled
+from cleaner.prefilter import Folded, Prefilter, atoms
+from cleaner.ruleset import FLAGS, load_rules
+
+from conftest import fixture_pairs
+
+OUTLETS, _ = load_rules(None)
+PATTERNS = [p for o in OUTLETS for p in
+            [*o.signatures, *(x for r in o.rules for x in (r.pattern, r.end, r.hint) if x)]]
+FIXTURE_LINES = sorted({ln.strip() for _, src, _ in fixture_pairs()
+                        for ln in src.read_text(encoding="utf-8").split("\n")} - {""})
+
+
+@pytest.mark.parametrize("source, expected", [
+    (r"^Read more", {"\nread more"}),
+    (r"(?i)^(?:photo|video) caption,?$", {"\nphoto caption\n", "\nphoto caption,\n",
+                                          "\nvideo caption\n", "\nvideo caption,\n"}),
+    (r"Hindustan Times$", {"hindustan times\n"}),
+    (r"^(?P<a>By) (?P<a>\w+)", {"\nby "}),        # a group name may repeat in regex
+    (r"Subscribe(?: now)?\b", {"subscribe"}),
+    (r"(?=.{5,80}+$)\d+ min read", {" min read"}),
+    (r"^(?=.*(?<=All rights reserved)$).*", {"all rights reserved"}),
+    (r"^[•·]\s*\w", {"\n•", "\n·"}),             # rare punctuation is selective enough
+    (r"\p{Lu}\w+ agency", {" agency"}),
+    (r"(?:cookie){e<=1}", None),                 # fuzzy matching: the stdlib reads it apart
+    (r"[[a-z]--[aeiou]]x", None),                # nested set
+    (r"(?x) a b c d", None),                     # verbose mode
+    (r"(\w+) \1", None),
+    (r".*", None),
+    (r"\d{4}", None),
+])
+def test_atoms(source, expected):
+    assert atoms(source) == (frozenset(expected) if expected else None)
+
+
+def _holds_atom(found, line):
+    return any(a in Folded([line]).data.decode("utf-8", "surrogatepass") for a in found)
+
+
+@pytest.mark.parametrize("pat", PATTERNS, ids=lambda p: f"{p.rule_id or 'signature'}:{p.key}")
+def test_atoms_are_sound_on_fixture_and_example_lines(pat):
+    found = atoms(pat.source)
+    if found is None:
+        return
+    rule_lines = [ln.strip() for o in OUTLETS for r in o.rules
+                  for t in (*r.examples, *r.keep) for ln in t.split("\n")]
+    for line in FIXTURE_LINES + rule_lines:
+        if pat.compiled.search(line):
+            assert _holds_atom(found, line), (pat.source, line)
+
+
+# lines made of the rules' own literals, in any case, with noise around them
+_words = sorted({a.strip("\n") for p in PATTERNS for a in (atoms(p.source) or ())})
+_piece = st.one_of(st.sampled_from(_words), st.sampled_from(FIXTURE_LINES), st.text(max_size=8))
+_line = st.lists(_piece, max_size=5).map(" ".join).flatmap(
+    lambda s: st.sampled_from([s, s.upper(), s.title(), s.lower(), s.swapcase()]))
+
+
+_ATOMS = [(p, atoms(p.source)) for p in PATTERNS]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_line)
+def test_atoms_are_sound_on_generated_lines(line):
+    line = line.strip()
+    for pat, found in _ATOMS:
+        if found is not None and pat.compiled.search(line, timeout=5):
+            assert _holds_atom(found, line), (pat.source, line)
+
+
+def test_scan_maps_hits_to_lines():
+    texts = ["Read more here", "", "STRASSE und Straße", "İstanbul read more", "x\udcff read more"]
+    hits = Prefilter([r"^read more", "strasse", "read more$", "nowhere"]).scan(Folded(texts))
+    assert hits == {0: {0}, 2: {1}, 3: {2}, 4: {2}}
+    assert Prefilter([r"(\w)\1"]).unfiltered == [0]
+
+
+def _try_everything(outlet) -> Compiled:
+    """An outlet's rules with every rule a candidate on every line."""
+    c = Compiled(outlet)
+    n = len(c.line_rules)
+    c.prefilter.scan = lambda page: {i: set(range(n)) for i in range(page.count)}
+    c.cut_prefilter.scan = lambda page: {i: {0} for i in range(page.count)}
+    c.scanners = c.cut_scanners = ()
+    return c
+
+
+ENGINES = [(Compiled(o), _try_everything(o)) for o in OUTLETS]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FIXTURE_LINES + ["", "Read more", "Photo Caption,"]),
+                max_size=40))
+def test_engine_finds_what_trying_every_rule_finds(lines):
+    """With the prefilter, each outlet removes exactly what it removes when every rule is
+    tried on every line."""
+    for fast_engine, slow_engine in ENGINES:
+        fast, slow = Document("\n".join(lines)), Document("\n".join(lines))
+        fast_engine.apply(fast)
+        slow_engine.apply(slow)
+        assert [(ln.text, ln.removed_by) for ln in fast.lines] == \
+               [(ln.text, ln.removed_by) for ln in slow.lines]
+        assert fast.metadata == slow.metadata
