@@ -283,3 +283,14 @@ def test_a_memo_scores_a_line_per_language_and_per_next_line():
             assert memo.score(line, lang, wrapped) == expected
             seen.add(expected)
     assert len(seen) == 3     # prose when wrapped, a sentence when not; Catalan: no stopwords
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_words_are_the_words_of_ascii_text(text):
+    assert fallback.ASCII_WORD.findall(text) == fallback.WORD.findall(text)
+
+
+@pytest.mark.parametrize("line, row", [("| a | b |", True), ("||", True), ("|", False),
+                                       ("| a", False), ("a |", False), ("|\r|", True)])
+def test_a_table_row_has_a_bar_at_both_ends(line, row):
+    assert fallback._table_row(line) is row
