@@ -177,11 +177,11 @@ class Memo:
             found = self._words[text] = (ASCII_WORD if lower.isascii() else WORD).findall(lower)
         return found
 
-    def score(self, text: str, lang: str, wrapped: bool) -> tuple[int, str]:
+    def score(self, text: str, words: list[str], lang: str, wrapped: bool) -> tuple[int, str]:
+        """`_score` of a line and its `words`."""
         found = self._scores.get((text, lang, wrapped))
         if found is None:
-            found = self._scores[text, lang, wrapped] = _score(
-                text, self.words(text), stoplist(lang), wrapped)
+            found = self._scores[text, lang, wrapped] = _score(text, words, stoplist(lang), wrapped)
         return found
 
     def comments(self, text: str) -> bool:
@@ -215,8 +215,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         lang = _detect(sample[:SAMPLE])     # words are lower case already
     else:
         lang = resolve_lang(lang, [])
-    scores, kinds = zip(*(memo.score(t, lang, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
-                          for p, t in enumerate(texts))) if texts else ((), ())
+    scores, kinds = zip(*(memo.score(t, w, lang, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
+                          for p, (t, w) in enumerate(zip(texts, words)))) if texts else ((), ())
     if extracted:
         start, end = 0, len(idx)
     else:

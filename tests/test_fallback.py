@@ -280,7 +280,7 @@ def test_a_memo_scores_a_line_per_language_and_per_next_line():
     for lang in ("English", "Catalan"):
         for wrapped in (False, True):
             expected = fallback._score(line, words, fallback.stoplist(lang), wrapped)
-            assert memo.score(line, lang, wrapped) == expected
+            assert memo.score(line, words, lang, wrapped) == expected
             seen.add(expected)
     assert len(seen) == 3     # prose when wrapped, a sentence when not; Catalan: no stopwords
 
