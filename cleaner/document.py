@@ -6,6 +6,7 @@ into the output text following POLICY.md (blank-line rules, one final newline).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 META_KEYS = ("author", "agency", "published", "tags")
 
@@ -29,8 +30,9 @@ class Line:
         return not self.text
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(NamedTuple):
+    """One removed line (or cut fragment). Immutable; a named tuple, not a frozen
+    dataclass, because one is made per removed line and this builds twice as fast."""
     line: str
     rule: str                 # rule id, or "fallback"
     number: int               # 1-based line number in the decoded input
