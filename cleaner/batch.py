@@ -26,6 +26,7 @@ import json
 import os
 import re
 import signal
+import threading
 import time
 import zlib
 from collections import Counter, deque
@@ -44,6 +45,7 @@ CHUNK_BYTES = 4 << 20          # ... unless they are big
 CHUNK_FILES = 16               # folder mode: files per task
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_BATCH_CHECKPOINT_SECONDS", "1"))
 STATE_VERSION = 1
+PARENT_CHECK_SECONDS = 0.5     # how soon a worker of a killed batch notices and leaves
 
 
 class BatchError(ValueError):
@@ -151,7 +153,16 @@ def _init_worker(rules: list[str], disable: list[str]) -> None:
     global _cleaner
     # Ctrl-C is the parent's to handle (state kept, "interrupted"): no worker tracebacks
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_leave_with_parent, args=(os.getppid(),), daemon=True).start()
     _cleaner = Cleaner(rules=rules or None, disable=disable, validate=True)
+
+
+def _leave_with_parent(parent: int) -> None:
+    """A worker whose batch was killed (kill -9) would wait on the pool's queue forever,
+    so it leaves once it has been orphaned."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _pool(opts: Options):

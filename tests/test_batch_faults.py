@@ -206,6 +206,23 @@ def _kill_when(args, env, ready, extra: float) -> None:
     assert proc.poll() is None, "the run ended before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # its worker processes notice and leave, rather than wait for work forever
+    deadline = time.monotonic() + 15
+    while _running_with(str(args[1])) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running_with(str(args[1])), "worker processes outlived a killed batch"
+
+
+def _running_with(word: str) -> list[int]:
+    """Processes whose command line holds `word` (Linux /proc; elsewhere none known)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if word.encode() in cmdline.read_bytes().split(b"\0"):
+                found.append(int(cmdline.parent.name))
+        except OSError:     # the process ended meanwhile
+            pass
+    return found
 
 
 def _state_line(state: Path) -> int:
