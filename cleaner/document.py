@@ -17,13 +17,13 @@ class Line:
     # line kept), so a blank line is exactly an empty one; fragments cut out
     text: str
     removed_by: str | None   # rule id, or "fallback: <reason>"
-    cut_by: list[str]
+    cut_by: tuple[str, ...]  # ids of the cut rules that took fragments out
 
-    def __init__(self, text: str, removed_by: str | None = None, cut_by: list[str] | None = None):
+    def __init__(self, text: str, removed_by: str | None = None, cut_by: tuple[str, ...] = ()):
         # written out: one is made per input line, and this is faster than a field factory
         self.text = text
         self.removed_by = removed_by
-        self.cut_by = [] if cut_by is None else cut_by
+        self.cut_by = cut_by
 
     @property
     def blank(self) -> bool:

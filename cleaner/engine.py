@@ -63,8 +63,8 @@ def _scanners(rules: list[Rule], only: list[int]) -> tuple[tuple[regex.Pattern, 
     return tuple(out)
 
 
-def _prefilter(rules: list[Rule]) -> Prefilter:
-    return Prefilter([(r.hint or r.pattern).source for r in rules])
+def _prefilter(rules: list[Rule], trimmed: bool = False) -> Prefilter:
+    return Prefilter([(r.hint or r.pattern).source for r in rules], trimmed)
 
 
 def page_scan(doc: Document) -> tuple[list[str], Folded]:
@@ -95,7 +95,8 @@ class Compiled:
 
     @cached_property
     def cut_prefilter(self) -> Prefilter:
-        return _prefilter(self.cut_rules)
+        # cuts see a line's leading spaces, but are looked for in the shared stripped page
+        return _prefilter(self.cut_rules, trimmed=True)
 
     @cached_property
     def scanners(self):
@@ -109,10 +110,13 @@ class Compiled:
         lines = doc.lines
         # cuts first, so that line rules (and a later `clean` of the output) see cut text
         if self.cut_rules:
-            texts = ["" if ln.removed_by else ln.text for ln in lines]
+            texts, folded = page_scan(doc)
+            if self.cut_scanners:       # regex scans see lines as cuts do
+                texts = [ln.text for ln in lines]
             for i in self._candidates(self.cut_prefilter, self.cut_scanners, self.cut_rules,
-                                      texts, Folded(texts)):
-                self._cut(doc, i)
+                                      texts, folded):
+                if lines[i].removed_by is None:
+                    self._cut(doc, i)
         if not self.line_rules:
             return
         texts, folded = page_scan(doc)
@@ -190,7 +194,7 @@ class Compiled:
                     text = pat.sub("", text, timeout=_budget(text)).rstrip()
                 except TimeoutError:
                     raise RuleTimeout(rule, i + 1) from None
-                ln.cut_by.append(rule.id)
+                ln.cut_by += (rule.id,)
                 doc.cuts.extend(Removal(p, rule.id, i + 1) for p in pieces)
             if text == before:
                 break

@@ -197,11 +197,17 @@ class Prefilter:
     """One Aho-Corasick automaton over the atoms of many patterns (None entries and
     patterns without atoms are `unfiltered`: the caller must scan those another way)."""
 
-    def __init__(self, sources: Sequence[str | None]):
+    def __init__(self, sources: Sequence[str | None], trimmed: bool = False):
+        """`trimmed`: the patterns run on lines as they are, but are looked for in the
+        stripped lines of the page's Folded buffer; an atom stripped of its edges (line
+        ends, spaces) lies inside the stripped line wherever the pattern matches."""
         owners: dict[str, list[int]] = {}
         self.unfiltered: list[int] = []
         for k, source in enumerate(sources):
             found = atoms(source) if source is not None else None
+            if found is not None and trimmed:
+                found = {a.strip() for a in found}
+                found = None if any(map(_weak, found)) else found
             if found is None:
                 self.unfiltered.append(k)
                 continue

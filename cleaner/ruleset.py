@@ -418,9 +418,21 @@ def _unknown(key, known, what) -> str:
 
 def _rule_line(text: str, rid: str, nth: int = 1) -> int | None:
     """Line of the nth `id = "rid"` (a duplicate id is reported where it repeats)."""
-    found = regex.finditer(r"^\s*id\s*=\s*['\"]" + regex.escape(rid) + r"['\"]", text, regex.M)
-    m = next((m for n, m in enumerate(found, 1) if n == nth), None)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    lines = _id_lines(text).get(rid, ())
+    return lines[nth - 1] if len(lines) >= nth else None
+
+
+_ID_LINE = regex.compile(r"^\s*id\s*=\s*['\"]([^'\"\n]*)['\"]", regex.M)
+
+
+@lru_cache(maxsize=8)
+def _id_lines(text: str) -> dict[str, list[int]]:
+    """Each id in a rule file with the lines it is given on: one read per file, not one
+    pattern compiled and run per rule."""
+    out: dict[str, list[int]] = {}
+    for m in _ID_LINE.finditer(text):
+        out.setdefault(m.group(1), []).append(text.count("\n", 0, m.start()) + 1)
+    return out
 
 
 def _find_key(text: str, after: int | None, key: str) -> int | None:

@@ -101,7 +101,7 @@ def test_cut_pattern_matching_the_empty_string_cuts_nothing():
     doc = run("[[rule]]\nid='x'\nkind='cut'\npattern='b*'\n", "abba\n\nccc")
     assert doc.render() == "aa\n\nccc\n"
     assert [(c.line, c.number) for c in doc.cuts] == [("bb", 1)]
-    assert [ln.cut_by for ln in doc.lines] == [["x"], [], []]
+    assert [ln.cut_by for ln in doc.lines] == [("x",), (), ()]
 
 
 def test_cut_that_leaves_trailing_space_is_idempotent():
