@@ -70,6 +70,18 @@ class Result:
     def tags(self):
         return self.metadata.get("tags")
 
+    def cuts_by_line(self) -> dict[int, list[Removal]]:
+        """The cut fragments grouped by their 1-based input line (--explain, reports)."""
+        out: dict[int, list[Removal]] = {}
+        for c in self.cuts:
+            out.setdefault(c.number, []).append(c)
+        return out
+
+    def metadata_text(self) -> str:
+        """The metadata found, as `key=value; ...`, lists joined with commas."""
+        return "; ".join(f"{k}={', '.join(v) if isinstance(v, list) else v}"
+                         for k, v in self.metadata.items() if v)
+
     def to_dict(self) -> dict:
         out = {"text": self.text, "outlet": self.outlet, "title": self.title}
         out.update({k: self.metadata.get(k) for k in META_KEYS})

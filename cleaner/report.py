@@ -29,9 +29,7 @@ def _page(title: str, body: list[str]) -> str:
 
 def _lines(result: Result) -> str:
     """Every non-blank line of the page: kept plain, removed struck through with its rule."""
-    cuts: dict[int, list] = {}
-    for c in result.cuts:
-        cuts.setdefault(c.number, []).append(c)
+    cuts = result.cuts_by_line()
     rows = []
     for n, ln in enumerate(result.document.lines, 1):
         if ln.blank and not ln.removed_by:
@@ -51,8 +49,7 @@ def _lines(result: Result) -> str:
 def _summary(result: Result) -> str:
     outlet = (f"outlet {result.outlet}, chosen by {result.detected_by}" if result.outlet
               else "outlet unknown: generic rules and fallback")
-    meta = "; ".join(f"{k}={', '.join(v) if isinstance(v, list) else v}"
-                     for k, v in result.metadata.items() if v)
+    meta = result.metadata_text()
     kept = len(result.document.kept_indices())
     return (f'<p class="meta">{escape(outlet)}; removed {len(result.removals)} lines, '
             f'cut {len(result.cuts)} fragments, kept {kept} lines'

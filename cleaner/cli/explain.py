@@ -15,14 +15,11 @@ def explain_text(result: Result, label: str, cleaner) -> str:
     kept = len(doc.kept_indices())
     out = [f"== {label}", head,
            f"removed {len(result.removals)} lines, cut {len(result.cuts)} fragments, kept {kept} lines"]
-    meta = {k: v for k, v in result.metadata.items() if v}
+    meta = result.metadata_text()
     if meta:
-        out.append("metadata: " + "; ".join(
-            f"{k}={', '.join(v) if isinstance(v, list) else v}" for k, v in meta.items()))
+        out.append("metadata: " + meta)
     out.append("")
-    cuts = {}
-    for c in result.cuts:
-        cuts.setdefault(c.number, []).append(c)
+    cuts = result.cuts_by_line()
     for n, ln in enumerate(doc.lines, 1):
         if ln.blank and not ln.removed_by:
             continue
