@@ -108,3 +108,38 @@ def test_engine_finds_what_trying_every_rule_finds(lines):
         assert [(ln.text, ln.removed_by) for ln in fast.lines] == \
                [(ln.text, ln.removed_by) for ln in slow.lines]
         assert fast.metadata == slow.metadata
+
+
+# random patterns over a small alphabet, so that random lines often match them
+_LEAVES = st.sampled_from(["ab", "Read", "more", "x", "é", "ß", "SS", "İ", "k", r"\.", r"\(",
+                           "[ab]", "[^a]", r"\w", r"\d", r"\s", r"\p{Lu}", ".", "^", "$",
+                           r"\b", " "])
+_PATTERNS = st.recursive(_LEAVES, lambda inner: st.one_of(
+    st.tuples(inner, inner).map("".join),
+    st.tuples(inner, inner).map("|".join),
+    inner.map("(?:{})".format), inner.map("({})".format), inner.map("(?i:{})".format),
+    inner.map("(?=.*{})".format), inner.map("(?!{})".format),
+    st.tuples(inner, st.sampled_from(["?", "*", "+", "{1,3}", "{2}", "*+", "??"]))
+      .map(lambda t: f"(?:{t[0]}){t[1]}"),
+), max_leaves=8).flatmap(lambda p: st.sampled_from([p, "(?i)" + p, "^" + p, p + "$"]))
+_TEXT = st.one_of(
+    st.text(st.sampled_from("abReadmorexéßSsİik.() \u0130\u0131K\u212a"), max_size=30),
+    st.lists(st.sampled_from(["ab", "AB", "Read", "READ", "more", "MORE", "x", "é", "É", "ß",
+                              "SS", "ss", "İ", "i\u0307", "k", "K", "\u212a", ".", "(", " "]),
+             max_size=8).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PATTERNS, st.lists(_TEXT, min_size=1, max_size=8))
+def test_atoms_of_random_patterns_are_sound(source, lines):
+    try:
+        pattern = regex.compile(source, FLAGS)
+    except regex.error:
+        return
+    found = atoms(source)
+    if found is None:
+        return
+    for line in lines:
+        line = line.strip()
+        if pattern.search(line, timeout=1):
+            assert _holds_atom(found, line), (source, sorted(found), line)
