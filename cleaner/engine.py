@@ -139,6 +139,7 @@ class Compiled:
         next line, and the caller confirms each rule on its line alone."""
         hits = prefilter.scan(folded)
         if scanners:
+            hits = {i: set(ks) for i, ks in hits.items()}     # the scan's own stays as it is
             joined = "\n" + "\n".join(texts)
             # joined[nl[i]] is the newline in front of line i
             nl = list(accumulate((len(t) + 1 for t in texts), initial=0))

@@ -38,6 +38,7 @@ _GLOBAL_FLAGS = regex.compile(r"(\\\\|\\\()|\(\?([a-zA-Z]+)\)")
 _SAFE_FLAGS = set("aiLmsu")
 _BRACES = regex.compile(r"(\\\\|\\\{)|\{(?!\d*(?:,\d*)?\})")
 _NAMED_GROUP = regex.compile(r"(\\\\|\\\()|\(\?P?<(?![=!])\w+>")
+_NEWLINES = regex.compile(r"\n{2,}")
 _NESTED_SET = regex.compile(r"\\.|\[(?:\\.|\[|[^\]\\])*")
 
 
@@ -53,7 +54,12 @@ def atoms(source: str) -> frozenset[str] | None:
         return None
     exact, best, _ = _seq(tree)
     found = _best(exact, best)
-    if found is None or any(map(_weak, found)):
+    if found is None:
+        return None
+    # ^^ (or ^ inside a group after ^) is one line start: one newline, not two; only an
+    # empty line has two in a row, and an atom of newlines alone is weak anyway
+    found = {_NEWLINES.sub("\n", a) for a in found}
+    if any(map(_weak, found)):
         return None
     # an atom holding another adds nothing: where it is, the other is too
     return frozenset(a for a in found if not any(b in a for b in found if b != a))
@@ -76,6 +82,17 @@ def _prepare(source: str) -> str | None:
 def _has_set_op(cls: str) -> bool:
     body = regex.sub(r"\\.", "", cls)
     return any(op in body for op in ("--", "&&", "||", "~~"))
+
+
+# The regex module's case-insensitive matching pairs İ with i and ı with I (Unicode's
+# Turkic folds), which str.casefold keeps apart ("i̇", "ı"): without the combining dot and
+# the dotless i, the two meet. Both are character for character, so an atom that is in a
+# line stays in it after folding.
+_TURKIC = str.maketrans({"\u0307": None, "ı": "i"})
+
+
+def _fold(s: str) -> str:
+    return s.casefold().translate(_TURKIC)
 
 
 # What a parsed node tells: `exact`, every string it can match (small sets only);
@@ -117,7 +134,7 @@ def _best(*sets: set[str] | None) -> set[str] | None:
 
 def _node(op, av) -> Info:
     if op is C.LITERAL:     # (a sequence gathers its literals itself; see _seq)
-        one = {chr(av).casefold()}
+        one = {_fold(chr(av))}
         return one, None, one
     if op is C.AT:
         edge = {"\n"} if av in _EDGES else _EMPTY
@@ -128,7 +145,7 @@ def _node(op, av) -> Info:
         return _EMPTY, None, _EMPTY
     if op is C.IN:
         if len(av) <= CLASS_SET and all(o is C.LITERAL for o, _ in av):
-            chars = {chr(c).casefold() for _, c in av}
+            chars = {_fold(chr(c)) for _, c in av}
             return chars, None, chars
         return _NOTHING
     if op is C.SUBPATTERN:
@@ -167,7 +184,7 @@ def _seq(items) -> Info:
     pending = ""        # literal characters not yet appended to run and tail (cheaper)
     for op, av in items:
         if op is C.LITERAL:
-            pending += chr(av).casefold()
+            pending += _fold(chr(av))
             continue
         if pending:
             tail = {t + pending for t in tail}
@@ -194,8 +211,9 @@ def _seq(items) -> Info:
 
 
 class Prefilter:
-    """One Aho-Corasick automaton over the atoms of many patterns (None entries and
-    patterns without atoms are `unfiltered`: the caller must scan those another way)."""
+    """The atoms of many patterns, found by one Aho-Corasick automaton (None entries and
+    patterns without atoms are `unfiltered`: the caller must scan those another way).
+    `share` lets several prefilters use one automaton, so a page is walked once."""
 
     def __init__(self, sources: Sequence[str | None], trimmed: bool = False):
         """`trimmed`: the patterns run on lines as they are, but are looked for in the
@@ -213,21 +231,48 @@ class Prefilter:
                 continue
             for atom in found:
                 owners.setdefault(atom, []).append(k)
-        self._atoms = list(owners)
-        self._owners = [tuple(owners[a]) for a in self._atoms]
-        # a leading newline belongs to the line before: the atom's line starts after it
-        self._skip = [int(a.startswith("\n")) for a in self._atoms]
-        self._ac = (BytesAhoCorasick([a.encode(errors=_LONE) for a in self._atoms],
-                                     implementation=Implementation.DFA)
-                    if self._atoms else None)
+        self.owners = {atom: tuple(ks) for atom, ks in owners.items()}
+        self._walk: _Walk | None = None     # built on first use, unless shared first
+        self._part = 0
 
     def scan(self, page: "Folded") -> dict[int, set[int]]:
-        """Line index -> indices of the patterns that may match it."""
+        """Line index -> indices of the patterns that may match it (shared: do not change)."""
+        if self._walk is None:
+            self._walk = _Walk([self])
+        return page.hits(self._walk)[self._part]
+
+
+def share(prefilters: Sequence[Prefilter]) -> None:
+    """One automaton for all these prefilters: the first scan of a page walks it once
+    and keeps every prefilter's hits on the page's Folded buffer."""
+    walk = _Walk(prefilters)
+    for n, p in enumerate(prefilters):
+        p._walk, p._part = walk, n
+
+
+class _Walk:
+    """An automaton over the atoms of several prefilters, each atom with its owners."""
+
+    def __init__(self, parts: Sequence[Prefilter]):
+        owners: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        for n, p in enumerate(parts):
+            for atom, ks in p.owners.items():
+                owners.setdefault(atom, []).append((n, ks))
+        self._parts = len(parts)
+        atom_list = list(owners)
+        self._owners = [owners[a] for a in atom_list]
+        # a leading newline belongs to the line before: the atom's line starts after it
+        self._skip = [int(a.startswith("\n")) for a in atom_list]
+        self._ac = (BytesAhoCorasick([a.encode(errors=_LONE) for a in atom_list],
+                                     implementation=Implementation.DFA)
+                    if atom_list else None)
+
+    def scan(self, page: "Folded") -> list[dict[int, set[int]]]:
+        out: list[dict[int, set[int]]] = [{} for _ in range(self._parts)]
         if self._ac is None:
-            return {}
+            return out
         data = page.data
         found = self._ac.find_matches_as_indexes(data, overlapping=True)
-        out: dict[int, set[int]] = {}
         # a hit's line is the number of newlines before it, less the leading one;
         # counted from hit to hit in position order, the page is read once
         pos = lines = 0
@@ -235,19 +280,27 @@ class Prefilter:
             lines += data.count(b"\n", pos, start + self._skip[atom])
             pos = start + self._skip[atom]
             if lines <= page.count:
-                out.setdefault(lines - 1, set()).update(self._owners[atom])
+                for part, ks in self._owners[atom]:
+                    out[part].setdefault(lines - 1, set()).update(ks)
         return out
 
 
 class Folded:
     """A page's lines as one case-folded UTF-8 buffer, each line between newlines: built
     once per page and scanned by every prefilter."""
-    __slots__ = ("data", "count")
+    __slots__ = ("data", "count", "_hits")
 
     def __init__(self, texts: Sequence[str]):
         # case folding keeps newlines, so line numbers survive it; on ASCII text it is
         # lower-casing, which bytes do several times faster
         text = "\n" + "\n".join(texts) + "\n"
         self.data = (text.encode().lower() if text.isascii()
-                     else text.casefold().encode(errors=_LONE))
+                     else _fold(text).encode(errors=_LONE))
         self.count = len(texts)
+        self._hits: dict[_Walk, list] = {}
+
+    def hits(self, walk: _Walk) -> list[dict[int, set[int]]]:
+        found = self._hits.get(walk)
+        if found is None:
+            found = self._hits[walk] = walk.scan(self)
+        return found
