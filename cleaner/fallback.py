@@ -285,7 +285,8 @@ def _score(text: str, words: list[str], stops: frozenset[str], wrapped: bool = F
 
 def _punctuated(text: str) -> bool:
     """Ends like a sentence, but not with a count ("Most commented story (185)")."""
-    return text[-1:] in TERMINAL and not COUNT.search(text)
+    last = text[-1:]
+    return last in TERMINAL and not (last == ")" and COUNT.search(text))
 
 
 def _table_row(text: str) -> bool:
