@@ -236,7 +236,7 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
                 if p is not None:
                     ok = _check_pattern(p, problems) and ok
             if ok and notes is not None:
-                _note_slow(rule.hint or rule.pattern, notes)
+                _note_slow(rule.finder, notes)
             if ok:
                 try:
                     found = check_examples(rule)

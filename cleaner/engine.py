@@ -55,16 +55,16 @@ def _scanners(rules: list[Rule], only: list[int]) -> tuple[tuple[regex.Pattern, 
     one plain scan for the others."""
     out = []
     for anchored in (True, False):
-        ks = [k for k in only if (rules[k].hint or rules[k].pattern).anchored == anchored]
+        ks = [k for k in only if rules[k].finder.anchored == anchored]
         if ks:
-            body = "|".join(f"(?:{(rules[k].hint or rules[k].pattern).source})" for k in ks)
+            body = "|".join(f"(?:{rules[k].finder.source})" for k in ks)
             out.append((_compile("\\n(?:" + body + ")" if anchored else body,
                                  [rules[k] for k in ks], regex.MULTILINE), ks))
     return tuple(out)
 
 
 def _prefilter(rules: list[Rule], trimmed: bool = False) -> Prefilter:
-    return Prefilter([(r.hint or r.pattern).source for r in rules], trimmed)
+    return Prefilter([r.finder.source for r in rules], trimmed)
 
 
 def page_scan(doc: Document) -> tuple[list[str], Folded]:
@@ -127,7 +127,7 @@ class Compiled:
             if lines[i].removed_by is None and texts[i]:
                 for k in sorted(ks):
                     rule = self.line_rules[k]
-                    m = self._search(rule.pattern.compiled, [rule], texts[i], i)
+                    m = self._search(rule, texts[i], i)
                     if m is not None:
                         self._act(doc, rule, m, i)
                         break
@@ -153,7 +153,7 @@ class Compiled:
                     # blame a line and a rule: check line by line from where the scan was
                     for i in range(max(bisect_right(nl, pos) - 1, 0), len(texts)):
                         for k in ks:
-                            self._search(rules[k].pattern.compiled, [rules[k]], texts[i], i)
+                            self._search(rules[k], texts[i], i)
                     raise RuleTimeout(rules[ks[0]], bisect_right(nl, pos)) from None
                 if m is None:
                     break
@@ -165,17 +165,11 @@ class Compiled:
         return dict(sorted(hits.items()))
 
     @staticmethod
-    def _search(pattern: regex.Pattern, rules: list[Rule], s: str, index: int):
+    def _search(rule: Rule, s: str, index: int):
         try:
-            return pattern.search(s, timeout=_budget(s))
+            return rule.pattern.compiled.search(s, timeout=_budget(s))
         except TimeoutError:
-            # name the culprit: a union timed out, so one of its rules is to blame
-            for rule in rules:
-                try:
-                    rule.pattern.search(s, timeout=_budget(s))
-                except TimeoutError:
-                    raise RuleTimeout(rule, index + 1) from None
-            raise RuleTimeout(rules[0], index + 1) from None
+            raise RuleTimeout(rule, index + 1) from None
 
     def _cut(self, doc: Document, i: int) -> None:
         ln = doc.lines[i]

@@ -95,9 +95,9 @@ def _fold(s: str) -> str:
     return s.casefold().translate(_TURKIC)
 
 
-# What a parsed node tells: `exact`, every string it can match (small sets only);
-# `prefix`, strings one of which starts every match; `best`, the most selective atom set
-# every match contains. None: nothing known.
+# What a parsed node tells, in this order: `exact`, every string it can match (small
+# sets only); `best`, the most selective atom set every match contains; `prefix`,
+# strings one of which starts every match. None: nothing known.
 Info = tuple[set[str] | None, set[str] | None, set[str] | None]
 _EDGES = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING}
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT}

@@ -129,6 +129,11 @@ class Rule:
     replaces: str = ""              # `file:line` of the rule this one overrode, if any
 
     @property
+    def finder(self) -> Pat:
+        """The pattern the engine looks for candidate lines with: the hint, if any."""
+        return self.hint or self.pattern
+
+    @property
     def where(self) -> str:
         return f"{self.source}:{self.lineno}" if self.lineno else self.source
 
