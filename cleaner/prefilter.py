@@ -232,14 +232,16 @@ class Prefilter:
             for atom in found:
                 owners.setdefault(atom, []).append(k)
         self.owners = {atom: tuple(ks) for atom, ks in owners.items()}
-        self._walk: _Walk | None = None     # built on first use, unless shared first
-        self._part = 0
+        # (automaton, this prefilter's part in it), one attribute so that a thread never
+        # reads a new automaton with an old part; built on first use unless shared first
+        self._walk: tuple[_Walk, int] | None = None
 
     def scan(self, page: "Folded") -> dict[int, set[int]]:
         """Line index -> indices of the patterns that may match it (shared: do not change)."""
         if self._walk is None:
-            self._walk = _Walk([self])
-        return page.hits(self._walk)[self._part]
+            self._walk = (_Walk([self]), 0)
+        walk, part = self._walk
+        return page.hits(walk)[part]
 
 
 def share(prefilters: Sequence[Prefilter]) -> None:
@@ -247,7 +249,7 @@ def share(prefilters: Sequence[Prefilter]) -> None:
     and keeps every prefilter's hits on the page's Folded buffer."""
     walk = _Walk(prefilters)
     for n, p in enumerate(prefilters):
-        p._walk, p._part = walk, n
+        p._walk = (walk, n)
 
 
 class _Walk:
