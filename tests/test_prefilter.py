@@ -7,9 +7,10 @@ from hypothesis import given, settings, strategies as st
 from cleaner.document import Document
 from cleaner.engine import Compiled
 from cleaner.prefilter import Folded, Prefilter, atoms, share
-from cleaner.ruleset import FLAGS, load_rules
+from cleaner.ruleset import FLAGS, load_rules, parse
 
 from conftest import fixture_pairs
+from test_fuzz import rule_files, texts as fuzz_texts
 
 OUTLETS, _ = load_rules(None)
 PATTERNS = [p for o in OUTLETS for p in
@@ -171,3 +172,17 @@ def test_atoms_of_random_patterns_are_sound(source, lines):
             continue
         if matched:
             assert _holds_atom(found, line), (source, sorted(found), line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rule_files("fz"), fuzz_texts)
+def test_random_rule_files_find_what_trying_every_rule_finds(toml, text):
+    """Any valid rule file (all five kinds, the fuzz suite's generator) removes, cuts and
+    records with the prefilter exactly what it does with every rule tried on every line."""
+    outlet = parse(toml, "fz.toml")
+    fast, slow = Document(text), Document(text)
+    Compiled(outlet).apply(fast)
+    _try_everything(outlet).apply(slow)
+    assert [(ln.text, ln.removed_by, ln.cut_by) for ln in fast.lines] == \
+           [(ln.text, ln.removed_by, ln.cut_by) for ln in slow.lines]
+    assert (fast.metadata, fast.cuts) == (slow.metadata, slow.cuts)
