@@ -88,11 +88,9 @@ def _has_set_op(cls: str) -> bool:
 # Turkic folds), which str.casefold keeps apart ("i̇", "ı"): without the combining dot and
 # the dotless i, the two meet. Both are character for character, so an atom that is in a
 # line stays in it after folding.
-_TURKIC = str.maketrans({"\u0307": None, "ı": "i"})
-
-
 def _fold(s: str) -> str:
-    return s.casefold().translate(_TURKIC)
+    # str.replace, not str.translate: translate is ten times slower on non-ASCII text
+    return s.casefold().replace("\u0307", "").replace("ı", "i")
 
 
 # What a parsed node tells, in this order: `exact`, every string it can match (small
