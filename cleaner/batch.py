@@ -193,27 +193,54 @@ def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
                  cleaner: Cleaner | None = None) -> tuple[bytes, list, dict]:
     """Clean a run of JSONL lines: the output lines, the errors, the counters. `cleaner`
     defaults to the pool worker's; Dask workers pass their own."""
-    out, errors, stats = [], [], _stats()
+    cleaner = cleaner or _cleaner
+    text_key = fields.output or fields.text
+    out, cleaned_records, errors, stats = [], [], [], _stats()
     for n, raw in enumerate(lines, first):
         stats["bytes_in"] += len(raw)
         if not raw.strip():
             continue
         try:
             try:
-                record = json.loads(raw)
+                record = _load(raw)
             except ValueError as e:        # includes invalid UTF-8
                 raise ValueError(f"malformed JSON line: {e}") from None
-            cleaned = clean_record(cleaner or _cleaner, record, fields)
-            try:
-                line = json.dumps(cleaned, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError:     # lone surrogates from \ud800 escapes: keep them
-                line = json.dumps(cleaned).encode("ascii")
+            cleaned = clean_record(cleaner, record, fields)
+            out.append(_dump(cleaned))
         except Exception as e:             # one bad record never stops the batch
             errors.append({"line": n, "error": _reason(e)})
             continue
-        out.append(line + b"\n")
-        _count(stats, cleaned[fields.meta], len(cleaned[fields.output or fields.text]))
-    return b"".join(out), errors, stats
+        cleaned_records.append(cleaned)
+        _count(stats, cleaned[fields.meta], len(cleaned[text_key]))
+    out.append("")                         # every line ends in a newline
+    try:
+        body = "\n".join(out).encode("utf-8")
+    except UnicodeEncodeError:             # lone surrogates from \ud800 escapes: keep them
+        body = b"".join(_utf8_line(line, rec) for line, rec in zip(out, cleaned_records))
+    return body, errors, stats
+
+
+# One decoder and encoder for every record: `json.dumps(..., ensure_ascii=False)` builds
+# an encoder per call. Circular references cannot come out of a JSON line.
+_decode = json.JSONDecoder().decode
+_dump = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _load(raw: bytes):
+    """json.loads(raw), minus its encoding sniffing for the usual line: UTF-8 that
+    decodes as JSON. Anything else (a BOM, UTF-16/32, encoded surrogates, bad JSON)
+    goes through json.loads itself, so its values and messages are unchanged."""
+    try:
+        return _decode(raw.decode())
+    except ValueError:
+        return json.loads(raw)
+
+
+def _utf8_line(line: str, record: dict) -> bytes:
+    try:
+        return (line + "\n").encode("utf-8")
+    except UnicodeEncodeError:             # a lone surrogate: \ud800 escapes say it in ASCII
+        return (json.dumps(record) + "\n").encode("ascii")
 
 
 def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]:
