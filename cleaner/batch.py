@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from orjson import dumps as _orjson_dumps
+
 from .decode import shown_name
 from .pipeline import Cleaner
 from .records import Fields, clean_record, summary
@@ -195,7 +197,7 @@ def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
     defaults to the pool worker's; Dask workers pass their own."""
     cleaner = cleaner or _cleaner
     text_key = fields.output or fields.text
-    out, cleaned_records, errors, stats = [], [], [], _stats()
+    out, errors, stats = [], [], _stats()
     for n, raw in enumerate(lines, first):
         stats["bytes_in"] += len(raw)
         if not raw.strip():
@@ -206,18 +208,12 @@ def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
             except ValueError as e:        # includes invalid UTF-8
                 raise ValueError(f"malformed JSON line: {e}") from None
             cleaned = clean_record(cleaner, record, fields)
-            out.append(_dump(cleaned))
+            out.append(_line(cleaned))
         except Exception as e:             # one bad record never stops the batch
             errors.append({"line": n, "error": _reason(e)})
             continue
-        cleaned_records.append(cleaned)
         _count(stats, cleaned[fields.meta], len(cleaned[text_key]))
-    out.append("")                         # every line ends in a newline
-    try:
-        body = "\n".join(out).encode("utf-8")
-    except UnicodeEncodeError:             # lone surrogates from \ud800 escapes: keep them
-        body = b"".join(_utf8_line(line, rec) for line, rec in zip(out, cleaned_records))
-    return body, errors, stats
+    return b"".join(out), errors, stats
 
 
 # One decoder and encoder for every record: `json.dumps(..., ensure_ascii=False)` builds
@@ -236,11 +232,19 @@ def _load(raw: bytes):
         return json.loads(raw)
 
 
-def _utf8_line(line: str, record: dict) -> bytes:
+def _line(record: dict) -> bytes:
+    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line, its top-level strings
+    (the cleaned text above all) escaped by orjson, which writes UTF-8 in one pass where
+    the stdlib escapes, then encodes: the largest cost a batch adds to a page. orjson
+    escapes every code point as the stdlib does (tests/test_batch_json.py tries them
+    all); every other value, and the layout, is the stdlib encoder's."""
     try:
-        return (line + "\n").encode("utf-8")
-    except UnicodeEncodeError:             # a lone surrogate: \ud800 escapes say it in ASCII
-        return (json.dumps(record) + "\n").encode("ascii")
+        return b"{" + b", ".join([
+            _orjson_dumps(k) + b": " + (_orjson_dumps(v) if type(v) is str
+                                         else _dump(v).encode("utf-8"))
+            for k, v in record.items()]) + b"}\n"
+    except (TypeError, UnicodeEncodeError):   # lone surrogates (from \ud800 escapes):
+        return (json.dumps(record) + "\n").encode("ascii")   # ASCII escapes keep them
 
 
 def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]:

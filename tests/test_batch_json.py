@@ -1,0 +1,74 @@
+"""The batch reads and writes JSONL lines by faster routes than json.loads/json.dumps
+(batch._load, batch._line); what they produce must be exactly what those give, for
+every input: the output file of a corpus does not depend on how fast it was written."""
+import json
+import math
+
+import orjson
+from hypothesis import given, strategies as st
+
+from cleaner import batch
+
+# every code point, lone surrogates (which \ud800 escapes put in a JSON string) included
+any_text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF,
+                                 blacklist_categories=())
+                   | st.sampled_from("\ud800\udfff\ud83d\x00\x1f\x7f\u2028\ufeff\"\\é😀"))
+scalars = (st.none() | st.booleans() | st.integers() | st.integers(-2**70, 2**70)
+           | st.floats(allow_nan=True, allow_infinity=True) | any_text)
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(any_text, inner, max_size=4), max_leaves=12)
+records = st.dictionaries(any_text, values, max_size=6)
+
+
+def reference_line(record: dict) -> bytes:
+    """What the batch wrote before it had a faster route: UTF-8, and ASCII escapes when
+    a lone surrogate cannot be UTF-8."""
+    try:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record) + "\n").encode("ascii")
+
+
+def test_orjson_escapes_every_code_point_as_json_does():
+    every = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
+    assert orjson.dumps(every) == json.dumps(every, ensure_ascii=False).encode("utf-8")
+    for c in range(0x100):               # each escape alone, not only in a run
+        assert orjson.dumps(chr(c)) == json.dumps(chr(c), ensure_ascii=False).encode()
+
+
+@given(records)
+def test_line_is_json_dumps(record):
+    assert batch._line(record) == reference_line(record)
+
+
+def test_line_of_a_cleaned_record_with_lone_surrogates():
+    record = {"text": "body \ud800 tail\n", "id": "\udc80", "cleaner": {"title": "\ud83d"},
+              "n": [1.5, math.inf, 10**30, None, True], "\u00e9": "\U0001F600"}
+    assert batch._line(record) == reference_line(record)
+    assert batch._line({"text": "é😀\u2028\x7f\x00\n\"\\"}) == reference_line(
+        {"text": "é😀\u2028\x7f\x00\n\"\\"})
+
+
+def outcome(fn, raw: bytes):
+    """(value as its repr, so NaN equals NaN and key order counts) or the error."""
+    try:
+        return "ok", repr(fn(raw))
+    except Exception as e:             # the message goes into errors.jsonl
+        return type(e).__name__, str(e)
+
+
+def encodings(record):
+    text = json.dumps(record)
+    return st.sampled_from([text.encode(), json.dumps(record, ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"), b"\xef\xbb\xbf" + text.encode(), text.encode("utf-16-le"),
+        text.encode("utf-32-be"), text.encode()[:-1], b" " + text.encode() + b"\r\n"])
+
+
+@given(records.flatmap(encodings))
+def test_load_is_json_loads(raw):
+    assert outcome(batch._load, raw) == outcome(json.loads, raw)
+
+
+@given(st.binary(max_size=40) | st.text(max_size=40).map(str.encode))
+def test_load_of_any_bytes_is_json_loads(raw):
+    assert outcome(batch._load, raw) == outcome(json.loads, raw)
