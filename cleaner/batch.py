@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from orjson import dumps as _orjson_dumps
+from orjson import dumps as _orjson_dumps, loads as _orjson_loads
 
 from .decode import shown_name
 from .pipeline import Cleaner
@@ -223,9 +223,27 @@ _dump = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def _load(raw: bytes):
+    """json.loads(raw), by orjson where that gives the very same thing: a record whose
+    values are strings, ints, booleans and nulls (orjson turns an int beyond 64 bits into
+    a float, and its floats are its own). Anything else, and whatever orjson refuses (lone
+    surrogates, NaN, bad JSON), is read by the stdlib, so values and error messages are
+    its own."""
+    try:
+        record = _orjson_loads(raw)
+    except ValueError:
+        return _load_stdlib(raw)
+    if type(record) is dict and all(type(v) in _PLAIN for v in record.values()):
+        return record
+    return _load_stdlib(raw)
+
+
+_PLAIN = {str, int, bool, type(None)}
+
+
+def _load_stdlib(raw: bytes):
     """json.loads(raw), minus its encoding sniffing for the usual line: UTF-8 that
     decodes as JSON. Anything else (a BOM, UTF-16/32, encoded surrogates, bad JSON)
-    goes through json.loads itself, so its values and messages are unchanged."""
+    goes through json.loads itself."""
     try:
         return _decode(raw.decode())
     except ValueError:

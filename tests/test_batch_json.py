@@ -72,3 +72,26 @@ def test_load_is_json_loads(raw):
 @given(st.binary(max_size=40) | st.text(max_size=40).map(str.encode))
 def test_load_of_any_bytes_is_json_loads(raw):
     assert outcome(batch._load, raw) == outcome(json.loads, raw)
+
+
+@given(records.map(lambda r: json.dumps(r).encode()),
+       st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(
+           [b"", b'"', b"\\", b",", b"}", b"{", b"]", b":", b" ", b"\t", b"\x0c", b"\x00",
+            b"\x1f", b"\xff", b"\xc3", b"\xed\xa0\x80", b"0", b"9" * 20, b"-", b".", b"e", b"E",
+            b"\\u", b"\\ud800", b"NaN", b"1e400", b"\xef\xbb\xbf", b"\xc2\xa0"])),
+           max_size=3), st.booleans())
+def test_load_of_damaged_lines_is_json_loads(raw, edits, insert):
+    for at, piece in edits:
+        at %= len(raw) + 1
+        raw = raw[:at] + piece + raw[at + (0 if insert else 1):]
+    assert outcome(batch._load, raw) == outcome(json.loads, raw)
+
+
+def test_load_edge_cases_are_json_loads():
+    for raw in [b'{"a": 18446744073709551616}', b'{"a": -9223372036854775809}',
+                b'{"a": 18446744073709551615, "b": -9223372036854775808, "c": -0}',
+                b'{"a": 1, "b": 2, "a": 3}', b'{"a": 1.5}', b'{"a": [1]}', b'{"a": {}}',
+                b'{"a": NaN}', b'{"a": "\\ud800"}', b'{"a": "\\ud83d\\ude00\\u00e9\\/"}',
+                b'\xef\xbb\xbf{"a": 1}', b'{"a": 1}\r\n', b'\x0c{"a": 1}', b'{"a": 1}\xc2\xa0',
+                b'{"a":\t1 }', b'{"a": "\x7f\xe2\x80\xa8"}', b'{"a": "\x1f"}', b'[]', b'7']:
+        assert outcome(batch._load, raw) == outcome(json.loads, raw), raw
