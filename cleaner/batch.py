@@ -18,6 +18,7 @@ OUT at the end.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
@@ -208,7 +209,7 @@ def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
             except ValueError as e:        # includes invalid UTF-8
                 raise ValueError(f"malformed JSON line: {e}") from None
             cleaned = clean_record(cleaner, record, fields)
-            out.append(_line(cleaned))
+            out.append(_jsonl_line(cleaned))
         except Exception as e:             # one bad record never stops the batch
             errors.append({"line": n, "error": _reason(e)})
             continue
@@ -250,38 +251,49 @@ def _load_stdlib(raw: bytes):
         return json.loads(raw)
 
 
-def _line(record: dict) -> bytes:
-    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line, its top-level strings
-    (the cleaned text above all) escaped by orjson, which writes UTF-8 in one pass where
-    the stdlib escapes, then encodes: the largest cost a batch adds to a page. orjson
-    escapes every code point as the stdlib does (tests/test_batch_json.py tries them
-    all); every other value, and the layout, is the stdlib encoder's."""
+def _jsonl_line(record: dict) -> bytes:
     try:
-        return b"{" + b", ".join([
-            _orjson_dumps(k) + b": " + (_orjson_dumps(v) if type(v) is str
-                                         else _dump(v).encode("utf-8"))
-            for k, v in record.items()]) + b"}\n"
+        return _utf8_json(record)
     except (TypeError, UnicodeEncodeError):   # lone surrogates (from \ud800 escapes):
         return (json.dumps(record) + "\n").encode("ascii")   # ASCII escapes keep them
 
 
+def _utf8_json(record: dict) -> bytes:
+    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line, its top-level strings
+    (the cleaned text above all) escaped by orjson, which writes UTF-8 in one pass where
+    the stdlib escapes, then encodes: the largest cost a batch adds to a page. orjson
+    escapes every code point as the stdlib does (tests/test_batch_json.py tries them
+    all); every other value, and the layout, is the stdlib encoder's. A lone surrogate
+    raises TypeError or UnicodeEncodeError: the caller says how to write it."""
+    return b"{" + b", ".join([
+        _orjson_dumps(k) + b": " + (_orjson_dumps(v) if type(v) is str
+                                     else _dump(v).encode("utf-8"))
+        for k, v in record.items()]) + b"}\n"
+
+
 def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]:
-    """Clean files (source, output, relative name); each output replaced atomically."""
+    """Clean files (source, output, relative name); each output replaced atomically.
+    Paths stay strings: pathlib objects were a third of the Python work per file."""
     errors, stats = [], _stats()
+    made: set[str] = set()                 # output folders known to exist
     for src, dst, rel in jobs:
         try:
-            data = _read(Path(src))
+            data = _read(src)
             stats["bytes_in"] += len(data)
             html = True if _base_suffix(src) in HTML_SUFFIXES else None
             result = _cleaner.clean(data, html=html)
             meta = summary(result)
             if fmt == "json":
-                body = json.dumps({"source": shown_name(rel), **result.to_dict(), **{
-                    k: meta[k] for k in ("removed_lines", "removed_chars")}},
-                    ensure_ascii=False) + "\n"
+                page = {"source": shown_name(rel), **result.to_dict(),
+                        "removed_lines": meta["removed_lines"],
+                        "removed_chars": meta["removed_chars"]}
+                try:
+                    body = _utf8_json(page)
+                except (TypeError, UnicodeEncodeError):   # lone surrogates: kept as is
+                    body = (_dump(page) + "\n").encode("utf-8", "surrogatepass")
             else:
-                body = result.text
-            _write_atomic(Path(dst), body.encode("utf-8", "surrogatepass"))
+                body = result.text.encode("utf-8", "surrogatepass")
+            _write_atomic(dst, body, made)
         except Exception as e:
             errors.append({"path": shown_name(rel), "error": _reason(e)})
             continue
@@ -289,19 +301,22 @@ def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]
     return errors, stats
 
 
-def _read(path: Path) -> bytes:
-    if path.name.lower().endswith(".gz"):
-        with gzip.open(path, "rb") as f:
-            return f.read()
-    return path.read_bytes()
+def _read(path: str) -> bytes:
+    with (gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")) as f:
+        return f.read()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write_atomic(path: Path | str, data: bytes, made: set[str] | None = None) -> None:
+    """`made`: folders already made, so a run of files in one folder makes it once."""
+    folder, name = os.path.split(os.fspath(path))
+    if made is None or folder not in made:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            if path.name.lower().endswith(".gz"):
+            if name.lower().endswith(".gz"):
                 with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="",
                                    compresslevel=6) as z:
                     z.write(data)
@@ -309,7 +324,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
                 f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 

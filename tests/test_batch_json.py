@@ -5,6 +5,7 @@ import json
 import math
 
 import orjson
+import pytest
 from hypothesis import given, strategies as st
 
 from cleaner import batch
@@ -38,14 +39,26 @@ def test_orjson_escapes_every_code_point_as_json_does():
 
 @given(records)
 def test_line_is_json_dumps(record):
-    assert batch._line(record) == reference_line(record)
+    assert batch._jsonl_line(record) == reference_line(record)
+
+
+@given(records)
+def test_utf8_json_is_json_dumps_or_refuses_a_lone_surrogate(record):
+    """Folder mode's --format json writes what it refuses with surrogatepass instead."""
+    try:
+        expected = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        with pytest.raises((TypeError, UnicodeEncodeError)):
+            batch._utf8_json(record)
+    else:
+        assert batch._utf8_json(record) == expected
 
 
 def test_line_of_a_cleaned_record_with_lone_surrogates():
     record = {"text": "body \ud800 tail\n", "id": "\udc80", "cleaner": {"title": "\ud83d"},
               "n": [1.5, math.inf, 10**30, None, True], "\u00e9": "\U0001F600"}
-    assert batch._line(record) == reference_line(record)
-    assert batch._line({"text": "é😀\u2028\x7f\x00\n\"\\"}) == reference_line(
+    assert batch._jsonl_line(record) == reference_line(record)
+    assert batch._jsonl_line({"text": "é😀\u2028\x7f\x00\n\"\\"}) == reference_line(
         {"text": "é😀\u2028\x7f\x00\n\"\\"})
 
 
