@@ -260,9 +260,9 @@ class _Walk:
                 owners.setdefault(atom, []).append((n, ks))
         self._parts = len(parts)
         atom_list = list(owners)
-        self._owners = [owners[a] for a in atom_list]
-        # a leading newline belongs to the line before: the atom's line starts after it
-        self._skip = [int(a.startswith("\n")) for a in atom_list]
+        # per atom: where its line starts (a leading newline belongs to the line before,
+        # so the atom's line starts after it) and its owners
+        self._atoms = [(int(a.startswith("\n")), owners[a]) for a in atom_list]
         # the compact NFA, not the DFA: walked between a page's other work, the DFA's
         # larger tables miss the cache; in place the NFA cleans pages ~5% faster
         self._ac = (BytesAhoCorasick([a.encode(errors=_LONE) for a in atom_list],
@@ -273,16 +273,17 @@ class _Walk:
         out: list[dict[int, set[int]]] = [{} for _ in range(self._parts)]
         if self._ac is None:
             return out
-        data = page.data
+        data, last, atoms = page.data, page.count, self._atoms
         found = self._ac.find_matches_as_indexes(data, overlapping=True)
         # a hit's line is the number of newlines before it, less the leading one;
         # counted from hit to hit in position order, the page is read once
         pos = lines = 0
         for atom, start, _ in sorted(found, key=_START):
-            lines += data.count(b"\n", pos, start + self._skip[atom])
-            pos = start + self._skip[atom]
-            if lines <= page.count:
-                for part, ks in self._owners[atom]:
+            skip, owners = atoms[atom]
+            lines += data.count(b"\n", pos, start + skip)
+            pos = start + skip
+            if lines <= last:
+                for part, ks in owners:
                     out[part].setdefault(lines - 1, set()).update(ks)
         return out
 
