@@ -35,7 +35,6 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from orjson import dumps as _orjson_dumps, loads as _orjson_loads
 
 from .decode import shown_name
 from .pipeline import Cleaner
@@ -226,27 +225,9 @@ _dump = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def _load(raw: bytes):
-    """json.loads(raw), by orjson where that gives the very same thing: a record whose
-    values are strings, ints, booleans and nulls (orjson turns an int beyond 64 bits into
-    a float, and its floats are its own). Anything else, and whatever orjson refuses (lone
-    surrogates, NaN, bad JSON), is read by the stdlib, so values and error messages are
-    its own."""
-    try:
-        record = _orjson_loads(raw)
-    except ValueError:
-        return _load_stdlib(raw)
-    if type(record) is dict and all(type(v) in _PLAIN for v in record.values()):
-        return record
-    return _load_stdlib(raw)
-
-
-_PLAIN = {str, int, bool, type(None)}
-
-
-def _load_stdlib(raw: bytes):
     """json.loads(raw), minus its encoding sniffing for the usual line: UTF-8 that
     decodes as JSON. Anything else (a BOM, UTF-16/32, encoded surrogates, bad JSON)
-    goes through json.loads itself."""
+    goes through json.loads itself, so values and error messages are its own."""
     try:
         return _decode(raw.decode())
     except ValueError:
@@ -254,23 +235,11 @@ def _load_stdlib(raw: bytes):
 
 
 def _jsonl_line(record: dict) -> bytes:
+    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line."""
     try:
-        return _utf8_json(record)
-    except (TypeError, UnicodeEncodeError):   # lone surrogates (from \ud800 escapes):
+        return (_dump(record) + "\n").encode("utf-8")
+    except UnicodeEncodeError:   # lone surrogates (from \ud800 escapes):
         return (json.dumps(record) + "\n").encode("ascii")   # ASCII escapes keep them
-
-
-def _utf8_json(record: dict) -> bytes:
-    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line, its top-level strings
-    (the cleaned text above all) escaped by orjson, which writes UTF-8 in one pass where
-    the stdlib escapes, then encodes: the largest cost a batch adds to a page. orjson
-    escapes every code point as the stdlib does (tests/test_batch_json.py tries them
-    all); every other value, and the layout, is the stdlib encoder's. A lone surrogate
-    raises TypeError or UnicodeEncodeError: the caller says how to write it."""
-    return b"{" + b", ".join([
-        _orjson_dumps(k) + b": " + (_orjson_dumps(v) if type(v) is str
-                                     else _dump(v).encode("utf-8"))
-        for k, v in record.items()]) + b"}\n"
 
 
 def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]:
@@ -289,10 +258,7 @@ def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]
                 page = {"source": shown_name(rel), **result.to_dict(),
                         "removed_lines": meta["removed_lines"],
                         "removed_chars": meta["removed_chars"]}
-                try:
-                    body = _utf8_json(page)
-                except (TypeError, UnicodeEncodeError):   # lone surrogates: kept as is
-                    body = (_dump(page) + "\n").encode("utf-8", "surrogatepass")
+                body = (_dump(page) + "\n").encode("utf-8", "surrogatepass")
             else:
                 body = result.text.encode("utf-8", "surrogatepass")
             _write_atomic(dst, body, made)

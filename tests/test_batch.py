@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cleaner import batch
 from cleaner.cli import app
-from cleaner.records import Fields, clean_record
+from cleaner.records import clean_record
 
 from conftest import SEEDS
 

@@ -1,5 +1,3 @@
-import codecs
-
 import pytest
 
 from cleaner.decode import BinaryInput, decode

@@ -42,7 +42,7 @@ def _lit(s: str) -> str:
 @st.composite
 def rule_tables(draw, rid: str):
     kind = draw(st.sampled_from(["drop_line", "drop_block", "drop_caption", "cut", "meta"]))
-    lines = [f"[[rule]]", f"id = '{rid}'", f"kind = '{kind}'"]
+    lines = ["[[rule]]", f"id = '{rid}'", f"kind = '{kind}'"]
     if kind == "drop_block":
         lines.append(f"start = {_lit(draw(patterns()))}")
         if draw(st.booleans()):
