@@ -285,9 +285,10 @@ def test_a_memo_scores_a_line_per_language_and_per_next_line():
     assert len(seen) == 3     # prose when wrapped, a sentence when not; Catalan: no stopwords
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=127)))
-def test_ascii_words_are_the_words_of_ascii_text(text):
-    assert fallback.ASCII_WORD.findall(text) == fallback.WORD.findall(text)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text(alphabet="aZ0 '-’.é\t\x1c"))
+def test_a_lines_words_are_the_words_of_its_lower_case_text(text):
+    """ASCII lines (most) are read with a byte table and str.split, the rest with WORD."""
+    assert fallback._words(text) == fallback.WORD.findall(text.lower())
 
 
 @pytest.mark.parametrize("line, row", [("| a | b |", True), ("||", True), ("|", False),
