@@ -34,11 +34,14 @@ import regex
 from .document import Document
 
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
-# On ASCII text (most English lines) WORD finds the maximal runs of [A-Za-z0-9'-], each
-# less its leading ' and - (a word starts with a letter or digit). This byte table
+# On Latin-1 text (most lines) WORD finds the maximal runs of letters, digits, ' and -,
+# each less its leading ' and - (a word starts with a letter or digit). This byte table
 # lower-cases such a line and blanks everything else, so split() finds the runs: a third
-# of the instructions a regex engine takes (a str table costs a dict lookup per character).
-ASCII_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-" else 32 for c in map(chr, range(256)))
+# of the instructions of a regex engine on ASCII, a quarter on accented text (a str table
+# costs a dict lookup per character). A line's ’ (a word character too) goes in as \x00,
+# its typographic punctuation as spaces.
+LATIN1_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-\x00" else 32 for c in map(chr, range(256)))
+TYPOGRAPHY = "“”‘—–…•‹›"
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
@@ -281,12 +284,22 @@ def _residue_between(doc: Document, a: int, b: int) -> bool:
 
 def _words(text: str) -> list[str]:
     """`WORD.findall(text.lower())`: the line's words, lower case as the stoplists are."""
-    if not text.isascii():
+    if "\x00" in text:         # the tables' stand-in for ’
         return WORD.findall(text.lower())
-    runs = " " + text.encode().translate(ASCII_RUNS).decode()
-    while " '" in runs or " -" in runs:      # a quote or a dash opening a run
-        runs = runs.replace(" '", "  ").replace(" -", "  ")
-    return runs.split()
+    if text.isascii():
+        latin1 = text.encode()
+    else:
+        marked = text.replace("’", "\x00")
+        for c in TYPOGRAPHY:
+            marked = marked.replace(c, " ")
+        try:
+            latin1 = marked.encode("latin-1")
+        except UnicodeEncodeError:      # other scripts
+            return WORD.findall(text.lower())
+    runs = " " + latin1.translate(LATIN1_RUNS).decode("latin-1")
+    while " '" in runs or " -" in runs or " \x00" in runs:    # a quote or a dash opening a run
+        runs = runs.replace(" '", "  ").replace(" -", "  ").replace(" \x00", "  ")
+    return runs.replace("\x00", "’").split()
 
 
 def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -> tuple[int, str]:

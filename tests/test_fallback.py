@@ -292,9 +292,10 @@ def test_a_memo_scores_a_line_per_language_and_per_next_line():
     assert len(seen) == 3     # prose when wrapped, a sentence when not; Catalan: no stopwords
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text(alphabet="aZ0 '-’.é\t\x1c"))
+@given(st.text(alphabet=st.characters(max_codepoint=255)) | st.text()
+       | st.text(alphabet="aZ0 '-’.éÉß²\t\x1c\x00\xa0“”—…ж" + fallback.TYPOGRAPHY))
 def test_a_lines_words_are_the_words_of_its_lower_case_text(text):
-    """ASCII lines (most) are read with a byte table and str.split, the rest with WORD."""
+    """Latin-1 lines (most) are read with a byte table and str.split, the rest with WORD."""
     assert fallback._words(text) == fallback.WORD.findall(text.lower())
 
 
@@ -374,3 +375,9 @@ def test_detection_decides_alike_however_the_words_fall_into_lines(sample, sizes
         rest = rest[n:]
     counts = [sum(w in english for w in line) for line in lines]
     assert fallback._detect(lines, counts) == fallback.resolve_lang(None, sample)   # one line
+
+
+def test_the_latin1_table_reads_letters_and_digits_as_word_does():
+    for c in map(chr, range(256)):
+        assert (c.isalnum() or c in "'-") == bool(regex.match(r"[\p{L}\p{N}'’-]", c)), c
+    assert not regex.findall(r"[\p{L}\p{N}'’-]", fallback.TYPOGRAPHY)
