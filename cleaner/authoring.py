@@ -10,7 +10,7 @@ from pathlib import Path
 import regex
 
 from .engine import RuleTimeout, check_examples
-from .prefilter import atoms
+from .prefilter import atoms, slow_letter_runs
 from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
 
@@ -223,13 +223,14 @@ CHECK_TIMEOUT = 0.5   # seconds per line: a sound pattern needs microseconds
 
 def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None) -> list[RuleError]:
     """Every problem found in one rule file, in file order. `notes` gathers advice that
-    is not a problem: patterns the literal prefilter cannot narrow."""
+    is not a problem: patterns the literal prefilter cannot narrow, and slow constructs."""
     problems: list[RuleError] = []
     outlet = parse(text, path, problems)
     if outlet is not None:
         for p in outlet.signatures:
             if _check_pattern(p, problems) and notes is not None:
                 _note_slow(p, notes)
+                _note_letter_runs(p, notes)
         for rule in outlet.rules:
             ok = True
             for p in (rule.pattern, rule.end, rule.hint):
@@ -237,6 +238,9 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
                     ok = _check_pattern(p, problems) and ok
             if ok and notes is not None:
                 _note_slow(rule.finder, notes)
+                for p in (rule.pattern, rule.end, rule.hint):
+                    if p is not None:
+                        _note_letter_runs(p, notes)
             if ok:
                 try:
                     found = check_examples(rule)
@@ -273,6 +277,15 @@ def _note_slow(p: Pat, notes: list[RuleError]) -> None:
         notes.append(RuleError(p.path, f"'{p.key}' has no literal text the prefilter can "
                                "look for, so the regex engine tries it on every line (slow "
                                "on big corpora): put a literal word in it, or add a `hint`",
+                               p.rule_id, p.line))
+
+
+def _note_letter_runs(p: Pat, notes: list[RuleError]) -> None:
+    if slow_letter_runs(p.source):
+        notes.append(RuleError(p.path, f"'{p.key}' repeats a set of letters and spaces "
+                               "case-insensitively, which the regex module matches ~40x "
+                               "slower: make the set case-sensitive, as in "
+                               "(?-i:[\\p{L} ]+) (it matches the same text)",
                                p.rule_id, p.line))
 
 

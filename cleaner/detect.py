@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import regex
 
-from .engine import RuleTimeout, _budget
+from .engine import RuleTimeout, _budget, guarded_search
 from .prefilter import Folded, Prefilter
 from .ruleset import FLAGS, GENERIC_ID, Outlet, compile_union
 
@@ -77,7 +77,7 @@ class Detector:
             for line, ks in self.prefilter.scan(folded or Folded(lines)).items():
                 for k in ks:
                     n, sig = self._sigs[k]
-                    m = sig.compiled.search(lines[line], timeout=_budget(lines[line]))
+                    m = guarded_search(sig.compiled, lines[line])
                     # blank lines are layout: a signature matching "" says nothing
                     if m is not None and lines[line]:
                         hits.append((line, n, m.group()))
@@ -120,7 +120,7 @@ class Detector:
             for o in self._named:
                 for sig in o.signatures:
                     try:
-                        sig.compiled.search(line, timeout=_budget(line))
+                        guarded_search(sig.compiled, line)
                     except TimeoutError:
                         return SignatureTimeout(o, sig)
         return SignatureTimeout(self._named[0], self._named[0].signatures[0])

@@ -108,12 +108,14 @@ class Document:
         self.lines = list(map(Line, map(str.rstrip, text.split("\n"))))
         self.metadata: dict[str, object] = {}
         self.cuts: list[Removal] = []
+        self.removed = 0         # lines removed so far: a round that changes nothing is seen
         self.scan_cache = None   # engine.page_scan's (lines, folded buffer) of this text
 
     def remove(self, index: int, reason: str) -> None:
         line = self.lines[index]
         if line.removed_by is None and line.text:
             line.removed_by = reason
+            self.removed += 1
 
     def kept_indices(self) -> list[int]:
         return [i for i, ln in enumerate(self.lines) if ln.text and ln.removed_by is None]

@@ -37,6 +37,13 @@ def _budget(s: str) -> float:
     return TIMEOUT + len(s) * TIMEOUT_PER_MB / 1e6
 
 
+def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):
+    """pattern.search(s, pos) within the time budget of s (TimeoutError past it). The
+    timeout goes by position (string, pos, endpos, concurrent, partial, timeout): as a
+    keyword, the regex module's argument parsing costs as much as searching a short line."""
+    return pattern.search(s, pos, None, None, False, _budget(s))
+
+
 def _compile(source: str, rules: list[Rule], flags: int = 0) -> regex.Pattern:
     try:
         return regex.compile(source, FLAGS | flags)
@@ -143,12 +150,11 @@ class Compiled:
             joined = "\n" + "\n".join(texts)
             # joined[nl[i]] is the newline in front of line i
             nl = list(accumulate((len(t) + 1 for t in texts), initial=0))
-            budget = _budget(joined)
         for scanner, ks in scanners:
             pos = 0
             while True:
                 try:
-                    m = scanner.search(joined, pos, timeout=budget)
+                    m = guarded_search(scanner, joined, pos)
                 except TimeoutError:
                     # blame a line and a rule: check line by line from where the scan was
                     for i in range(max(bisect_right(nl, pos) - 1, 0), len(texts)):
@@ -167,7 +173,7 @@ class Compiled:
     @staticmethod
     def _search(rule: Rule, s: str, index: int):
         try:
-            return rule.pattern.compiled.search(s, timeout=_budget(s))
+            return guarded_search(rule.pattern.compiled, s)
         except TimeoutError:
             raise RuleTimeout(rule, index + 1) from None
 
@@ -225,7 +231,7 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
             continue
         s = ln.text.strip()
         try:
-            if rule.end.search(s, timeout=_budget(s)):
+            if guarded_search(rule.end.compiled, s):
                 return j
         except TimeoutError:
             raise RuleTimeout(rule, j + 1) from None

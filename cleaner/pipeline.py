@@ -165,8 +165,8 @@ class Cleaner:
 
 
 def _state(doc: Document) -> tuple[int, int]:
-    """What a round can change: lines kept, fragments cut."""
-    return len(doc.kept_indices()), len(doc.cuts)
+    """What a round can change: lines removed, fragments cut."""
+    return doc.removed, len(doc.cuts)
 
 
 def _words(text: str) -> int:

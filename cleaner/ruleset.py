@@ -60,9 +60,6 @@ class Pat:
                                 f"{e.pos}", self.rule_id, self.line) from None
         return self._compiled
 
-    def search(self, s, **kw):
-        return self.compiled.search(s, **kw)
-
     @property
     def anchored(self) -> bool:
         """Every top-level branch starts with ^ (after inline flags): the pattern can

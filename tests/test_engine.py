@@ -1,5 +1,6 @@
 """The rule engine, one rule kind at a time."""
 import pytest
+import regex
 
 from cleaner.document import Document
 from cleaner.engine import Compiled, RuleTimeout
@@ -94,6 +95,16 @@ def test_catastrophic_pattern_times_out_naming_the_rule(monkeypatch):
     rules = "[[rule]]\nid='evil'\nkind='drop_line'\npattern='^(a|aa)+$'\n"
     with pytest.raises(RuleTimeout, match="evil"):
         run(rules, "a" * 60 + "b")
+
+
+def test_guarded_search_passes_its_timeout_and_start(monkeypatch):
+    # the timeout goes to the regex module by position: a release that reordered its
+    # arguments would turn it into some other argument, and the guard would be gone
+    import cleaner.engine as engine
+    monkeypatch.setattr(engine, "TIMEOUT", 0.05)
+    with pytest.raises(TimeoutError):
+        engine.guarded_search(regex.compile("^(a|aa)+$"), "a" * 60 + "b")
+    assert engine.guarded_search(regex.compile("b"), "bab", 1).start() == 2
 
 
 def test_cut_pattern_matching_the_empty_string_cuts_nothing():
