@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import re
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 
 import regex
@@ -32,9 +34,14 @@ import regex
 from .document import Document
 
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
-# WORD on ASCII text, where letters and digits are [A-Za-z0-9]: the stdlib engine reads
-# such a line (most English lines) about 2.5 times faster
-ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+# On Latin-1 text (most lines) WORD finds the maximal runs of letters, digits, ' and -,
+# each less its leading ' and - (a word starts with a letter or digit). This byte table
+# lower-cases such a line and blanks everything else, so split() finds the runs: a third
+# of the instructions of a regex engine on ASCII, a quarter on accented text (a str table
+# costs a dict lookup per character). A line's ’ (a word character too) goes in as \x00,
+# its typographic punctuation as spaces.
+LATIN1_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-\x00" else 32 for c in map(chr, range(256)))
+TYPOGRAPHY = "“”‘—–…•‹›"
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
@@ -51,6 +58,8 @@ SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headl
 HEADLINE_REACH = 3     # the headline may sit this many lines above the run (standfirst, byline)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
+ENGLISH_HEAD = 400     # most pages are English: the first this many words settle that
+ENGLISH_SHARE = 0.3    # when this share of them are English stopwords
 
 # Headings that open a block of other pages' links inside or after an article.
 SECTION = regex.compile(r"""(?ix)^(?:
@@ -66,6 +75,10 @@ SECTION = regex.compile(r"""(?ix)^(?:
   |(?:noticias|artículos|notícias|artigos|articoli|notizie)\s+(?:relacionad[oa]s|correlat[ie])
   |(?:leia|veja|leggi)\s+(?:também|anche)|te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
 )\s*[:.…]*$""")
+# The words SECTION's headings open with (see _section)
+SECTION_FIRST = frozenset("""related recommended more other latest top popular you most trending post
+    article articles don't dont weitere mehr das actualités sur à lire noticias artículos notícias
+    artigos articoli notizie leia veja leggi te lo mais""".split())
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # End-of-article credits (POLICY.md keeps them) rarely end with a full stop.
@@ -109,13 +122,15 @@ def languages() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _stopword_index() -> dict[str, tuple[str, ...]]:
-    """word -> the languages whose stoplist has it: detection reads each word once."""
-    index: dict[str, list[str]] = {}
-    for name in languages():
+def _stopword_vectors() -> dict[str, int]:
+    """word -> the languages whose stoplist has it, as one int holding a 16-bit counter
+    per language (in `languages()` order), 1 where it has the word: summing a page's
+    vectors counts the stopwords of every language at once, in C (SAMPLE < 2**16)."""
+    vectors: dict[str, int] = {}
+    for i, name in enumerate(languages()):
         for w in stoplist(name):
-            index.setdefault(w, []).append(name)
-    return {w: tuple(names) for w, names in index.items()}
+            vectors[w] = vectors.get(w, 0) | 1 << 16 * i
+    return vectors
 
 
 def resolve_lang(lang: str | None, words: list[str]) -> str:
@@ -127,24 +142,29 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
             if name.lower() == lang.lower():
                 return name
         raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
-    return _detect([w.lower() for w in words[:SAMPLE]])
+    sample = [w.lower() for w in words[:SAMPLE]]
+    return _detect([sample], [sum(map(stoplist(DEFAULT_LANG).__contains__, sample))])
 
 
-def _detect(sample: list[str]) -> str:
-    """The language whose stoplist covers most of these lower-case words."""
-    english = stoplist(DEFAULT_LANG)
-    # most pages are English: settle that from a few hundred words, without counting
-    # a hundred stoplists
-    head = sample[:400]
-    if not head or sum(map(english.__contains__, head)) / len(head) >= 0.3:
+def _detect(lines: list[list[str]], english: list[int]) -> str:
+    """The language whose stoplist covers most of the first SAMPLE words of these lines
+    (lower case). `english`: each line's English stopwords, which settle most pages
+    without counting a hundred stoplists (or reading the words again)."""
+    seen = hits = 0
+    for words, n in zip(lines, english):
+        if seen + len(words) > ENGLISH_HEAD:
+            hits += sum(map(stoplist(DEFAULT_LANG).__contains__, words[:ENGLISH_HEAD - seen]))
+            seen = ENGLISH_HEAD
+            break
+        seen += len(words)
+        hits += n
+    if not seen or hits / seen >= ENGLISH_SHARE:
         return DEFAULT_LANG
-    hits: dict[str, int] = {}
-    index = _stopword_index()
-    for w, n in Counter(sample).items():    # each distinct word looked up once
-        for name in index.get(w, ()):
-            hits[name] = hits.get(name, 0) + n
+    names = languages()
+    total = sum(filter(None, map(_stopword_vectors().get, islice(chain.from_iterable(lines), SAMPLE))))
+    hits = array("H", total.to_bytes(2 * len(names), sys.byteorder))
     # ties go to the alphabetically first name, so the choice never depends on order
-    return min(hits, key=lambda n: (-hits[n], n)) if hits else DEFAULT_LANG
+    return names[hits.index(max(hits))] if total else DEFAULT_LANG
 
 
 def site_template(pages: Iterable[str], min_share: float = 0.5, min_pages: int = 2) -> frozenset[str]:
@@ -163,32 +183,45 @@ def site_template(pages: Iterable[str], min_share: float = 0.5, min_pages: int =
 class Memo:
     """What the fallback has read from a page's lines, kept across the page's rounds:
     the idempotency round reads mostly the lines the first round kept. One per page."""
-    __slots__ = ("_words", "_scores", "_comments")
+    __slots__ = ("_lines", "_scores")
 
     def __init__(self):
-        self._words: dict[str, list[str]] = {}
+        # a line -> its words, and how many are English stopwords (detection needs that,
+        # and so does scoring: most pages are English)
+        self._lines: dict[str, tuple[list[str], int]] = {}
         self._scores: dict[tuple[str, str, bool], tuple[int, str]] = {}
-        self._comments: dict[str, bool] = {}
 
-    def words(self, text: str) -> list[str]:
-        found = self._words.get(text)
-        if found is None:
-            lower = text.lower()     # stoplists are lower case
-            found = self._words[text] = (ASCII_WORD if lower.isascii() else WORD).findall(lower)
-        return found
+    def read(self, texts: list[str]) -> tuple[list[list[str]], list[int]]:
+        """Each line's `words` and its English stopwords."""
+        english = stoplist(DEFAULT_LANG).__contains__
+        known = self._lines
+        words, stops = [], []
+        for text in texts:
+            found = known.get(text)
+            if found is None:
+                w = _words(text)
+                found = known[text] = (w, sum(map(english, w)))
+            words.append(found[0])
+            stops.append(found[1])
+        return words, stops
 
-    def score(self, text: str, words: list[str], lang: str, wrapped: bool) -> tuple[int, str]:
-        """`_score` of a line and its `words`."""
-        found = self._scores.get((text, lang, wrapped))
-        if found is None:
-            found = self._scores[text, lang, wrapped] = _score(text, words, stoplist(lang), wrapped)
-        return found
-
-    def comments(self, text: str) -> bool:
-        found = self._comments.get(text)
-        if found is None:
-            found = self._comments[text] = bool(COMMENTS.match(text))
-        return found
+    def scores(self, texts: list[str], words: list[list[str]], english: list[int],
+               lang: str) -> tuple[list[int], list[str]]:
+        """Each line's `_score` (its words and English stopwords from `read`)."""
+        stops = stoplist(lang)
+        known = self._scores
+        scores, kinds = [], []
+        for p, text in enumerate(texts):
+            wrapped = p + 1 < len(texts) and texts[p + 1][:1].islower()
+            found = known.get((text, lang, wrapped))
+            if found is None:
+                w = words[p]
+                count = (english[p] if lang == DEFAULT_LANG
+                         else sum(map(stops.__contains__, w)) if stops else len(w))
+                found = known[text, lang, wrapped] = _score(text, w, count, wrapped)
+            scores.append(found[0])
+            kinds.append(found[1])
+        return scores, kinds
 
 
 def apply(doc: Document, lang: str | None = None, extracted: bool = False,
@@ -205,18 +238,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
                 doc.remove(i, "fallback: recurs on other pages of the site")
     idx = doc.kept_indices()
     texts = [doc.lines[i].text.strip() for i in idx]
-    words = list(map(memo.words, texts))
-    if lang is None:
-        sample: list[str] = []
-        for w in words:
-            sample += w
-            if len(sample) >= SAMPLE:
-                break
-        lang = _detect(sample[:SAMPLE])     # words are lower case already
-    else:
-        lang = resolve_lang(lang, [])
-    scores, kinds = zip(*(memo.score(t, w, lang, wrapped=p + 1 < len(texts) and texts[p + 1][:1].islower())
-                          for p, (t, w) in enumerate(zip(texts, words)))) if texts else ((), ())
+    words, english = memo.read(texts)
+    lang = _detect(words, english) if lang is None else resolve_lang(lang, [])
+    scores, kinds = memo.scores(texts, words, english, lang)
     if extracted:
         start, end = 0, len(idx)
     else:
@@ -224,7 +248,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         if end <= start:
             return lang      # nothing looks like an article: keep it all rather than guess
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
-    comments = next((p for p in range(first_prose + 1, end) if memo.comments(texts[p])), None)
+    comments = next((p for p in range(first_prose + 1, end) if _comments(texts[p], _folded(texts[p]))), None)
     if extracted:
         end = len(idx) if comments is None else comments
     else:
@@ -237,7 +261,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
                                                 _residue_between(doc, idx[end - 1], idx[end])):
             end += 1
     headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
-                     if _is_headline(texts[p], texts[0], p)), None)
+                     if _is_headline(p, texts, words)), None)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
@@ -258,29 +282,95 @@ def _residue_between(doc: Document, a: int, b: int) -> bool:
     return any(doc.lines[j].removed_by for j in range(a + 1, b))
 
 
-def _score(text: str, words: list[str], stops: frozenset[str], wrapped: bool = False) -> tuple[int, str]:
-    """A line's score and the name of its class (used in --explain reasons). `wrapped`:
+def _words(text: str) -> list[str]:
+    """`WORD.findall(text.lower())`: the line's words, lower case as the stoplists are."""
+    if "\x00" in text:         # the tables' stand-in for ’
+        return WORD.findall(text.lower())
+    if text.isascii():
+        latin1 = text.encode()
+    else:
+        marked = text.replace("’", "\x00")
+        for c in TYPOGRAPHY:
+            marked = marked.replace(c, " ")
+        try:
+            latin1 = marked.encode("latin-1")
+        except UnicodeEncodeError:      # other scripts
+            return WORD.findall(text.lower())
+    runs = " " + latin1.translate(LATIN1_RUNS).decode("latin-1")
+    while " '" in runs or " -" in runs or " \x00" in runs:    # a quote or a dash opening a run
+        runs = runs.replace(" '", "  ").replace(" -", "  ").replace(" \x00", "  ")
+    return runs.replace("\x00", "’").split()
+
+
+def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -> tuple[int, str]:
+    """A line's score and the name of its class (used in --explain reasons). `stopwords`:
+    how many `words` are the language's stopwords (all, if it has no stoplist). `wrapped`:
     the next line starts in lower case, so this one is a sentence broken by a hard wrap."""
     n = len(words)
     # only a line with few spaces for its length can be in an unspaced script
     unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
     n += unspaced // 2
     punctuated = _punctuated(text)
-    wordy = n >= PROSE_WORDS and (
-        unspaced or not stops or sum(map(stops.__contains__, words)) >= PROSE_STOPWORDS * len(words))
+    wordy = n >= PROSE_WORDS and (unspaced or stopwords >= PROSE_STOPWORDS * len(words))
     if _table_row(text):
         return PUNCTUATED, "table row"
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
-        if TEASER.match(text):
+        if _teaser(text):
             return -PENALTY, "a title-case headline run into its summary (a teaser)"
         return min(n, PROSE_CAP), "prose"
-    if SECTION.match(text):
+    folded = _folded(text)
+    if _section(text, folded):
         return -SECTION_PENALTY, "heading of links to other pages"
-    if punctuated or CREDIT.match(text):
+    if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
     if wordy:
         return SENTENCE, "sentence without final punctuation"
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
+
+
+# A regex call costs about 8,000 instructions even when it fails at the first character,
+# more than the rest of a line's scoring: these rule most lines out first, exactly.
+
+def _teaser(text: str) -> bool:
+    """TEASER.match. Its first six words hold no whitespace, and its \\s (Unicode
+    White_Space) is whitespace to str.split: they are the line's first split() words,
+    each starting with a capital, digit or quote (prose has a-z in its second or third)."""
+    first = text.split(None, 2)    # the first two words and the rest
+    if len(first) < 3 or "a" <= first[1][0] <= "z" or "a" <= first[2][0] <= "z":
+        return False
+    return TEASER.match(text) is not None
+
+
+def _folded(text: str) -> str:
+    """The text lower-cased as IGNORECASE patterns read ASCII letters: they also match İ to
+    i, ſ to s and K (Kelvin) to k, which lower() leaves as i with a combining dot, as ſ, and
+    makes k. So a word such a pattern spells out in ASCII is in the folded text of a match."""
+    folded = text.lower()
+    if not folded.isascii():
+        folded = folded.replace("\u0307", "").replace("ſ", "s")
+    return folded
+
+
+def _section(text: str, folded: str) -> bool:
+    """SECTION.match, given the `_folded` text. Its \\s is whitespace to str.split: the first
+    split() word of a match is one of SECTION_FIRST (trending may carry its colon)."""
+    first = folded.split(None, 1)[:1]
+    return (first != [] and first[0].rstrip(":.…") in SECTION_FIRST
+            and SECTION.match(text) is not None)
+
+
+def _credit(text: str, folded: str) -> bool:
+    """CREDIT.match, given the `_folded` text: every match holds one of these words."""
+    return ((" by" in folded or " from" in folded or "contributed" in folded)
+            and CREDIT.match(text) is not None)
+
+
+def _comments(text: str, folded: str) -> bool:
+    """COMMENTS.match, given the `_folded` text: every match holds one of these words
+    (kommentar and the Romance forms too: omment, coment)."""
+    return (("omment" in folded or "coment" in folded or "respons" in folded or "repl" in folded
+             or "reaction" in folded or "discussion" in folded or "thought" in folded)
+            and COMMENTS.match(text) is not None)
 
 
 def _punctuated(text: str) -> bool:
@@ -297,7 +387,8 @@ def _table_row(text: str) -> bool:
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
     removed, at a heading of links or comments, or at a menu-sized line."""
-    return after_residue or bool(SECTION.match(text) or COMMENTS.match(text)) or (
+    folded = _folded(text)
+    return after_residue or _section(text, folded) or _comments(text, folded) or (
         len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
 
 
@@ -316,11 +407,17 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
     return best_start, best_end
 
 
-def _is_headline(line: str, title: str, position: int) -> bool:
-    """The page's first line, or a line repeating most of its words (a headline under
-    the page title)."""
-    if position == 0:
-        return len(WORD.findall(line)) >= 2
-    a = {w.lower() for w in WORD.findall(line)}
-    b = {w.lower() for w in WORD.findall(title)}
+def _is_headline(p: int, texts: list[str], words: list[list[str]]) -> bool:
+    """Whether line p is the page's first line, or repeats most of its words (a headline
+    under the page title). `words`: the lines' words (`_words`)."""
+    if p == 0:
+        return len(_cased_words(texts[0], words[0])) >= 2
+    a = set(_cased_words(texts[p], words[p]))
+    b = set(_cased_words(texts[0], words[0]))
     return len(a) >= 2 and len(a & b) >= 0.7 * len(a)
+
+
+def _cased_words(text: str, words: list[str]) -> list[str]:
+    """WORD's words of the text, each lower-cased: on ASCII, its `_words`. (Elsewhere
+    lower-casing first may differ: İ lower-cases to i and a combining dot.)"""
+    return words if text.isascii() else [w.lower() for w in WORD.findall(text)]

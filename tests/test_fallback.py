@@ -1,7 +1,10 @@
 """The generic fallback: the article's main prose run stays, the frame around it goes,
 every removal says why; language detection and --lang; stable on its own output."""
+import re
 import subprocess
 import sys
+
+import regex
 
 import pytest
 from hypothesis import given, strategies as st
@@ -274,23 +277,107 @@ def test_a_memo_kept_across_rounds_decides_as_a_fresh_round_would(lines):
 
 def test_a_memo_scores_a_line_per_language_and_per_next_line():
     line = "the council said that the old bridge will stay open to the walkers"   # no full stop
-    words = fallback.WORD.findall(line)
     memo = fallback.Memo()
     seen = set()
     for lang in ("English", "Catalan"):
-        for wrapped in (False, True):
-            expected = fallback._score(line, words, fallback.stoplist(lang), wrapped)
-            assert memo.score(line, words, lang, wrapped) == expected
+        stops = fallback.stoplist(lang)
+        for after in ("Weather", "and the cyclists"):     # wrapped when the next line is lower case
+            texts = [line, after]
+            words, english = memo.read(texts)
+            assert english[0] == sum(w in fallback.stoplist("English") for w in words[0])
+            expected = fallback._score(line, words[0], sum(w in stops for w in words[0]), after[0].islower())
+            scores, kinds = memo.scores(texts, words, english, lang)
+            assert (scores[0], kinds[0]) == expected
             seen.add(expected)
     assert len(seen) == 3     # prose when wrapped, a sentence when not; Catalan: no stopwords
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=127)))
-def test_ascii_words_are_the_words_of_ascii_text(text):
-    assert fallback.ASCII_WORD.findall(text) == fallback.WORD.findall(text)
+@given(st.text(alphabet=st.characters(max_codepoint=255)) | st.text()
+       | st.text(alphabet="aZ0 '-’.éÉß²\t\x1c\x00\xa0“”—…ж" + fallback.TYPOGRAPHY))
+def test_a_lines_words_are_the_words_of_its_lower_case_text(text):
+    """Latin-1 lines (most) are read with a byte table and str.split, the rest with WORD."""
+    assert fallback._words(text) == fallback.WORD.findall(text.lower())
 
 
 @pytest.mark.parametrize("line, row", [("| a | b |", True), ("||", True), ("|", False),
                                        ("| a", False), ("a |", False), ("|\r|", True)])
 def test_a_table_row_has_a_bar_at_both_ends(line, row):
     assert fallback._table_row(line) is row
+
+
+# The scoring rules lines out before running a regex (a call costs ~8,000 instructions):
+# each shortcut must decide exactly as the regex does.
+ALL_CHARS = "".join(map(chr, range(0x110000)))
+
+
+def test_case_insensitive_patterns_match_ascii_letters_only_where_folded_text_has_them():
+    for letter in "abcdefghijklmnopqrstuvwxyzàéíóúäöüâê":
+        for c in regex.findall(f"(?i){letter}", ALL_CHARS):
+            assert fallback._folded(c) == letter, (letter, c)
+
+
+def test_regex_whitespace_is_whitespace_to_str_split():
+    assert all(c.isspace() for c in regex.findall(r"\s", ALL_CHARS))
+
+
+def mangled(text: st.SearchStrategy) -> st.SearchStrategy:
+    """Strings near a pattern's matches: cased at random, with İ, ſ and K in for i, s and k."""
+    swap = {"i": "İ", "s": "ſ", "k": "\u212a"}
+    return st.tuples(text, st.randoms()).map(lambda tr: "".join(
+        swap.get(c.lower(), c) if tr[1].random() < 0.1 else c.upper() if tr[1].random() < 0.3 else c
+        for c in tr[0]))
+
+
+def near(pattern: regex.Pattern) -> st.SearchStrategy:
+    return mangled(st.from_regex(re.compile(pattern.pattern), fullmatch=False)) | st.text()
+
+
+@pytest.mark.parametrize("shortcut, pattern", [(fallback._section, fallback.SECTION),
+                                               (fallback._credit, fallback.CREDIT),
+                                               (fallback._comments, fallback.COMMENTS)])
+@given(data=st.data())
+def test_heading_and_credit_shortcuts_decide_as_their_regex(shortcut, pattern, data):
+    text = data.draw(near(pattern))
+    assert shortcut(text, fallback._folded(text)) == bool(pattern.match(text))
+
+
+TEASERISH = st.lists(st.tuples(st.sampled_from(["", '"', "“", "(", "'"]),
+                               st.sampled_from(["Road", "road", "9", "Ünited", "über", "Ⅰ", "ⅰ", "A.B", "x-Ray"]),
+                               st.sampled_from(["", ",", ":", "!"]),
+                               st.sampled_from([" ", "  ", "\t", "\xa0", "\x1c", "\u2003", ""])),
+                     max_size=9).map(lambda ws: "".join("".join(w) for w in ws))
+
+
+@given(TEASERISH | st.text())
+def test_the_teaser_shortcut_decides_as_its_regex(text):
+    assert fallback._teaser(text) == bool(fallback.TEASER.match(text))
+
+
+@given(st.lists(st.sampled_from(PAGE_LINES + ["İstanbul Bridge", "DİSCUSSİON", "Comments (3)"]), max_size=12))
+def test_the_headline_reads_each_lines_words_as_word_does(lines):
+    texts = [t.strip() for t in lines if t.strip()]
+    words = [fallback._words(t) for t in texts]
+    for p, text in enumerate(texts):
+        assert fallback._cased_words(text, words[p]) == [w.lower() for w in fallback.WORD.findall(text)]
+
+
+@given(st.lists(st.sampled_from(["the", "der", "und", "и", "bridge", "of", "die", "на"]), max_size=1200),
+       st.lists(st.integers(1, 60), min_size=1))
+def test_detection_decides_alike_however_the_words_fall_into_lines(sample, sizes):
+    """English is settled from each line's count of English stopwords: a line straddling
+    the first 400 words is counted in part."""
+    english = fallback.stoplist("English")
+    lines, rest = [], sample
+    for n in sizes * len(sample):
+        if not rest:
+            break
+        lines.append(rest[:n])
+        rest = rest[n:]
+    counts = [sum(w in english for w in line) for line in lines]
+    assert fallback._detect(lines, counts) == fallback.resolve_lang(None, sample)   # one line
+
+
+def test_the_latin1_table_reads_letters_and_digits_as_word_does():
+    for c in map(chr, range(256)):
+        assert (c.isalnum() or c in "'-") == bool(regex.match(r"[\p{L}\p{N}'’-]", c)), c
+    assert not regex.findall(r"[\p{L}\p{N}'’-]", fallback.TYPOGRAPHY)
