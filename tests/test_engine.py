@@ -32,6 +32,15 @@ def test_drop_block_with_end():
     assert doc.render() == "a\n\nb\n"
 
 
+@pytest.mark.parametrize("end", ["^END$", "^(?i:end)$", r"^\p{Lu}{3}$", r"^E(\w)D$"])
+def test_drop_block_end_within_max_lines(end):
+    # every kept line after the start, an end-like "ENDING" included, counts toward
+    # max_lines, whatever the end pattern is made of
+    rules = f"[[rule]]\nid='box'\nkind='drop_block'\nstart='^BEGIN'\nend='{end}'\nmax_lines=4\n"
+    assert run(rules, "a\nBEGIN\nx\nENDING\n\ny\nEND\nb").render() == "a\n\nb\n"
+    assert run(rules, "BEGIN\nx\nENDING\ny\nz\nEND").render() == "x\nENDING\ny\nz\nEND\n"
+
+
 def test_drop_block_to_end_of_text():
     doc = run("[[rule]]\nid='box'\nkind='drop_block'\nstart='^BEGIN'\n", "a\nBEGIN\nx\ny")
     assert doc.render() == "a\n"
