@@ -232,15 +232,14 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
                 _note_slow(p, notes)
                 _note_letter_runs(p, notes)
         for rule in outlet.rules:
+            pats = [p for p in (rule.pattern, rule.end, rule.hint) if p is not None]
             ok = True
-            for p in (rule.pattern, rule.end, rule.hint):
-                if p is not None:
-                    ok = _check_pattern(p, problems) and ok
+            for p in pats:
+                ok = _check_pattern(p, problems) and ok
             if ok and notes is not None:
                 _note_slow(rule.finder, notes)
-                for p in (rule.pattern, rule.end, rule.hint):
-                    if p is not None:
-                        _note_letter_runs(p, notes)
+                for p in pats:
+                    _note_letter_runs(p, notes)
             if ok:
                 try:
                     found = check_examples(rule)

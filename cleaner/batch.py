@@ -35,7 +35,6 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-
 from .decode import shown_name
 from .pipeline import Cleaner
 from .records import Fields, clean_record, summary
