@@ -1,56 +1,61 @@
-"""Which outlet a page is from: a forced id, the URL's domain, or the text's signatures."""
+"""Which outlet a page is from: a forced id, the URL's domain, or the evidence in its text.
+
+An outlet's file lists its evidence (ruleset.Cue): signatures, each decisive alone, and
+weaker cues with weights (its name in a byline, its timestamp style, its appeal wording).
+A page is the outlet's when the weights of the distinct cues found on it reach the
+outlet's threshold; of several such outlets, the one furthest past its threshold wins.
+Cues are found by the line scanner the rule engine uses (scan.py), each confirmed on
+its own line.
+"""
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import cached_property
-from itertools import accumulate
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-import regex
-
-from .engine import RuleTimeout, _budget, guarded_search
+from .engine import RuleTimeout
 from .prefilter import Folded, Prefilter
-from .ruleset import FLAGS, GENERIC_ID, Outlet, compile_union
+from .ruleset import GENERIC_ID, Cue, Outlet
+from .scan import LineScanner, ScanTimeout, guarded_search
 
 
 class UnknownOutlet(ValueError):
     pass
 
 
-WINDOW = 65536   # regex-scanned signatures sit in a page's header and footer: its two ends
+class Hit(NamedTuple):
+    """A cue found on a page: its line (0-based), its outlet and cue (indices into the
+    detector's tables) and the matched text."""
+    line: int
+    outlet: int
+    cue: int
+    text: str
+
+
+class Evidence(NamedTuple):
+    """One cue as `--explain` shows it."""
+    outlet: str
+    cue: str
+    weight: int
+    line: int          # 1-based
+    text: str
 
 
 class Detector:
     def __init__(self, outlets: list[Outlet]):
         self.outlets = {o.id: o for o in outlets}
-        self._named = [o for o in outlets if o.signatures and o.id != GENERIC_ID]
-        # every signature with the index of its outlet in _named
-        self._sigs = [(n, sig) for n, o in enumerate(self._named) for sig in o.signatures]
+        self._named = [o for o in outlets if o.cues and o.id != GENERIC_ID]
+        # every cue with the index of its outlet in _named
+        self._cues: list[tuple[int, Cue]] = [(n, c) for n, o in enumerate(self._named)
+                                             for c in o.cues]
 
     @cached_property
+    def scanner(self) -> LineScanner:
+        return LineScanner([c.pattern for _, c in self._cues])
+
+    @property
     def prefilter(self) -> Prefilter:
-        """Signatures with literal atoms are found by the prefilter, anywhere in a page."""
-        for o in self._named:
-            compile_union(o.signatures)     # a bad signature is reported by name
-        return Prefilter([sig.source for _, sig in self._sigs])
-
-    @cached_property
-    def scanners(self) -> list[regex.Pattern]:
-        """The other signatures in one scan: ^-anchored ones in a scanner led by a newline
-        (tried at line starts only), the rest in a plain one; a group per outlet."""
-        out = []
-        for anchored in (True, False):
-            groups = []
-            for n, o in enumerate(self._named):
-                pats = [self._sigs[k][1].source for k in self.prefilter.unfiltered
-                        if self._sigs[k][0] == n and self._sigs[k][1].anchored == anchored]
-                if pats:
-                    groups.append(f"(?P<o{n}>" + "|".join(f"(?:{p})" for p in pats) + ")")
-            if groups:
-                body = "|".join(groups)
-                out.append(regex.compile(f"\\n(?:{body})" if anchored else body,
-                                         FLAGS | regex.MULTILINE))
-        return out
+        return self.scanner.prefilter
 
     def forced(self, outlet_id: str) -> Outlet:
         try:
@@ -68,69 +73,68 @@ class Detector:
                     best = (len(d), o)
         return best[1] if best else None
 
-    def scan(self, lines: list[str], folded: Folded | None = None) -> list[tuple[int, int, str]]:
-        """Signature hits as (line index, outlet index, matched text); `folded`: the lines
-        as prefilter.Folded, if already built. A page is scanned once; later rounds of
-        cleaning ask `pick` again with the lines still kept."""
+    def scan(self, lines: list[str], folded: Folded | None = None) -> list[Hit]:
+        """Every cue found on the page, each confirmed on its line alone; `folded`: the
+        lines as prefilter.Folded, if already built."""
         hits = []
         try:
-            for line, ks in self.prefilter.scan(folded or Folded(lines)).items():
-                for k in ks:
-                    n, sig = self._sigs[k]
-                    m = guarded_search(sig.compiled, lines[line])
-                    # blank lines are layout: a signature matching "" says nothing
-                    if m is not None and lines[line]:
-                        hits.append((line, n, m.group()))
-            if self.scanners:
-                hits += self._scan_regex(lines)
-        except TimeoutError:
+            candidates = self.scanner.candidates(lines, folded or Folded(lines))
+            for line, ks in candidates.items():
+                if not lines[line]:     # blank lines are layout: a cue matching "" says nothing
+                    continue
+                for k in sorted(ks):
+                    m = guarded_search(self._cues[k][1].pattern.compiled, lines[line])
+                    if m is not None:
+                        hits.append(Hit(line, self._cues[k][0], k, m.group()))
+        except (TimeoutError, ScanTimeout):
             raise self._culprit(lines) from None
         return hits
 
-    def _scan_regex(self, lines: list[str]) -> list[tuple[int, int, str]]:
-        joined = "\n" + "\n".join(lines)
-        nl = list(accumulate((len(t) + 1 for t in lines), initial=0))
-        spans = ([(0, len(joined))] if len(joined) <= 2 * WINDOW
-                 else [(0, WINDOW), (len(joined) - WINDOW, len(joined))])
-        hits = []
-        for scanner in self.scanners:
-            for start, end in spans:
-                for m in scanner.finditer(joined, start, end,
-                                          timeout=_budget(joined[start:end])):
-                    line = max(bisect_right(nl, m.start()) - 1, 0)
-                    # (an empty match at the very end is past the last line)
-                    if line < len(lines) and lines[line]:
-                        hits.append((line, int(m.lastgroup[1:]), m.group()))
-        return hits
-
-    def pick(self, hits: list[tuple[int, int, str]], kept=None) -> Outlet | None:
-        """The outlet with the most distinct signature hits on kept lines (ties: first
-        in order); `kept(line)` says whether a line is still there."""
-        found: dict[int, set[str]] = {}
-        for line, outlet, text in hits:
-            if kept is None or kept(line):
-                found.setdefault(outlet, set()).add(text)
-        if not found:
+    def pick(self, hits: list[Hit], kept=None) -> Outlet | None:
+        """The outlet whose evidence on kept lines (`kept(line)`: is it still there)
+        passes its threshold by the largest factor (ties: first in order)."""
+        scores = self.scores(hits, kept)
+        passed = [n for n, s in scores.items() if s >= self._named[n].needed]
+        if not passed:
             return None
-        return self._named[min(found, key=lambda n: (-len(found[n]), n))]
+        return self._named[min(passed, key=lambda n: (-scores[n] / self._named[n].needed, n))]
+
+    def scores(self, hits: list[Hit], kept=None) -> dict[int, int]:
+        seen: dict[int, set[int]] = {}
+        for h in hits:
+            if kept is None or kept(h.line):
+                seen.setdefault(h.outlet, set()).add(h.cue)
+        return {n: sum(self._cues[k][1].weight for k in ks) for n, ks in seen.items()}
+
+    def evidence(self, hits: list[Hit]) -> list[Evidence]:
+        """The hits as `--explain` lists them: each cue once, at its first line."""
+        out, seen = [], set()
+        for h in sorted(hits):
+            if h.cue not in seen:
+                seen.add(h.cue)
+                cue = self._cues[h.cue][1]
+                out.append(Evidence(self._named[h.outlet].id, cue.id, cue.weight, h.line + 1,
+                                    h.text))
+        return out
 
     def _culprit(self, lines: list[str]) -> "SignatureTimeout":
-        """The signature that runs out of time on a line by itself (else the first one)."""
+        """The cue that runs out of time on a line by itself (else the first one)."""
         for line in lines:
-            for o in self._named:
-                for sig in o.signatures:
-                    try:
-                        guarded_search(sig.compiled, line)
-                    except TimeoutError:
-                        return SignatureTimeout(o, sig)
-        return SignatureTimeout(self._named[0], self._named[0].signatures[0])
+            for n, cue in self._cues:
+                try:
+                    guarded_search(cue.pattern.compiled, line)
+                except TimeoutError:
+                    return SignatureTimeout(self._named[n], cue)
+        n, cue = self._cues[0]
+        return SignatureTimeout(self._named[n], cue)
 
 
 class SignatureTimeout(RuleTimeout):
-    """A RuleTimeout for a signature: caught wherever rule timeouts are."""
+    """A RuleTimeout for a cue (signature or evidence): caught wherever rule timeouts are."""
 
-    def __init__(self, outlet: Outlet, sig):
+    def __init__(self, outlet: Outlet, cue: Cue):
         self.rule = None
-        Exception.__init__(self, f"signature '{sig.source}' of outlet {outlet.id} ({sig.path}:"
-                           f"{sig.line}) ran out of time: the pattern backtracks "
-                           "catastrophically; rewrite it")
+        p = cue.pattern
+        what = "signature" if cue.id == "signature" else f"evidence {cue.id}"
+        Exception.__init__(self, f"{what} '{p.source}' of outlet {outlet.id} ({p.path}:{p.line}) ran "
+                         "out of time: the pattern backtracks catastrophically; rewrite it")

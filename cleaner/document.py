@@ -49,10 +49,12 @@ class Result:
     removals: list[Removal]
     cuts: list[Removal]
     fallback: bool = False
-    detected_by: str | None = None   # "forced", "url", "signature" or None (unknown)
+    detected_by: str | None = None   # "forced", "url", "evidence" or None (unknown)
     lang: str | None = None          # stoplist the fallback used, if it ran
     warnings: list[str] = field(default_factory=list)
     document: "Document | None" = field(default=None, repr=False, compare=False)
+    # cues of outlets found in the text (detect.Evidence), whichever outlet was chosen
+    evidence: list = field(default_factory=list)
 
     @property
     def author(self):
@@ -90,6 +92,7 @@ class Result:
             out["metadata"] = extra
         out["fallback"] = self.fallback
         out["detected_by"] = self.detected_by
+        out["evidence"] = [e._asdict() for e in self.evidence]
         out["removals"] = [{"line": r.line, "rule": r.rule, "number": r.number,
                             **({"reason": r.reason} if r.reason else {})}
                            for r in self.removals]

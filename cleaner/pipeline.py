@@ -1,7 +1,7 @@
 """clean(text | bytes | html) -> Result: the public API and the one path data takes.
 
 read -> decode -> (HTML: extract) -> detect outlet -> outlet rules -> generic rules
--> fallback (unknown outlets only) -> render.
+-> fallback (unknown outlets, and known ones whose file asks for it) -> render.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .engine import Compiled, page_scan
 from .prefilter import share
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
-MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
+MAX_ROUNDS = 4   # extra rounds while cuts (or the fallback) change something: idempotence
 RESCUE_SHARE = 0.2   # HTML: below this share of the text path's words, trafilatura missed
 
 
@@ -57,7 +57,7 @@ class Cleaner:
         parts = [self.detector.prefilter]
         for o in self.outlets:
             c = self.compiled(o)
-            parts += [c.prefilter, c.cut_prefilter]
+            parts += [c.scanner.prefilter, c.cut_scanner.prefilter]
         share(parts)
 
     def clean(self, text: str | bytes, *, outlet: str | None = None, url: str | None = None,
@@ -87,37 +87,41 @@ class Cleaner:
         self._pages += 1
         if self._pages == 2:
             self._share_prefilters()
-        chosen, how, signatures = self._choose(doc, outlet, url)
-        scanned_cuts = 0
-        applied: set[str] = set()
-        again, used_lang, memo = chosen, None, None
-        # Cleaning must be idempotent, but what a page's first round leaves can look like
-        # another outlet (or, its signatures gone, like no outlet): so rounds repeat on
-        # what is kept, exactly as `clean(output)` would see it, until one changes nothing.
+        chosen, how, hits = self._choose(doc, outlet, url)
+        known = chosen if chosen is not self.generic else None
         for _ in range(1 + MAX_ROUNDS):
-            if again is None or again is self.generic:      # the fallback runs
+            cuts = len(doc.cuts)
+            for rules in (known, self.generic):
+                if rules is not None:
+                    self.compiled(rules).apply(doc)
+            # Line rules judge each line alone, so what they kept they keep; a cut makes
+            # new text, which the rule sets (and, on an unknown page, detection) must see
+            # again, as they would in `clean(output)`.
+            if len(doc.cuts) == cuts:
+                break
+            if how is None:
+                hits = self.detector.scan(*page_scan(doc))
+                known = self.detector.pick(hits, lambda i: doc.lines[i].removed_by is None)
+                how = "evidence" if known else None
+        used_fallback = known is None or bool(known.fallback)
+        used_lang = None
+        if used_fallback:
+            # the fallback runs on unknown pages, and on known ones whose file asks for it
+            memo = fallback.Memo()
+            lang = lang or getattr(known or chosen, "lang", None)
+            for _ in range(1 + MAX_ROUNDS):
                 before = _state(doc)
-                memo = memo or fallback.Memo()
-                used_lang = self._round(doc, again, lang, applied, html, template, memo)
+                used_lang = fallback.apply(doc, lang, html, template, memo)
                 if _state(doc) == before:
                     break
-            elif again.id in applied and (self.generic is None or self.generic.id in applied):
-                break       # its rule sets have run: what they kept, they keep (see _round)
-            else:
-                self._round(doc, again, lang, applied, html, template)
-            if signatures is not None:     # the outlet depends on what is kept
-                if len(doc.cuts) > scanned_cuts:    # cut lines are new text: scan them again
-                    signatures = self.detector.scan(*page_scan(doc))
-                    scanned_cuts = len(doc.cuts)
-                again = self.detector.pick(signatures, lambda i: doc.lines[i].removed_by is None)
-        used_fallback = chosen is None or chosen is self.generic
         out = doc.render()
         meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
         title = out.split("\n", 1)[0] if out else page_meta.get("title")
-        return Result(text=out, outlet=chosen.id if chosen and chosen is not self.generic else None,
+        evidence = self.detector.evidence(hits) if hits else []
+        return Result(text=out, outlet=known.id if known else None,
                       title=title, metadata=meta, removals=doc.removals(), cuts=doc.cuts,
-                      fallback=used_fallback, detected_by=how, lang=used_lang,
-                      warnings=warnings, document=doc)
+                      fallback=used_fallback, detected_by=how if known else None,
+                      lang=used_lang, warnings=warnings, document=doc, evidence=evidence)
 
     def _rescue(self, page: str, extracted: str, **options) -> Result | None:
         """The text path on the whole flattened page, when trafilatura kept a small part
@@ -128,30 +132,8 @@ class Cleaner:
         alt = self.clean(flat, html=False, **options)
         return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
 
-    def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
-               applied: set[str], extracted: bool = False,
-               template: frozenset[str] = frozenset(),
-               memo: fallback.Memo | None = None) -> str | None:
-        """Outlet rules, generic rules, and the fallback when no outlet is known
-        (`extracted`: HTML whose main content trafilatura already chose). A rule
-        set already applied to this page is not run again: what it kept, it keeps (cuts
-        run to a fixed point before line rules), so only new rule sets and the fallback
-        can change anything in a later round; unless a rule set cuts, for text it cuts
-        is new to the rule sets that ran before it."""
-        for outlet in (chosen, self.generic):
-            if outlet is not None and outlet.id not in applied:
-                cuts = len(doc.cuts)
-                self.compiled(outlet).apply(doc)
-                if len(doc.cuts) > cuts:
-                    applied.clear()
-                applied.add(outlet.id)
-        if chosen is None or chosen is self.generic:
-            return fallback.apply(doc, lang or (chosen.lang if chosen else None), extracted,
-                                  template, memo)
-        return None
-
     def _choose(self, doc: Document, outlet: str | None, url: str | None):
-        """The outlet, how it was found, and the signature hits when the choice depends
+        """The outlet, how it was found, and the evidence hits when the choice depends
         on them (a forced or URL-matched outlet needs no scan)."""
         if outlet:
             return self.detector.forced(outlet), "forced", None
@@ -159,9 +141,9 @@ class Cleaner:
             found = self.detector.by_url(url)
             if found is not None:
                 return found, "url", None
-        signatures = self.detector.scan(*page_scan(doc))
-        found = self.detector.pick(signatures)
-        return found, ("signature" if found else None), signatures
+        hits = self.detector.scan(*page_scan(doc))
+        found = self.detector.pick(hits)
+        return found, ("evidence" if found else None), hits
 
 
 def _state(doc: Document) -> tuple[int, int]:

@@ -21,7 +21,11 @@ from .document import META_KEYS
 FLAGS = regex.VERSION1
 KINDS = ("drop_line", "drop_block", "drop_caption", "cut", "meta")
 META_GROUPS = META_KEYS        # the named groups a meta rule may capture
-OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang"}
+OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang",
+               "threshold", "fallback"}
+EVIDENCE_KEYS = {"id", "pattern", "weight", "description", "examples", "keep"}
+TABLES = {"outlet", "rule", "evidence", "define"}
+THRESHOLD = 2      # evidence weight a page needs when its outlet's file names none
 RULE_KEYS = {"id", "kind", "pattern", "start", "end", "hint", "description", "examples", "keep",
              "enabled", "max_lines", "lines", "capture"}
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
@@ -136,6 +140,18 @@ class Rule:
 
 
 @dataclass
+class Cue:
+    """Evidence that a page is an outlet's: a line matching `pattern` adds `weight` (each
+    cue counts once per page). A signature is a cue that decides alone."""
+    id: str
+    pattern: Pat
+    weight: int = 1
+    description: str = ""
+    examples: list[str] = field(default_factory=list)
+    keep: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Outlet:
     id: str
     name: str
@@ -146,6 +162,19 @@ class Outlet:
     lang: str | None = None
     disable: list[str] = field(default_factory=list)
     extended_by: list[str] = field(default_factory=list)   # later files with this id
+    evidence: list[Cue] = field(default_factory=list)
+    threshold: int | None = None    # None: THRESHOLD
+    fallback: bool | None = None    # run the generic fallback after the rules (None: no)
+
+    @property
+    def needed(self) -> int:
+        """The evidence weight that makes a page this outlet's."""
+        return self.threshold if self.threshold is not None else THRESHOLD
+
+    @property
+    def cues(self) -> list[Cue]:
+        """Signatures (each decides alone) and the weighted evidence."""
+        return [Cue("signature", p, self.needed) for p in self.signatures] + self.evidence
 
     @property
     def active_rules(self) -> list[Rule]:
@@ -156,6 +185,8 @@ class Outlet:
         """Compile every pattern now, raising RuleError for the first bad one."""
         for p in self.signatures:
             p.compiled
+        for c in self.evidence:
+            c.pattern.compiled
         for r in self.rules:
             for p in (r.pattern, r.end, r.hint):
                 if p is not None:
@@ -265,6 +296,11 @@ def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
     old.domains += [d for d in new.domains if d not in old.domains]
     old.signatures += [s for s in new.signatures
                        if s.source not in {o.source for o in old.signatures}]
+    cues = {c.id: c for c in new.evidence}
+    old.evidence = [cues.pop(c.id, c) for c in old.evidence] + list(cues.values())
+    for key in ("threshold", "fallback", "lang"):
+        if getattr(new, key) is not None:
+            setattr(old, key, getattr(new, key))
 
 
 def load_file(path) -> Outlet:
@@ -299,9 +335,10 @@ def parse(text: str, path: Path | str = "<rules>",
         line = _toml_error_line(str(e))
         report(RuleError(path, f"invalid TOML: {e}", line=line))
         return None
-    for key in sorted(set(data) - {"outlet", "rule"}):
-        report(RuleError(path, _unknown(key, {"outlet", "rule"}, "top-level table"),
+    for key in sorted(set(data) - TABLES):
+        report(RuleError(path, _unknown(key, TABLES, "top-level table"),
                          line=_find_key(text, 0, key)))
+    defines = guarded(_defines, data.get("define", {}), path, text, default={})
     head = data.get("outlet")
     if not isinstance(head, dict):
         report(RuleError(path, "missing [outlet] table"))
@@ -314,15 +351,32 @@ def parse(text: str, path: Path | str = "<rules>",
     if not isinstance(oid, str) or not OUTLET_ID.fullmatch(oid):
         report(RuleError(path, "outlet id must be lowercase letters, digits, '-', '_' or '.'",
                          line=_find_key(text, 0, "id")))
-    sigs = [guarded(_pat, s, path, text, None, "signatures") for s in
+    sigs = [guarded(_pat, s, path, text, None, "signatures", 0, defines) for s in
             guarded(_str_list, head, "signatures", path, text, None, default=[])]
-    rules_data = data.get("rule", [])
-    if not isinstance(rules_data, list):
-        report(RuleError(path, "use [[rule]] tables for rules"))
-        rules_data = []
+    threshold = head.get("threshold")
+    if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool)
+                                  or threshold < 1):
+        report(RuleError(path, "'threshold' must be a positive integer",
+                         line=_find_key(text, 0, "threshold")))
+        threshold = None
+    run_fallback = head.get("fallback")
+    if run_fallback is not None and not isinstance(run_fallback, bool):
+        report(RuleError(path, "'fallback' must be true or false",
+                         line=_find_key(text, 0, "fallback")))
+        run_fallback = None
+    evidence = []
+    for item in _tables(data, "evidence", path, report):
+        cue = guarded(_cue, item, path, text, report, defines)
+        if cue is not None:
+            if any(c.id == cue.id for c in evidence):
+                report(RuleError(path, "duplicate evidence id", cue.id,
+                                 _rule_line(text, cue.id, 2)))
+                continue
+            evidence.append(cue)
+    rules_data = _tables(data, "rule", path, report)
     rules, seen = [], set()
     for item in rules_data:
-        rule = guarded(_rule, item, path, text, report)
+        rule = guarded(_rule, item, path, text, report, defines)
         if rule is None:
             continue
         if rule.id in seen:
@@ -334,10 +388,74 @@ def parse(text: str, path: Path | str = "<rules>",
                   domains=[d.lower().lstrip(".") for d in
                            guarded(_str_list, head, "domains", path, text, None, default=[])],
                   signatures=[p for p in sigs if p], rules=rules, source=str(path), lang=head.get("lang"),
-                  disable=guarded(_str_list, head, "disable", path, text, None, default=[]))
+                  disable=guarded(_str_list, head, "disable", path, text, None, default=[]),
+                  evidence=evidence, threshold=threshold, fallback=run_fallback)
 
 
-def _rule(item: dict, path, text: str, report) -> Rule:
+def _tables(data: dict, key: str, path, report) -> list[dict]:
+    items = data.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        report(RuleError(path, f"use [[{key}]] tables for {key}"))
+        return []
+    return items
+
+
+_DEFINE_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DEFINE_USE = regex.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
+
+
+def _defines(table, path, text: str) -> dict[str, str]:
+    """The [define] table: named pattern pieces, written `{{name}}` inside any pattern
+    of the file (and inside other pieces), so an agency list or a name pattern is written
+    once. Expanded before compiling."""
+    if not isinstance(table, dict):
+        raise RuleError(path, "[define] must be a table of name = 'pattern piece'")
+    for name, value in table.items():
+        if not _DEFINE_NAME.fullmatch(name) or not isinstance(value, str):
+            raise RuleError(path, f"define {name!r}: a name of letters, digits and '_' with "
+                            "a string value", line=_find_key(text, 0, name))
+    out = {}
+    for name in table:
+        out[name] = _expand(table[name], table, path, None, _find_key(text, 0, name), (name,))
+    return out
+
+
+def _expand(source: str, defines: dict[str, str], path, rid, line, seen=()) -> str:
+    def piece(m):
+        name = m.group(1)
+        if name not in defines:
+            raise RuleError(path, f"'{{{{{name}}}}}' is not in the file's [define] table",
+                            rid, line)
+        if name in seen:
+            raise RuleError(path, f"define {name!r} uses itself", rid, line)
+        return "(?:" + _expand(defines[name], defines, path, rid, line, (*seen, name)) + ")"
+    return _DEFINE_USE.sub(piece, source) if "{{" in source else source
+
+
+def _cue(item: dict, path, text: str, report, defines: dict[str, str]) -> Cue:
+    cid = item.get("id")
+    if not isinstance(cid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", cid):
+        raise RuleError(path, f"every [[evidence]] needs an id of letters, digits, '-', '_' "
+                        f"or '.' (got {cid!r})", line=_rule_line(text, str(cid)))
+    lineno = _rule_line(text, cid)
+    for key in item:
+        if key not in EVIDENCE_KEYS:
+            report(RuleError(path, _unknown(key, EVIDENCE_KEYS, "evidence key"), cid,
+                             _find_key(text, lineno, key)))
+    weight = item.get("weight", 1)
+    if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+        report(RuleError(path, "'weight' must be a positive integer", cid,
+                         _find_key(text, lineno, "weight")))
+        weight = 1
+    if not isinstance(item.get("pattern"), str) or not item["pattern"]:
+        raise RuleError(path, "evidence needs a non-empty string 'pattern'", cid, lineno)
+    return Cue(cid, _pat(item["pattern"], path, text, cid, "pattern", lineno, defines), weight,
+               str(item.get("description", "")),
+               _str_list(item, "examples", path, text, cid, lineno),
+               _str_list(item, "keep", path, text, cid, lineno))
+
+
+def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
     """One [[rule]] table. A problem the rest of the rule can be checked past goes to
     `report` (which raises when loading, collects for `rules check`); one that leaves
     no rule to check raises."""
@@ -363,12 +481,13 @@ def _rule(item: dict, path, text: str, report) -> Rule:
     for key in ("pattern", "start", "end"):
         if key in item and key not in needed and not (kind == "drop_block" and key == "end"):
             report(error(f"'{key}' is not used by kind {kind}", key))
-    trigger = _pat(item[needed[0]], path, text, rid, needed[0], lineno)
+    trigger = _pat(item[needed[0]], path, text, rid, needed[0], lineno, defines)
     if kind == "meta" and not regex.search(r"\(\?P?<(?:%s)>" % "|".join(META_GROUPS), trigger.source):
         report(error(f"a meta rule needs a named group: one of {', '.join(META_GROUPS)}", "pattern"))
-    end = (_pat(item["end"], path, text, rid, "end", lineno)
+    end = (_pat(item["end"], path, text, rid, "end", lineno, defines)
            if "end" in item and kind == "drop_block" else None)
-    hint = _pat(item["hint"], path, text, rid, "hint", lineno) if "hint" in item else None
+    hint = (_pat(item["hint"], path, text, rid, "hint", lineno, defines)
+            if "hint" in item else None)
     numbers = {"max_lines": 80, "lines": 1}
     for key in numbers:
         value = item.get(key, numbers[key])
@@ -393,10 +512,11 @@ def _rule(item: dict, path, text: str, report) -> Rule:
                 enabled=enabled, source=str(path), lineno=lineno)
 
 
-def _pat(pattern, path, text, rid, key, after=0) -> Pat:
+def _pat(pattern, path, text, rid, key, after=0, defines=None) -> Pat:
     line = _find_key(text, after, key)
     if not isinstance(pattern, str):
         raise RuleError(path, f"'{key}' must be a string", rid, line)
+    pattern = _expand(pattern, defines or {}, path, rid, line)
     bad = next((c for c in pattern if ord(c) < 32 and c not in "\t"), None)
     if bad is not None:
         raise RuleError(path, f"'{key}' contains control character {bad!r}: write patterns "

@@ -99,8 +99,8 @@ def test_disabled_rules_do_not_run():
 
 
 def test_catastrophic_pattern_times_out_naming_the_rule(monkeypatch):
-    import cleaner.engine as engine
-    monkeypatch.setattr(engine, "TIMEOUT", 0.05)
+    import cleaner.scan as scan
+    monkeypatch.setattr(scan, "TIMEOUT", 0.05)
     rules = "[[rule]]\nid='evil'\nkind='drop_line'\npattern='^(a|aa)+$'\n"
     with pytest.raises(RuleTimeout, match="evil"):
         run(rules, "a" * 60 + "b")
@@ -109,11 +109,11 @@ def test_catastrophic_pattern_times_out_naming_the_rule(monkeypatch):
 def test_guarded_search_passes_its_timeout_and_start(monkeypatch):
     # the timeout goes to the regex module by position: a release that reordered its
     # arguments would turn it into some other argument, and the guard would be gone
-    import cleaner.engine as engine
-    monkeypatch.setattr(engine, "TIMEOUT", 0.05)
+    import cleaner.scan as scan
+    monkeypatch.setattr(scan, "TIMEOUT", 0.05)
     with pytest.raises(TimeoutError):
-        engine.guarded_search(regex.compile("^(a|aa)+$"), "a" * 60 + "b")
-    assert engine.guarded_search(regex.compile("b"), "bab", 1).start() == 2
+        scan.guarded_search(regex.compile("^(a|aa)+$"), "a" * 60 + "b")
+    assert scan.guarded_search(regex.compile("b"), "bab", 1).start() == 2
 
 
 def test_cut_pattern_matching_the_empty_string_cuts_nothing():

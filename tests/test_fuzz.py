@@ -2,91 +2,25 @@
 keeps the POLICY.md invariants. Rule files are generated as TOML text (all five kinds,
 optional keys, patterns over a small alphabet so that they really hit the texts) and
 go through the same parser as files on disk."""
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from cleaner import Cleaner
 from cleaner.pipeline import default_cleaner
 from cleaner.ruleset import parse
 
 from conftest import check_invariants, fixture_pairs
-
-ALPHABET = "ab x1"
-# pattern pieces over the text alphabet; no nested quantifiers, so no pattern can
-# backtrack catastrophically (hostile patterns are tested in test_hostile_rules.py)
-ATOMS = ["a", "b", "x", " ", "1", "a+", "b*", "[ab]", r"\d", ".", "x?", r"\s", "(?i)A"]
-
-FIXTURE_LINES = sorted({ln for _, src, _ in fixture_pairs()
-                        for ln in src.read_text(encoding="utf-8").split("\n")})
-
-
-@st.composite
-def patterns(draw, group: str | None = None):
-    body = "".join(draw(st.lists(st.sampled_from(ATOMS), min_size=1, max_size=4)))
-    if group:
-        body = f"(?P<{group}>{body})"
-    return draw(st.sampled_from(["", "^"])) + body + draw(st.sampled_from(["", "$"]))
-
-
-@st.composite
-def cut_patterns(draw):
-    """One character class, repeated: its cuts cannot nest, so they settle in one round.
-    (Nested fragments, like `ab` in `aaaabbbb`, are cut at most MAX_CUT_ROUNDS deep.)"""
-    body = draw(st.sampled_from(["a", "b", "x", "1", " ", "[ab]", r"\d", r"\s", "."])) + "+"
-    return draw(st.sampled_from(["", "^"])) + body + draw(st.sampled_from(["", "$"]))
-
-
-def _lit(s: str) -> str:
-    return "'" + s + "'"      # TOML literal string: the atoms hold no quote or newline
-
-
-@st.composite
-def rule_tables(draw, rid: str):
-    kind = draw(st.sampled_from(["drop_line", "drop_block", "drop_caption", "cut", "meta"]))
-    lines = ["[[rule]]", f"id = '{rid}'", f"kind = '{kind}'"]
-    if kind == "drop_block":
-        lines.append(f"start = {_lit(draw(patterns()))}")
-        if draw(st.booleans()):
-            lines.append(f"end = {_lit(draw(patterns()))}")
-            if draw(st.booleans()):
-                lines.append(f"max_lines = {draw(st.integers(1, 5))}")
-    elif kind == "meta":
-        group = draw(st.sampled_from(["author", "agency", "published", "tags"]))
-        lines.append(f"pattern = {_lit(draw(patterns(group)))}")
-    elif kind == "cut":
-        lines.append(f"pattern = {_lit(draw(cut_patterns()))}")
-    else:
-        lines.append(f"pattern = {_lit(draw(patterns()))}")
-    if kind == "drop_caption":
-        if draw(st.booleans()):
-            lines.append(f"lines = {draw(st.integers(1, 3))}")
-        if draw(st.booleans()):
-            lines.append(f"capture = '{draw(st.sampled_from(['author', 'tags']))}'")
-    if draw(st.integers(0, 9)) == 0:
-        lines.append("enabled = false")
-    return "\n".join(lines)
-
-
-@st.composite
-def rule_files(draw, oid: str):
-    n = draw(st.integers(1, 6))
-    head = ["[outlet]", f"id = '{oid}'"]
-    if oid != "generic" and draw(st.booleans()):
-        head.append(f"signatures = [{_lit(draw(patterns()))}]")
-    return "\n".join(head + [draw(rule_tables(f"{oid}-r{k}")) for k in range(n)]) + "\n"
-
-
-texts = st.one_of(
-    st.lists(st.text(alphabet=ALPHABET + "\t", max_size=10), max_size=25).map("\n".join),
-    st.lists(st.one_of(st.sampled_from(FIXTURE_LINES),
-                       st.text(alphabet=ALPHABET, max_size=10)), max_size=25).map("\n".join),
-)
-
+from strategies import BUILTIN_IDS, FIXTURE_LINES, rule_files, texts
 
 def _rule_ids(outlets) -> set[str]:
     return {r.id for o in outlets for r in o.rules}
 
 
 @given(rule_files("fz"), texts, st.booleans())
+# a signature `a\s` once matched "a" and the newline after it: found in "a\n", not in "a"
+@example("[outlet]\nid = 'fz'\nsignatures = ['a\\s']\n[[rule]]\nid = 'fz-r0'\nkind = 'drop_line'\n"
+         "pattern = 'a'\n", "a", False)
+@example("[outlet]\nid = 'fz'\nsignatures = ['a\\s']\n[[rule]]\nid = 'fz-r0'\nkind = 'drop_line'\n"
+         "pattern = 'a'\n", "a\n", False)
 def test_random_rule_file_keeps_invariants(toml, text, forced):
     outlets = [parse(toml, "fz.toml")]
     cleaner = Cleaner(outlets=outlets)
@@ -106,8 +40,6 @@ RESIDUE = sorted({ln for o in default_cleaner().outlets for r in o.rules
                   for ex in r.examples for ln in ex.split("\n")}
                  | {"Read more", "Advertisement", "Share", "Skip to content", "Topics",
                     "Follow us on Twitter", "© 2024 All rights reserved", "Photo Caption,"})
-BUILTIN_IDS = {r.id for o in default_cleaner().outlets for r in o.rules}
-
 
 @st.composite
 def pages_with_residue(draw):

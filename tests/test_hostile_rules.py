@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cleaner
-import cleaner.engine as engine
+import cleaner.scan as scan
 from cleaner import Cleaner, RuleError
 from cleaner.cli import app
 from cleaner.ruleset import load_file
@@ -40,7 +40,7 @@ HEAD = "[outlet]\nid = 'stranger'\nname = 'Stranger'\n"
 
 @pytest.fixture
 def fast_timeout(monkeypatch):
-    monkeypatch.setattr(engine, "TIMEOUT", 0.05)
+    monkeypatch.setattr(scan, "TIMEOUT", 0.05)
 
 
 def rules_dir(tmp_path, body: str) -> Path:

@@ -12,7 +12,7 @@ BBC = (SEEDS / "002_bd2f4c37c13cce80.txt").read_text(encoding="utf-8")
 
 def test_detects_outlet_and_collects_metadata():
     r = clean(HT)
-    assert r.outlet == "hindustantimes" and r.detected_by == "signature"
+    assert r.outlet == "hindustantimes" and r.detected_by == "evidence"
     assert r.title == "Moscow says 'no proof' North Korea sending weapons to Russia"
     assert r.agency == "AFP"
     assert r.published == "Oct 17, 2023 03:52 PM IST"

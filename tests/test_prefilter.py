@@ -10,13 +10,12 @@ from cleaner.prefilter import Folded, Prefilter, atoms, share
 from cleaner.ruleset import FLAGS, load_rules, parse
 
 from conftest import fixture_pairs
-from test_fuzz import rule_files, texts as fuzz_texts
+from strategies import FIXTURE_LINES as RAW_LINES, rule_files, texts as fuzz_texts
 
 OUTLETS, _ = load_rules(None)
 PATTERNS = [p for o in OUTLETS for p in
             [*o.signatures, *(x for r in o.rules for x in (r.pattern, r.end, r.hint) if x)]]
-FIXTURE_LINES = sorted({ln.strip() for _, src, _ in fixture_pairs()
-                        for ln in src.read_text(encoding="utf-8").split("\n")} - {""})
+FIXTURE_LINES = sorted({ln.strip() for ln in RAW_LINES} - {""})
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -111,9 +110,9 @@ def _try_everything(outlet) -> Compiled:
     """An outlet's rules with every rule a candidate on every line."""
     c = Compiled(outlet)
     n = len(c.line_rules)
-    c.prefilter.scan = lambda page: {i: set(range(n)) for i in range(page.count)}
-    c.cut_prefilter.scan = lambda page: {i: {0} for i in range(page.count)}
-    c.scanners = c.cut_scanners = ()
+    c.scanner.prefilter.scan = lambda page: {i: set(range(n)) for i in range(page.count)}
+    c.cut_scanner.prefilter.scan = lambda page: {i: {0} for i in range(page.count)}
+    c.scanner.scanners = c.cut_scanner.scanners = ()
     return c
 
 
