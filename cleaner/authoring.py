@@ -18,7 +18,7 @@ from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
 
 TEMPLATE = '''\
 # {name} ({domain}): rules that strip the outlet's template from its pages.
-# Keys: RULES-FORMAT.md / README "Rule files". Check with `clean rules check {file}`,
+# Keys: docs/RULES-FORMAT.md in the cleaner project. Check with `clean rules check {file}`,
 # then add page pairs to {fixtures}/ and run `clean rules test {id}`.
 [outlet]
 id = "{id}"

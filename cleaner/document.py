@@ -1,7 +1,7 @@
 """The page as a list of lines, each kept or removed with the reason why.
 
 Every stage after decoding reads and marks this one object; `render` turns it
-into the output text following POLICY.md (blank-line rules, one final newline).
+into the output text following docs/POLICY.md (blank-line rules, one final newline).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Score cleaned pages against expected output: the number a rule author improves.
 
-Precision, recall and F1 are character-weighted over lines, as POLICY.md "Scoring"
+Precision, recall and F1 are character-weighted over lines, as docs/POLICY.md "Scoring"
 defines them (and the design notes' tools/score.py computes them): blank lines are
 ignored, whitespace runs count as one space, and a line of the output counts as right
 when it lines up with the same line of the expected text. Per page, then the mean per
@@ -17,20 +17,29 @@ import regex
 
 from .decode import BinaryInput
 from .document import Result
+from .ruleset import GENERIC_ID
 
 EXPECTED = ".expected.txt"
 
 
+PARTS = ("dev", "heldout")   # an outlet's pages rules are written from, and those held back
+
+
 class Pair(NamedTuple):
     """A page and its expected clean text; `outlet` is the folder it sits in below the
-    root ("" for a flat folder)."""
+    root ("" for a flat folder); `part` the dev/heldout folder below that, if any."""
     outlet: str
     src: Path
     expected: Path
 
     @property
+    def part(self) -> str:
+        return self.src.parent.name if self.outlet and self.src.parent.name in PARTS else ""
+
+    @property
     def name(self) -> str:
-        return f"{self.outlet}/{self.src.name}" if self.outlet else self.src.name
+        folder = "/".join(x for x in (self.outlet, self.part) if x)
+        return f"{folder}/{self.src.name}" if folder else self.src.name
 
 
 def fixture_pairs(root: Path | str) -> list[Pair]:
@@ -42,8 +51,8 @@ def fixture_pairs(root: Path | str) -> list[Pair]:
         src = exp.with_name(exp.name[: -len(EXPECTED)] + ".txt")
         if not src.is_file():
             raise FileNotFoundError(f"{exp}: no {src.name} beside it")
-        rel = exp.parent.relative_to(root)
-        pairs.append(Pair(rel.parts[0] if rel.parts else "", src, exp))
+        rel = exp.parent.relative_to(root).parts
+        pairs.append(Pair(rel[0] if rel else "", src, exp))
     return pairs
 
 
@@ -98,6 +107,8 @@ class Page:
     result: Result
     expected: str
     score: Score
+    baseline: Score            # the page as it came, uncleaned: what doing nothing scores
+    want: str | None = None    # the outlet the page is from, if the cleaner knows it
 
     @property
     def outlet(self) -> str:
@@ -120,12 +131,34 @@ class Evaluation:
             groups.setdefault(p.outlet, []).append(p.score)
         return {k: Score.mean(v) for k, v in sorted(groups.items())}
 
+    def groups(self) -> dict[tuple[str, str], list[Page]]:
+        """Pages by outlet and part ("" where the folder has no dev/heldout parts)."""
+        out: dict[tuple[str, str], list[Page]] = {}
+        for p in sorted(self.pages, key=lambda p: (p.outlet, p.pair.part)):
+            out.setdefault((p.outlet, p.pair.part), []).append(p)
+        return out
+
+    def detection(self) -> dict[str, dict[str, int]]:
+        """For each outlet a page is from ("none": an outlet without rules), how many of
+        its pages were found as which outlet ("none": as no outlet)."""
+        out: dict[str, dict[str, int]] = {}
+        for p in self.pages:
+            row = out.setdefault(p.want or "none", {})
+            row[p.result.outlet or "none"] = row.get(p.result.outlet or "none", 0) + 1
+        return dict(sorted(out.items()))
+
     def to_dict(self) -> dict:
-        return {"pages": [{"page": p.pair.name, "outlet": p.outlet,
-                           "detected": p.result.outlet, **p.score.to_dict()}
+        return {"pages": [{"page": p.pair.name, "outlet": p.outlet, "part": p.pair.part,
+                           "detected": p.result.outlet, **p.score.to_dict(),
+                           "baseline_f1": p.baseline.f1}
                           for p in self.pages],
                 "outlets": {k: {"pages": sum(p.outlet == k for p in self.pages), **s.to_dict()}
                             for k, s in self.by_outlet.items()},
+                "parts": [{"outlet": o, "part": part, "pages": len(ps),
+                           **Score.mean([p.score for p in ps]).to_dict(),
+                           "baseline_f1": Score.mean([p.baseline for p in ps]).f1}
+                          for (o, part), ps in self.groups().items()],
+                "detection": self.detection(),
                 "overall": {"pages": len(self.pages), **self.overall.to_dict()}}
 
 
@@ -143,9 +176,13 @@ def clean_pair(cleaner, pair: Pair) -> tuple[Result, str]:
 
 
 def evaluate(cleaner, pairs: list[Pair]) -> Evaluation:
-    """Clean each page and score it."""
+    """Clean each page and score it, and the page as it came (doing nothing). A page in
+    a folder named after one of the cleaner's outlets should be detected as it."""
     pages = []
+    known = {o.id for o in cleaner.outlets} - {GENERIC_ID}
     for pair in pairs:
         result, expected = clean_pair(cleaner, pair)
-        pages.append(Page(pair, result, expected, score(expected, result.text)))
+        raw = pair.src.read_bytes().decode("utf-8", "replace")
+        pages.append(Page(pair, result, expected, score(expected, result.text),
+                          score(expected, raw), pair.outlet if pair.outlet in known else None))
     return Evaluation(pages)

@@ -81,7 +81,7 @@ SECTION_FIRST = frozenset("""related recommended more other latest top popular y
     artigos articoli notizie leia veja leggi te lo mais""".split())
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
-# End-of-article credits (POLICY.md keeps them) rarely end with a full stop.
+# End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
                        r"|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")

@@ -102,3 +102,27 @@ def test_score_bounds_and_identity(gold, out):
     assert score(g, g).f1 == 1.0
     if score_lines(g) == score_lines(o):
         assert s == Score(1.0, 1.0, 1.0)
+
+
+def test_eval_reports_dev_and_heldout_parts_and_detection(cleaner, tmp_path):
+    seed = (FIXTURES / "moscowtimes" / "seed_000.txt").read_text(encoding="utf-8")
+    gold = (FIXTURES / "moscowtimes" / "seed_000.expected.txt").read_text(encoding="utf-8")
+    for part in ("dev", "heldout"):
+        d = tmp_path / "moscowtimes" / part
+        d.mkdir(parents=True)
+        (d / "a.txt").write_text(seed, encoding="utf-8")
+        (d / "a.expected.txt").write_text(gold, encoding="utf-8")
+    other = tmp_path / "other" / "dev"
+    other.mkdir(parents=True)
+    (other / "b.txt").write_text("Menu\n\nTown hall opens on Monday.\n", encoding="utf-8")
+    (other / "b.expected.txt").write_text("Town hall opens on Monday.\n", encoding="utf-8")
+    ev = evaluate(cleaner, fixture_pairs(tmp_path))
+    assert [(o, part, len(ps)) for (o, part), ps in ev.groups().items()] == [
+        ("moscowtimes", "dev", 1), ("moscowtimes", "heldout", 1), ("other", "dev", 1)]
+    assert ev.detection() == {"moscowtimes": {"moscowtimes": 2}, "none": {"none": 1}}
+    page = ev.pages[0]
+    assert page.score.f1 == 1.0 and page.baseline.f1 < 1.0     # doing nothing scores less
+    from typer.testing import CliRunner
+    from cleaner.cli import app
+    out = CliRunner().invoke(app, ["eval", str(tmp_path)]).stdout
+    assert "moscowtimes heldout" in out and "moscowtimes      2/2 found" in out

@@ -57,12 +57,12 @@ def eval_cmd(
 ):
     """Precision, recall, F1 of cleaned pages against expected output.
 
-    Character-weighted lines (POLICY.md), per page, per outlet and overall (means)."""
+    Character-weighted lines (docs/POLICY.md), per page, per outlet and overall (means)."""
     pairs = find_pairs(folder, "not a folder")
     if not pairs:
         raise fail(f"{folder}: no NAME.txt + NAME.expected.txt pairs")
     cleaner = make_cleaner(rules, disable)
-    from ..evaluate import evaluate
+    from ..evaluate import Score, evaluate
     from ..report import eval_html
     with page_errors():
         ev = evaluate(cleaner, pairs)
@@ -74,7 +74,30 @@ def eval_cmd(
     out = [f"{'page':<44} {'outlet':<16} {'P':>6} {'R':>6} {'F1':>6}\n"]
     out += [_row(p.pair.name, p.outlet, p.score) for p in ev.pages]
     out.append("\n")
-    out += [_row(f"outlet {k}", f"{sum(p.outlet == k for p in ev.pages)} pages", s)
+    out += [_row(f"outlet {k}", _pages(sum(p.outlet == k for p in ev.pages)), s)
             for k, s in ev.by_outlet.items()]
-    out.append(_row("overall", f"{len(ev.pages)} pages", ev.overall))
+    out.append(_row("overall", _pages(len(ev.pages)), ev.overall))
+    groups = ev.groups()
+    if any(part for _, part in groups):
+        # the held-back part is the number that counts: its pages were not read while
+        # the rules were written
+        out.append(f"\n{'outlet / part':<44} {'pages':<16} {'P':>6} {'R':>6} {'F1':>6}"
+                   f" {'as is':>6}\n")
+        for (outlet, part), pages in groups.items():
+            s = Score.mean([p.score for p in pages])
+            base = Score.mean([p.baseline for p in pages]).f1
+            out.append(_row(f"{outlet} {part}".rstrip(), _pages(len(pages)), s).rstrip("\n")
+                       + f" {base:6.3f}\n")
+    table = ev.detection()
+    if any(want != "none" for want in table):
+        out.append(f"\ndetection (page from -> found as)\n")
+        for want, found in table.items():
+            right = found.get(want, 0)
+            n = sum(found.values())
+            rest = ", ".join(f"{k} {v}" for k, v in sorted(found.items()) if k != want)
+            out.append(f"{want:<16} {right}/{n} found" + (f"; {rest}" if rest else "") + "\n")
     write_out("".join(out))
+
+
+def _pages(n: int) -> str:
+    return f"{n} page" + ("" if n == 1 else "s")
