@@ -16,7 +16,8 @@ import regex
 from .document import Document, Removal
 from .prefilter import Folded
 from .ruleset import Outlet, Rule
-from .scan import LineScanner, ScanTimeout, budget, guarded_search
+from . import scan
+from .scan import LineScanner, ScanTimeout, budget, guarded_search, page_spent
 
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
 
@@ -24,8 +25,13 @@ MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cut
 class RuleTimeout(Exception):
     def __init__(self, rule: Rule, number: int):
         self.rule = rule
-        super().__init__(f"rule {rule.id} ({rule.source}) ran out of time on input line "
-                         f"{number}: the pattern backtracks catastrophically; rewrite it")
+        if page_spent():
+            super().__init__(f"rule {rule.id} ({rule.source}) ran out of the page's time on "
+                             f"input line {number}: the page's patterns took over "
+                             f"{scan.PAGE_TIMEOUT:g} s; a pattern is slow on these lines")
+        else:
+            super().__init__(f"rule {rule.id} ({rule.source}) ran out of time on input line "
+                             f"{number}: the pattern backtracks catastrophically; rewrite it")
 
 
 def page_scan(doc: Document) -> tuple[list[str], Folded]:

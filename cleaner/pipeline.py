@@ -13,6 +13,7 @@ from .detect import Detector
 from .document import Document, Result
 from .engine import Compiled, page_scan
 from .prefilter import share
+from .scan import page_budget
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds while cuts (or the fallback) change something: idempotence
@@ -87,6 +88,11 @@ class Cleaner:
         self._pages += 1
         if self._pages == 2:
             self._share_prefilters()
+        with page_budget(text):
+            return self._clean(doc, outlet, url, lang, html, template, page_meta, warnings)
+
+    def _clean(self, doc: Document, outlet, url, lang, html, template, page_meta,
+               warnings) -> Result:
         chosen, how, hits = self._choose(doc, outlet, url)
         known = chosen if chosen is not self.generic else None
         for _ in range(1 + MAX_ROUNDS):

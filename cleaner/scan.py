@@ -10,8 +10,11 @@ each pattern on its line alone (`guarded_search`), so no hit ever spans a line b
 from __future__ import annotations
 
 from bisect import bisect_right
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
 from itertools import accumulate
+from time import monotonic
 
 import regex
 
@@ -20,11 +23,41 @@ from .ruleset import FLAGS, Pat, compile_union
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
+PAGE_TIMEOUT = 10.0    # seconds all patterns together may spend on one ordinary page
+
+# When the page being cleaned must be done by (monotonic clock), if a page is being
+# cleaned: a context variable, so threads sharing a Cleaner keep their own.
+_deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
+
+
+@contextmanager
+def page_budget(text: str):
+    """Bound the time patterns may take on this page (on top of each line's budget), so
+    that many slow lines cannot add up to minutes."""
+    token = _deadline.set(monotonic() + PAGE_TIMEOUT + len(text) * TIMEOUT_PER_MB / 1e6)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def page_spent() -> bool:
+    """The page being cleaned has used up its time (so a timeout is the page's, not a
+    line's)."""
+    deadline = _deadline.get()
+    return deadline is not None and monotonic() >= deadline
 
 
 def budget(s: str) -> float:
-    """Seconds a pattern may spend on `s`."""
-    return TIMEOUT + len(s) * TIMEOUT_PER_MB / 1e6
+    """Seconds a pattern may spend on `s`: its own budget, within what is left of the
+    page's."""
+    own = TIMEOUT + len(s) * TIMEOUT_PER_MB / 1e6
+    deadline = _deadline.get()
+    if deadline is None:
+        return own
+    # a spent page budget still gives the regex module a positive timeout, which it
+    # then reports at once
+    return max(min(own, deadline - monotonic()), 1e-9)
 
 
 def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):

@@ -39,6 +39,9 @@ def test_explain_names_rules_and_outlet():
     assert "outlet: moscowtimes" in r.stdout
     assert "Support The Moscow Times!    [mt-support-button]" in r.stdout
     assert "[mt-appeal-message]" in r.stdout
+    # the evidence that chose the outlet, with its weight and line
+    assert "chosen by evidence (" in r.stdout
+    assert "evidence: moscowtimes signature (+" in r.stdout
 
 
 def test_json_format():

@@ -142,3 +142,18 @@ def test_blank_lines_never_trigger_a_rule(rule):
     # output's blank lines had moved, so a second clean changed the output
     doc = run(f"[[rule]]\nid='r'\n{rule}\n", "one\n\ntwo\nthree")
     assert doc.render() == "one\n\ntwo\nthree\n" and doc.removals() == []
+
+
+def test_a_page_has_a_time_budget_beyond_each_line(monkeypatch):
+    # many lines each within their own budget must not add up to minutes: once the
+    # page's budget is spent, the next pattern stops with an error naming the page's time
+    import cleaner.scan as scan
+    from cleaner.pipeline import Cleaner
+    from cleaner.ruleset import parse
+    monkeypatch.setattr(scan, "PAGE_TIMEOUT", -1.0)
+    outlet = parse("[outlet]\nid = 'slow'\n[[rule]]\nid = 'r'\nkind = 'drop_line'\n"
+                   "pattern = '^x'\n", "slow.toml")
+    with pytest.raises(RuleTimeout, match="ran out of the page's time"):
+        Cleaner(outlets=[outlet]).clean("x\ny\n", outlet="slow")
+    # outside a page (a rule's own examples, rules check) only the line budget applies
+    assert scan.guarded_search(regex.compile("x"), "x") is not None

@@ -8,6 +8,9 @@ def explain_text(result: Result, label: str, cleaner) -> str:
     outlet = cleaner.detector.outlets.get(result.outlet) if result.outlet else None
     if outlet is not None:
         head = f"outlet: {outlet.id} ({outlet.name}), chosen by {result.detected_by}"
+        if result.detected_by == "evidence":
+            score = sum(e.weight for e in result.evidence if e.outlet == outlet.id)
+            head += f" ({score} of {outlet.needed} needed)"
     else:
         head = "outlet: unknown; generic rules and fallback" + (
             f" (stoplist: {result.lang})" if result.lang else "")
@@ -18,6 +21,9 @@ def explain_text(result: Result, label: str, cleaner) -> str:
     meta = result.metadata_text()
     if meta:
         out.append("metadata: " + meta)
+    # the evidence detection weighed: each cue once, with the line it was first found on
+    for e in result.evidence:
+        out.append(f"evidence: {e.outlet} {e.cue} (+{e.weight}) line {e.line}: {e.text.strip()!r}")
     out.append("")
     cuts = result.cuts_by_line()
     for n, ln in enumerate(doc.lines, 1):
