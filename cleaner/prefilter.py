@@ -31,8 +31,9 @@ CLASS_SET = 8   # a character class of at most this many literals is an exact se
 
 # Rewrites and refusals before the stdlib parser reads a `regex` pattern. Only syntax
 # both modules read alike may reach it: \p{..} is some class to us; global inline flags
-# are dropped (we fold case anyway); verbose mode, fuzzy matching ({e<=1}) and nested
-# sets ([[a]--[b]]) mean something else to the stdlib, so such patterns stay unfiltered.
+# are dropped (we fold case anyway); a pattern verbose from its start ((?x)) is read as
+# written plainly; fuzzy matching ({e<=1}) and nested sets ([[a]--[b]]) mean something
+# else to the stdlib, so such patterns stay unfiltered.
 _PROPERTY = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|[A-Za-z])")
 _GLOBAL_FLAGS = regex.compile(r"(\\\\|\\\()|\(\?([a-zA-Z]+)\)")
 _SAFE_FLAGS = set("aiLmsu")
@@ -111,7 +112,47 @@ def _letters_and_space(items) -> bool:
         op is C.LITERAL and chr(av).isspace() for op, av in items))
 
 
+def _plain(source: str) -> str:
+    """A verbose pattern ((?x) at its top) as the same pattern written plainly: spaces
+    and newlines outside character classes dropped, `#` comments dropped, escapes kept
+    (an escaped space is a space)."""
+    out, i, in_class = [], 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if source[i + 1:i + 2] == "]" or source[i + 1:i + 3] == "^]":
+                step = 2 if source[i + 1] == "]" else 3     # a leading ] is a literal
+                out.append(source[i:i + step])
+                i += step
+                continue
+        elif c.isspace():
+            i += 1
+            continue
+        elif c == "#":
+            end = source.find("\n", i)
+            i = len(source) if end < 0 else end + 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _prepare(source: str) -> str | None:
+    flags = [m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)]
+    if any("x" in f for f in flags):
+        if not _GLOBAL_FLAGS.match(source):     # (?x) must lead: scoped verbose is rare
+            return None
+        source = _GLOBAL_FLAGS.sub(lambda m: m.group(1) or
+                                   ("(?" + m.group(2).replace("x", "") + ")"
+                                    if m.group(2).replace("x", "") else ""), source)
+        source = _plain(source)
     source = _PROPERTY.sub(lambda m: m.group(1) or r"\w", source)
     if any(m.group(1) is None for m in _BRACES.finditer(source)):
         return None

@@ -31,7 +31,8 @@ FIXTURE_LINES = sorted({ln.strip() for ln in RAW_LINES} - {""})
     (r"\p{Lu}\w+ agency", {" agency"}),
     (r"(?:cookie){e<=1}", None),                 # fuzzy matching: the stdlib reads it apart
     (r"[[a-z]--[aeiou]]x", None),                # nested set
-    (r"(?x) a b c d", None),                     # verbose mode
+    (r"(?x) a b c d", {"abcd"}),                 # verbose mode: read as written plainly
+    (r"a(?x: b c d)", {"abcd"}),                 # scoped verbose: the stdlib reads it alike
     (r"(\w+) \1", None),
     (r".*", None),
     (r"\d{4}", None),
@@ -185,3 +186,15 @@ def test_random_rule_files_find_what_trying_every_rule_finds(toml, text):
     assert [(ln.text, ln.removed_by, ln.cut_by) for ln in fast.lines] == \
            [(ln.text, ln.removed_by, ln.cut_by) for ln in slow.lines]
     assert (fast.metadata, fast.cuts) == (slow.metadata, slow.cuts)
+
+
+@pytest.mark.parametrize("verbose, plain", [
+    ("(?x) ^Read \\ more   # the promo\n  (?: \\ about | : ) [ ]x", r"^Read more(?: about|:)[ ]x"),
+    ("(?ix)\n  ^ Photo [ ] author ,   # credit line\n", r"(?i)^Photo[ ]author,"),
+    ("(?x) ^ (?: AFP | AP | Reuters ) \\ \\|$", r"^(?:AFP|AP|Reuters) \|$"),
+])
+def test_verbose_patterns_get_the_atoms_of_their_plain_form(verbose, plain):
+    # a long rule may span lines with comments: (?x) must not cost it the prefilter
+    assert atoms(verbose) == atoms(plain) is not None
+    for line in ["Read more about x", "Read more: x", "photo author,", "AP |", "Reuters |"]:
+        assert bool(regex.search(verbose, line, FLAGS)) == bool(regex.search(plain, line, FLAGS))
