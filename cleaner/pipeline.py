@@ -24,7 +24,7 @@ class Cleaner:
     """Rules loaded and compiled once; `clean` reuses them for every page."""
 
     def __init__(self, rules: list[str | Path] | None = None, disable: list[str] = (),
-                 outlets: list[Outlet] | None = None, validate: bool = False):
+                 outlets: list[Outlet] | None = None):
         # rule packs that fail to load are skipped; the CLI shows these warnings
         self.rule_warnings: list[str] = []
         if outlets is None:
@@ -34,8 +34,8 @@ class Cleaner:
         # time); a user's files are compiled now so a bad pattern fails before any work.
         builtin = builtin_rules_dir()
         for o in self.outlets:
-            if validate or not all(Path(src).is_relative_to(builtin)
-                                   for src in (o.source, *(r.source for r in o.rules))):
+            if not all(Path(src).is_relative_to(builtin)
+                       for src in (o.source, *(r.source for r in o.rules))):
                 o.validate()
         off = set(disable)
         for o in self.outlets:
