@@ -4,7 +4,7 @@ the [dask] extra is installed), start-up, and trafilatura / jusText on the same 
     python bench/speed.py                 # >= 100 MB corpus built from fixtures/
     python bench/speed.py --size-mb 20    # a quicker look
 
-The corpus is every fixtures/<outlet>/NAME.txt input (not the expected files), repeated
+The corpus is every input page of fixtures/ and corpus/ (not the expected files), repeated
 in a different shuffled order each round until it reaches --size-mb, written once as
 JSONL under bench/out/. trafilatura and jusText are far slower, so they run on a sample
 of pages and their rate is extrapolated.
@@ -28,10 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def fixture_pages() -> list[tuple[str, str]]:
+    """(outlet folder, text) of every input page of fixtures/ and of the real-page
+    corpus/ (dev and heldout alike: speed, not accuracy)."""
     pages = []
-    for p in sorted((ROOT / "fixtures").glob("*/*.txt")):
+    for p in sorted([*(ROOT / "fixtures").glob("*/*.txt"), *(ROOT / "corpus").glob("*/*/*.txt")]):
         if not p.name.endswith(".expected.txt"):
-            pages.append((p.parent.name, p.read_text(encoding="utf-8")))
+            outlet = p.parent.name if p.parent.parent.name == "fixtures" else p.parent.parent.name
+            pages.append((outlet, p.read_text(encoding="utf-8")))
     return pages
 
 
