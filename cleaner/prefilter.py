@@ -22,6 +22,8 @@ from re import _constants as C, _parser
 import regex
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
+from .ruleset import pattern_pieces
+
 MAX_SET = 64    # an exact-string set larger than this is given up (products grow fast)
 MIN_ATOM = 3    # shorter atoms with a letter ("by", "\\nht") would flag most lines
 MAX_ATOMS = 1024  # atoms of one pattern: only the automaton's size depends on it
@@ -116,32 +118,8 @@ def _plain(source: str) -> str:
     """A verbose pattern ((?x) at its top) as the same pattern written plainly: spaces
     and newlines outside character classes dropped, `#` comments dropped, escapes kept
     (an escaped space is a space)."""
-    out, i, in_class = [], 0, False
-    while i < len(source):
-        c = source[i]
-        if c == "\\":
-            out.append(source[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if source[i + 1:i + 2] == "]" or source[i + 1:i + 3] == "^]":
-                step = 2 if source[i + 1] == "]" else 3     # a leading ] is a literal
-                out.append(source[i:i + step])
-                i += step
-                continue
-        elif c.isspace():
-            i += 1
-            continue
-        elif c == "#":
-            end = source.find("\n", i)
-            i = len(source) if end < 0 else end + 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+    return "".join(piece for _, piece, kind in pattern_pieces(source, verbose=True)
+                   if kind == "literal" or kind == "syntax" and not piece.isspace())
 
 
 def _prepare(source: str) -> str | None:

@@ -74,29 +74,51 @@ class Pat:
 _FLAGS_THEN_CARET = regex.compile(r"(?:\(\?[a-zA-Z-]+\))*\^")
 
 
-def _top_level_branches(source: str) -> list[str]:
-    """Split a pattern on the | that are outside groups and character classes."""
-    branches, depth, start, i, in_class = [], 0, 0, 0, False
+def pattern_pieces(source: str, verbose: bool = False):
+    """A pattern's characters as (start, piece, kind): kind "syntax" outside character
+    classes, "literal" for an escape ("\\x", one piece), a class and its contents (a
+    leading "]" is a literal), "comment" for a verbose pattern's `#` comment through its
+    newline (one piece)."""
+    i, in_class = 0, False
     while i < len(source):
         c = source[i]
         if c == "\\":
+            yield i, source[i:i + 2], "literal"
             i += 2
             continue
         if in_class:
             in_class = c != "]"
+            yield i, c, "literal"
         elif c == "[":
             in_class = True
-            if source[i + 1:i + 2] == "]" or source[i + 1:i + 3] == "^]":
-                i += 2 if source[i + 1] == "]" else 3   # a leading ] is a literal
-                continue
-        elif c == "(":
+            step = 2 if source[i + 1:i + 2] == "]" else 3 if source[i + 1:i + 3] == "^]" else 1
+            yield i, source[i:i + step], "literal"
+            i += step
+            continue
+        elif c == "#" and verbose:
+            end = source.find("\n", i)
+            end = len(source) if end < 0 else end + 1
+            yield i, source[i:end], "comment"
+            i = end
+            continue
+        else:
+            yield i, c, "syntax"
+        i += 1
+
+
+def _top_level_branches(source: str) -> list[str]:
+    """Split a pattern on the | that are outside groups and character classes."""
+    branches, depth, start = [], 0, 0
+    for i, c, kind in pattern_pieces(source):
+        if kind != "syntax":
+            continue
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
             branches.append(source[start:i])
             start = i + 1
-        i += 1
     branches.append(source[start:])
     return branches
 

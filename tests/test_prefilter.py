@@ -198,3 +198,10 @@ def test_verbose_patterns_get_the_atoms_of_their_plain_form(verbose, plain):
     assert atoms(verbose) == atoms(plain) is not None
     for line in ["Read more about x", "Read more: x", "photo author,", "AP |", "Reuters |"]:
         assert bool(regex.search(verbose, line, FLAGS)) == bool(regex.search(plain, line, FLAGS))
+
+
+def test_a_verbose_comment_is_not_read_as_pattern():
+    # a bracket or backslash inside a comment opens no class and escapes nothing
+    source = "(?x) ^Read \\ more  # see [note\n  [ ]x  # and \\\n  $"
+    assert atoms(source) == atoms(r"^Read more[ ]x$")
+    assert regex.search(source, "Read more x", FLAGS)
