@@ -1,12 +1,13 @@
 """The built-in rule files: they load, compile, every rule proves itself on its own
 examples and on a whole fixture page, and signatures tell the outlets apart."""
 import pytest
-import regex
 
-from conftest import FIXTURES, fixture_pairs
+from conftest import FIXTURES, ROOT, fixture_pairs
 
+from cleaner.detect import Detector
 from cleaner.engine import check_examples
-from cleaner.ruleset import GENERIC_ID, builtin_rules_dir, compile_union, load_dirs
+from cleaner.evaluate import fixture_pairs as pairs_below
+from cleaner.ruleset import GENERIC_ID, builtin_rules_dir, load_dirs
 
 OUTLETS = load_dirs([builtin_rules_dir()])
 RULES = [(o, r) for o in OUTLETS for r in o.rules]
@@ -47,33 +48,47 @@ def test_every_rule_fires_in_a_fixture(cleaner):
     assert missing == [], "rules no fixture exercises: " + ", ".join(missing)
 
 
-NAMED = [o for o in OUTLETS if o.id != GENERIC_ID and o.signatures]
+NAMED = [o for o in OUTLETS if o.id != GENERIC_ID and o.cues]
+DETECTOR = Detector(OUTLETS)
 
 
-def _page(src) -> str:
-    """The page as detection sees it: each line stripped."""
-    return "\n".join(ln.strip() for ln in src.read_text(encoding="utf-8").split("\n"))
+def _scores(text: str) -> dict[str, int]:
+    """Each outlet's evidence weight on the page (lines stripped, as detection sees them)."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    return {DETECTOR._named[n].id: w for n, w in DETECTOR.scores(DETECTOR.scan(lines)).items()}
+
+
+def _claims(text: str) -> str | None:
+    lines = [ln.strip() for ln in text.split("\n")]
+    found = DETECTOR.pick(DETECTOR.scan(lines))
+    return found.id if found else None
 
 
 @pytest.mark.parametrize("folder,src,exp", PAIRS, ids=[f"{f}/{s.name}" for f, s, _ in PAIRS])
 def test_no_other_outlet_claims_a_fixture(folder, src, exp):
-    """Signatures identify their outlet only: no other outlet's signature matches a
-    page of this one (nor any outlet's a page of an unknown outlet)."""
-    text = _page(src)
+    """Evidence identifies its outlet only: no other outlet's evidence reaches its
+    threshold on a page of this one (nor any outlet's on a page of an unknown outlet)."""
+    scores = _scores(src.read_text(encoding="utf-8"))
     for outlet in NAMED:
-        if outlet.id == folder:
-            continue
-        union = compile_union(outlet.signatures, regex.MULTILINE)
-        m = union.search(text)
-        assert m is None, f"{outlet.id} signature matches {src.name}: {m.group()!r}"
+        if outlet.id != folder:
+            assert scores.get(outlet.id, 0) < outlet.needed, f"{outlet.id} claims {src.name}"
 
 
 @pytest.mark.parametrize("folder,src,exp", [p for p in PAIRS if p[0] != GENERIC_ID],
                          ids=[f"{f}/{s.name}" for f, s, _ in PAIRS if f != GENERIC_ID])
-def test_own_signatures_detect_each_fixture(folder, src, exp):
-    outlet = next(o for o in NAMED if o.id == folder)
-    union = compile_union(outlet.signatures, regex.MULTILINE)
-    assert union.search(_page(src)), f"no {folder} signature in {src.name}"
+def test_own_evidence_detects_each_fixture(folder, src, exp):
+    assert _claims(src.read_text(encoding="utf-8")) == folder, src.name
+
+
+CORPUS = pairs_below(ROOT / "corpus")
+
+
+@pytest.mark.parametrize("pair", CORPUS, ids=lambda p: p.name)
+def test_no_real_page_is_claimed_by_another_outlet(pair):
+    """On the real-page corpus a page is found as its own outlet or as none, never as
+    another (other outlets' pages: as none)."""
+    found = _claims(pair.src.read_text(encoding="utf-8"))
+    assert found in (None, pair.outlet), f"{found} claims {pair.name}"
 
 
 @pytest.mark.parametrize("outlet", NAMED, ids=lambda o: o.id)
