@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import threading
 
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -10,6 +11,32 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 SNIFF = 8192
 # control bytes that never occur in text (tab, newlines, form feed and ESC excluded)
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13, 27})
+_ASCII = bytes(range(128))
+SHOWN_OFFSETS = 3      # a warning names where the first few bad bytes are
+
+
+def _cp1252_letter(byte: int) -> str:
+    try:
+        c = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:      # 0x81, 0x8d, 0x8f, 0x90, 0x9d: unassigned
+        return "\ufffd"
+    return c if c.isalpha() else "\ufffd"
+
+
+# a stray byte in UTF-8 is most often a cp1252 letter (an "é" saved by another program);
+# anything else is not guessed at
+_STRAY = [_cp1252_letter(b) if b >= 0x80 else "\ufffd" for b in range(256)]
+_bad = threading.local()
+
+
+def _per_byte(e: UnicodeDecodeError) -> tuple[str, int]:
+    """codecs error handler: each undecodable byte on its own (not one U+FFFD for a
+    run), its offset noted for the warning."""
+    _bad.spans.append((e.start, e.end))
+    return "".join(_STRAY[b] for b in e.object[e.start:e.end]), e.end
+
+
+codecs.register_error("cleaner-per-byte", _per_byte)
 
 
 class BinaryInput(ValueError):
@@ -17,7 +44,11 @@ class BinaryInput(ValueError):
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
-    """Return the text and warnings. Raises BinaryInput for data that is not text."""
+    """Return the text and warnings. Raises BinaryInput for data that is not text.
+
+    Valid UTF-8 stays as it is; a page that is UTF-8 apart from some bytes keeps every
+    valid character and only those bytes are replaced; a page in another encoding
+    (most of its non-ASCII bytes not UTF-8) is decoded as that encoding."""
     for bom, enc in BOMS:
         if data.startswith(bom):
             return normalise_newlines(data.decode(enc, errors="replace")), []
@@ -26,8 +57,41 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         raise BinaryInput("looks like a binary file, not text")
     try:
         return normalise_newlines(data.decode("utf-8")), []
-    except UnicodeDecodeError as e:
-        bad = e.start
+    except UnicodeDecodeError:
+        pass
+    text, spans = decode_per_byte(data)
+    bad = sum(end - start for start, end in spans)
+    valid = len(data.translate(None, _ASCII)) - bad    # non-ASCII bytes that are UTF-8
+    if valid >= bad:
+        where = ", ".join(str(start) for start, _ in spans[:SHOWN_OFFSETS])
+        more = ", ..." if len(spans) > SHOWN_OFFSETS else ""
+        return normalise_newlines(text), [
+            f"input is not valid UTF-8: {_count(bad, 'byte')} replaced (at byte {where}{more}); "
+            f"the rest decoded as UTF-8"]
+    enc = _detect(data)
+    try:
+        other = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        other = None
+    if other is not None and (valid or _keeps_ascii(data, other)):
+        text, note = other, f"decoded as {enc}"
+    else:       # with no UTF-8 text to go by, an encoding that would eat ASCII is not taken
+        note = "undecodable bytes replaced"
+    return normalise_newlines(text), [
+        f"input is not valid UTF-8 (byte {spans[0][0]}); {note}"]
+
+
+def decode_per_byte(data: bytes) -> tuple[str, list[tuple[int, int]]]:
+    """UTF-8 with each invalid byte replaced by its cp1252 letter or U+FFFD, and the
+    (start, end) byte spans of the invalid runs."""
+    _bad.spans = spans = []
+    try:
+        return data.decode("utf-8", "cleaner-per-byte"), spans
+    finally:
+        del _bad.spans
+
+
+def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes   # only undecodable input pays for it
     best = from_bytes(data[:1_000_000]).best()
     enc = best.encoding if best is not None else "utf-8"
@@ -35,13 +99,17 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         # the detector cannot tell Western single-byte pages apart; on the web, Latin-script
         # text in a single-byte encoding is overwhelmingly windows-1252
         enc = "cp1252"
-    try:
-        text = data.decode(enc)
-        note = f"input is not valid UTF-8 (byte {bad}); decoded as {enc}"
-    except (UnicodeDecodeError, LookupError):
-        text = data.decode("utf-8", errors="replace")
-        note = f"input is not valid UTF-8 (byte {bad}); undecodable bytes replaced"
-    return normalise_newlines(text), [note]
+    return enc
+
+
+def _keeps_ascii(data: bytes, text: str) -> bool:
+    """Whether decoding kept every ASCII byte as itself (a multi-byte encoding can take
+    an ASCII byte as the second half of a character)."""
+    return data.translate(None, bytes(range(128, 256))) == text.encode("ascii", "ignore")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def normalise_newlines(text: str) -> str:

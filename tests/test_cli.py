@@ -112,3 +112,15 @@ def test_subprocess_errors_have_no_traceback(tmp_path):
     p = run_clean([str(tmp_path / "missing.txt")], b"")
     assert p.returncode == 2
     assert p.stderr.decode().startswith("error:") and b"Traceback" not in p.stderr
+
+
+def test_one_bad_byte_keeps_the_outlet_rules_working(tmp_path):
+    # a stray byte used to send the page to charset detection (mac_iceland, cp1252):
+    # curly quotes garbled, the BBC byline rules no longer matching
+    for seed, byte in (("002_bd2f4c37c13cce80.txt", b"\xff"), ("004_c630794e0e8874ab.txt", b"\xe9")):
+        f = tmp_path / seed
+        f.write_bytes((SEEDS / seed).read_bytes() + byte)
+        r = invoke([str(f)])
+        assert r.exit_code == 0
+        assert r.stdout == invoke([str(SEEDS / seed)]).stdout
+        assert "1 byte replaced" in r.stderr
