@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import threading
+
+from .errors import CleanerError
 
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -39,7 +42,7 @@ def _per_byte(e: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("cleaner-per-byte", _per_byte)
 
 
-class BinaryInput(ValueError):
+class BinaryInput(CleanerError, ValueError):
     """The bytes are not text (NUL bytes or a high share of control bytes)."""
 
 
@@ -137,3 +140,20 @@ def shown_name(name: str) -> str:
     """A file name fit to print or put in JSON: bytes that are not UTF-8 (which Python
     holds as lone surrogates) appear as \\xNN instead of breaking the output."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """A message fit for a terminal: file names in it may hold ESC, newlines and other
+    control characters, which are shown as escapes (\\x1b, \\n) instead of being obeyed,
+    and bytes that are not UTF-8 (held as lone surrogates), which are shown as \\xNN."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    c = m.group()
+    if "\udc80" <= c <= "\udcff":
+        return f"\\x{ord(c) - 0xdc00:02x}"
+    return c.encode("unicode_escape").decode("ascii")

@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 import regex
 
 from .engine import RuleTimeout, _budget, guarded_search
+from .errors import CleanerError
 from .prefilter import Folded, Prefilter
 from .ruleset import FLAGS, GENERIC_ID, Outlet, compile_union
 
 
-class UnknownOutlet(ValueError):
+class UnknownOutlet(CleanerError, ValueError):
     pass
 
 

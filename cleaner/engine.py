@@ -18,6 +18,7 @@ from functools import cached_property
 import regex
 
 from .document import Document, Removal
+from .errors import CleanerError
 from .prefilter import Folded, Prefilter
 from .ruleset import FLAGS, Outlet, Rule
 
@@ -26,7 +27,9 @@ TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false al
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
 
 
-class RuleTimeout(Exception):
+class RuleTimeout(CleanerError):
+    exit_code = 1    # a failure while cleaning, not bad input
+
     def __init__(self, rule: Rule, number: int):
         self.rule = rule
         super().__init__(f"rule {rule.id} ({rule.source}) ran out of time on input line "

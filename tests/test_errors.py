@@ -1,0 +1,34 @@
+"""One error root: every error class of the package is a CleanerError carrying the exit
+code the command line ends with; errors that were ValueErrors still are."""
+import importlib
+import inspect
+import pkgutil
+
+import cleaner
+from cleaner.errors import CleanerError
+
+
+def _error_classes():
+    for info in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
+        if info.name == "cleaner.__main__":      # runs the command
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:     # an extra that is not installed
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, BaseException) and cls.__module__ == module.__name__:
+                yield cls
+
+
+def test_every_error_class_is_a_cleaner_error_with_an_exit_code():
+    found = {cls.__name__: cls for cls in _error_classes()}
+    assert {"BinaryInput", "UnknownOutlet", "RuleError", "RuleTimeout", "SignatureTimeout",
+            "RecordError", "BatchError", "BatchFailed"} <= set(found)
+    assert [n for n, cls in found.items() if not issubclass(cls, CleanerError)] == []
+    failures = {n for n, cls in found.items() if cls.exit_code == 1}
+    assert {"RuleTimeout", "SignatureTimeout", "BatchFailed"} <= failures
+    assert all(cls.exit_code == 2 for n, cls in found.items() if n not in failures)
+    for name in ("BinaryInput", "UnknownOutlet", "RecordError", "BatchError"):
+        assert issubclass(found[name], ValueError), name
+
