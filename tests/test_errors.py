@@ -24,11 +24,18 @@ def _error_classes():
 def test_every_error_class_is_a_cleaner_error_with_an_exit_code():
     found = {cls.__name__: cls for cls in _error_classes()}
     assert {"BinaryInput", "UnknownOutlet", "RuleError", "RuleTimeout", "SignatureTimeout",
-            "RecordError", "BatchError", "BatchFailed"} <= set(found)
+            "RecordError", "BatchError", "BatchFailed", "UnknownLanguage"} <= set(found)
     assert [n for n, cls in found.items() if not issubclass(cls, CleanerError)] == []
     failures = {n for n, cls in found.items() if cls.exit_code == 1}
     assert {"RuleTimeout", "SignatureTimeout", "BatchFailed"} <= failures
     assert all(cls.exit_code == 2 for n, cls in found.items() if n not in failures)
-    for name in ("BinaryInput", "UnknownOutlet", "RecordError", "BatchError"):
+    for name in ("BinaryInput", "UnknownOutlet", "RecordError", "BatchError", "UnknownLanguage"):
         assert issubclass(found[name], ValueError), name
 
+
+def test_languages_by_name_or_iso_code():
+    from cleaner.fallback import languages, resolve_lang
+    assert resolve_lang("ru", []) == resolve_lang("RUSSIAN", []) == "Russian"
+    assert resolve_lang("nb", []) == resolve_lang("norwegian bokmal", []) == "Norwegian_Bokmal"
+    from cleaner.languages import ISO_639_1
+    assert set(ISO_639_1.values()) <= set(languages())     # every code names a stoplist
