@@ -55,6 +55,12 @@ class Result:
     document: "Document | None" = field(default=None, repr=False, compare=False)
 
     @property
+    def how_chosen(self) -> str:
+        """How the outlet was found, in words (--explain, reports)."""
+        return {"forced": "forced (--outlet)", "url": "chosen by its URL",
+                "signature": "chosen by signature"}.get(self.detected_by, "unknown")
+
+    @property
     def author(self):
         return self.metadata.get("author")
 

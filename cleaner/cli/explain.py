@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 from ..document import Result
+from . import plural
 
 
 def explain_text(result: Result, label: str, cleaner) -> str:
     outlet = cleaner.detector.outlets.get(result.outlet) if result.outlet else None
     if outlet is not None:
-        head = f"outlet: {outlet.id} ({outlet.name}), chosen by {result.detected_by}"
+        head = f"outlet: {outlet.id} ({outlet.name}), {result.how_chosen}"
     else:
         head = "outlet: unknown; generic rules and fallback" + (
             f" (stoplist: {result.lang})" if result.lang else "")
     doc = result.document
     kept = len(doc.kept_indices())
     out = [f"== {label}", head,
-           f"removed {len(result.removals)} lines, cut {len(result.cuts)} fragments, kept {kept} lines"]
+           f"removed {plural(len(result.removals), 'line')}, cut {plural(len(result.cuts), 'fragment')}, "
+           f"kept {plural(kept, 'line')}"]
     meta = result.metadata_text()
     if meta:
         out.append("metadata: " + meta)
