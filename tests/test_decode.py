@@ -116,3 +116,22 @@ def test_valid_characters_survive_inserted_bad_bytes(text, data):
 def _reading(byte: int) -> str:
     c = bytes([byte]).decode("cp1252", "replace")
     return c if c.isalpha() else "\ufffd"
+
+
+@pytest.mark.parametrize("data", [
+    ("word " * 600_000).encode()[:-1] + b"\xff",                   # ASCII, one bad byte
+    ("Агентство «ТАСС» сообщило " * 120_000).encode("cp1251"),    # a bad byte in two
+    ("слово " * 250_000).encode() + b"\xe9",                        # UTF-8, one bad byte
+])
+def test_decoding_a_big_page_holds_a_few_copies_at_most(data):
+    # issue 14: a 30 MB line peaked at 300-600 MB. Decoding holds a few copies at most
+    # (the bytes, the text, one transient), whatever the encoding, and no record per bad
+    # byte (a cp1251 page has one in two)
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        decode(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(data) + 12_000_000    # + the charset detector's, on 1 MB at most

@@ -195,8 +195,8 @@ def clean_cmd(
     for name in files or ["-"]:
         label = "<stdin>" if name == "-" else shown(name)
         try:
-            data = read_input(name)
-            result = cleaner.clean(data, outlet=outlet, url=url, html=html, lang=lang)
+            # the bytes go straight in: freed once decoded, not held beside the text
+            result = cleaner.clean(read_input(name), outlet=outlet, url=url, html=html, lang=lang)
         except Exception as e:     # one bad file never stops the others
             message, failed = describe(e)
             hint = (" (--html means the input is HTML; write a report with --html-report FILE)"
