@@ -11,7 +11,7 @@ import regex
 
 from .engine import RuleTimeout, check_examples
 from .errors import UsageError
-from .prefilter import atoms, slow_letter_runs
+from .prefilter import EVERY_LINE, atoms, slow_letter_runs
 from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
 
@@ -273,7 +273,7 @@ def _check_pattern(p: Pat, problems: list[RuleError]) -> bool:
 
 
 def _note_slow(p: Pat, notes: list[RuleError]) -> None:
-    if atoms(p.source) is None:
+    if atoms(p.source) in (None, EVERY_LINE):
         notes.append(RuleError(p.path, f"'{p.key}' has no literal text the prefilter can "
                                "look for, so the regex engine tries it on every line (slow "
                                "on big corpora): put a literal word in it, or add a `hint`",
