@@ -2,7 +2,7 @@
 keeps the POLICY.md invariants. Rule files are generated as TOML text (all five kinds,
 optional keys, patterns over a small alphabet so that they really hit the texts) and
 go through the same parser as files on disk."""
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from cleaner import Cleaner
 from cleaner.pipeline import default_cleaner
@@ -86,6 +86,14 @@ def _rule_ids(outlets) -> set[str]:
     return {r.id for o in outlets for r in o.rules}
 
 
+# Failures random runs found, kept as fixed examples (HYPOTHESIS_PROFILE=random finds more).
+# A signature matching across a line break: the detector takes `a\s` to match "a\n"
+# (a line of its own), the engine confirms hits on each line alone, so clean("a") is
+# "a\n" but clean("a\n") is "" (issue 14). Expected to fail until detection and the
+# engine share one scanner (issue 8); then drop the xfail.
+@example("[outlet]\nid = 'fz'\nsignatures = ['a\\s']\n[[rule]]\nid = 'fz-r0'\n"
+         "kind = 'drop_line'\npattern = 'a'\n", "a", False).xfail(
+    reason="signature matched across a line break (issue 14)", raises=AssertionError)
 @given(rule_files("fz"), texts, st.booleans())
 def test_random_rule_file_keeps_invariants(toml, text, forced):
     outlets = [parse(toml, "fz.toml")]
