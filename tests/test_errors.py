@@ -39,3 +39,15 @@ def test_languages_by_name_or_iso_code():
     assert resolve_lang("nb", []) == resolve_lang("norwegian bokmal", []) == "Norwegian_Bokmal"
     from cleaner.languages import ISO_639_1
     assert set(ISO_639_1.values()) <= set(languages())     # every code names a stoplist
+
+
+def test_the_cli_maps_errors_to_exit_codes_in_one_place():
+    import errno
+    from cleaner.cli import describe
+    from cleaner.engine import RuleTimeout
+    assert describe(CleanerError("bad", 2)) == ("bad", 2)
+    assert describe(RuleTimeout.__new__(RuleTimeout))[1] == 1
+    assert describe(FileNotFoundError(errno.ENOENT, "No such file or directory", "a.txt")) == \
+        ("a.txt: No such file or directory", 2)
+    assert describe(OSError(errno.EBADF, "Bad file descriptor", 3))[1] == 2
+    assert describe(ValueError("boom")) == ("ValueError: boom (a bug in cleaner: please report it)", 1)

@@ -29,7 +29,7 @@ def describe(error: Exception) -> tuple[str, int]:
     if isinstance(error, CleanerError):
         return str(error), error.exit_code
     if isinstance(error, OSError):     # a file that cannot be read or written is bad input
-        if error.filename is not None and error.strerror:
+        if isinstance(error.filename, (str, bytes, os.PathLike)) and error.strerror:
             return f"{shown(os.fsdecode(error.filename))}: {error.strerror}", 2
         return str(error), 2
     # not an error the package raises on purpose: a bug, named as one
