@@ -10,7 +10,8 @@ from pathlib import Path
 import regex
 
 from .engine import RuleTimeout, check_examples
-from .prefilter import atoms, slow_letter_runs
+from .errors import UsageError
+from .prefilter import EVERY_LINE, atoms, slow_letter_runs
 from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
 
@@ -44,11 +45,11 @@ def new_rule_file(outlet_id: str, name: str, domain: str, rules_dir: Path,
     """Write RULES_DIR/ID.toml and create FIXTURES_DIR/ID/; never overwrite a file.
     Raises ValueError for a bad id or an existing file."""
     if not OUTLET_ID.fullmatch(outlet_id):
-        raise ValueError(f"outlet id {outlet_id!r}: use lowercase letters, digits, '-', '_' or '.'")
+        raise UsageError(f"outlet id {outlet_id!r}: use lowercase letters, digits, '-', '_' or '.'")
     path = Path(rules_dir) / f"{outlet_id}.toml"
     fixtures = Path(fixtures_dir) / outlet_id
     if path.exists():
-        raise ValueError(f"{path} already exists; not overwriting it")
+        raise UsageError(f"{path} already exists; not overwriting it")
     text = TEMPLATE.format(id=outlet_id, name=_basic(name), domain=_basic(domain.lower()),
                            file=path, fixtures=fixtures)
     parse(text, path)   # what we write must load
@@ -140,7 +141,7 @@ def suggest(pages: list[str]) -> list[Suggestion]:
     page only is never suggested. Raises ValueError for fewer than two pages."""
     distinct = list(dict.fromkeys(pages))    # a copy of a page would make its body recur
     if len(distinct) < 2:
-        raise ValueError(f"need at least 2 different pages of the outlet to find what "
+        raise UsageError(f"need at least 2 different pages of the outlet to find what "
                          f"recurs across them, got {len(distinct)}")
     pages = distinct
     # split as Document does, so each suggested pattern sees the lines the engine sees
@@ -272,7 +273,7 @@ def _check_pattern(p: Pat, problems: list[RuleError]) -> bool:
 
 
 def _note_slow(p: Pat, notes: list[RuleError]) -> None:
-    if atoms(p.source) is None:
+    if atoms(p.source) in (None, EVERY_LINE):
         notes.append(RuleError(p.path, f"'{p.key}' has no literal text the prefilter can "
                                "look for, so the regex engine tries it on every line (slow "
                                "on big corpora): put a literal word in it, or add a `hint`",

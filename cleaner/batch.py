@@ -36,6 +36,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from .decode import shown_name
+from .errors import CleanerError
 from .pipeline import Cleaner
 from .records import Fields, clean_record, summary
 
@@ -49,11 +50,13 @@ STATE_VERSION = 1
 PARENT_CHECK_SECONDS = 0.5     # how soon a worker of a killed batch notices and leaves
 
 
-class BatchError(ValueError):
+class BatchError(CleanerError, ValueError):
     """Bad arguments: nothing was done (exit 2)."""
 
 
-class BatchFailed(RuntimeError):
+class BatchFailed(CleanerError, RuntimeError):
+    exit_code = 1
+
     """The run stopped midway (a worker died); what is written stays, a rerun resumes."""
 
 

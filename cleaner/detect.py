@@ -14,12 +14,13 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .engine import RuleTimeout
+from .errors import CleanerError
 from .prefilter import Folded, Prefilter
 from .ruleset import GENERIC_ID, Cue, Outlet
 from .scan import LineScanner, ScanTimeout, guarded_search
 
 
-class UnknownOutlet(ValueError):
+class UnknownOutlet(CleanerError, ValueError):
     pass
 
 

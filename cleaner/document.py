@@ -57,6 +57,12 @@ class Result:
     evidence: list = field(default_factory=list)
 
     @property
+    def how_chosen(self) -> str:
+        """How the outlet was found, in words (--explain, reports)."""
+        return {"forced": "forced (--outlet)", "url": "chosen by its URL",
+                "evidence": "chosen by evidence"}.get(self.detected_by, "unknown")
+
+    @property
     def author(self):
         return self.metadata.get("author")
 

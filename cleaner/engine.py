@@ -14,15 +14,18 @@ from functools import cached_property
 import regex
 
 from .document import Document, Removal
+from . import scan
+from .errors import CleanerError
 from .prefilter import Folded
 from .ruleset import Outlet, Rule
-from . import scan
 from .scan import LineScanner, ScanTimeout, budget, guarded_search, page_spent
 
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
 
 
-class RuleTimeout(Exception):
+class RuleTimeout(CleanerError):
+    exit_code = 1    # a failure while cleaning, not bad input
+
     def __init__(self, rule: Rule, number: int):
         self.rule = rule
         if page_spent():

@@ -15,11 +15,10 @@ reason. For HTML (`extracted`), trafilatura chose the content: only comments go.
 
 Decisions are stable when removed lines disappear: every prefix and suffix of the
 chosen run has a positive total, so cleaning the output again picks the same run.
-Stoplists are jusText's, read from the installed package without importing it (start-up).
+Stoplists are jusText's (`justext.get_stoplist`), loaded when the fallback first runs.
 """
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
 from array import array
@@ -27,11 +26,11 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain, islice
-from pathlib import Path
 
 import regex
 
 from .document import Document
+from .languages import stoplist_name
 
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 # On Latin-1 text (most lines) WORD finds the maximal runs of letters, digits, ' and -,
@@ -97,28 +96,19 @@ COMMENTS = regex.compile(r"""(?ix)^(?:
 )\s*[:.…]*$""")
 
 
-@lru_cache(maxsize=1)
-def _stoplist_dir() -> Path | None:
-    spec = importlib.util.find_spec("justext")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
-    return path if path.is_dir() else None
-
-
 @lru_cache(maxsize=None)
 def stoplist(lang: str) -> frozenset[str]:
-    d = _stoplist_dir()
-    f = d / f"{lang}.txt" if d else None
-    if f is None or not f.is_file():
+    import justext      # here: `clean FILE` of a known outlet never pays for importing it
+    try:
+        return justext.get_stoplist(lang)
+    except ValueError:  # no such stoplist
         return frozenset()
-    return frozenset(w.strip().lower() for w in f.read_text(encoding="utf-8").splitlines() if w.strip())
 
 
 @lru_cache(maxsize=1)
 def languages() -> tuple[str, ...]:
-    d = _stoplist_dir()
-    return tuple(sorted(p.stem for p in d.glob("*.txt"))) if d else ()
+    import justext
+    return tuple(sorted(justext.get_stoplists()))
 
 
 @lru_cache(maxsize=1)
@@ -134,14 +124,11 @@ def _stopword_vectors() -> dict[str, int]:
 
 
 def resolve_lang(lang: str | None, words: list[str]) -> str:
-    """A stoplist name: the one asked for (case-insensitive), else the language whose
-    stoplist covers most of the page's words."""
+    """A stoplist name: the one asked for (a name in any case, or an ISO 639-1 code),
+    else the language whose stoplist covers most of the page's words."""
     names = languages()
     if lang:
-        for name in names:
-            if name.lower() == lang.lower():
-                return name
-        raise ValueError(f"no stoplist for language {lang!r} (available: {', '.join(names)})")
+        return stoplist_name(lang, names)
     sample = [w.lower() for w in words[:SAMPLE]]
     return _detect([sample], [sum(map(stoplist(DEFAULT_LANG).__contains__, sample))])
 

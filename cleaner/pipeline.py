@@ -12,6 +12,7 @@ from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
 from .engine import Compiled, page_scan
+from .errors import UsageError
 from .prefilter import share
 from .scan import page_budget
 from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
@@ -38,6 +39,10 @@ class Cleaner:
                        for src in (o.source, *(r.source for r in o.rules))):
                 o.validate()
         off = set(disable)
+        unknown = off - {r.id for o in self.outlets for r in o.rules}
+        if unknown:     # a misspelt id would otherwise switch nothing off, silently
+            raise UsageError(f"cannot disable {', '.join(map(repr, sorted(unknown)))}: no rule "
+                             "has this id (`clean rules list` shows them)")
         for o in self.outlets:
             o.disable = [*o.disable, *(r.id for r in o.rules if r.id in off)]
         self.detector = Detector(self.outlets)

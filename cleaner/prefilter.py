@@ -44,10 +44,31 @@ _NAMED_GROUP = regex.compile(r"(\\\\|\\\()|\(\?P?<(?![=!])\w+>")
 _NEWLINES = regex.compile(r"\n{2,}")
 _NESTED_SET = regex.compile(r"\\.|\[(?:\\.|\[|[^\]\\])*")
 
+# The regex module misses a case-insensitive character that folds to several (ß and ẞ
+# to ss, ﬁ to fi, ŉ to ʼn) when it stands alone in a group, as the engine's and the
+# detector's joined regex scans put patterns: `(?:(?i)ß)` matches neither "ß" nor "ẞ".
+# Such a pattern, when it has no atoms, gets this one: every line is a candidate, and
+# the pattern is tried on it alone, where it matches as it should (a full scan).
+EVERY_LINE = frozenset({"\n"})
+_CASELESS = regex.compile(r"\(\?[a-zA-Z]*i")     # an inline flag turning ignore-case on
 
-def atoms(source: str) -> frozenset[str] | None:
+
+def atoms(source: str, trimmed: bool = False) -> frozenset[str] | None:
     """Case-folded literals, one of which is in every line `source` matches (with ^ and
-    $ as a newline); None when that cannot be said with atoms of MIN_ATOM or more."""
+    $ as a newline); None when that cannot be said with atoms of MIN_ATOM or more (the
+    caller scans the pattern with regex), or EVERY_LINE (see above). `trimmed`: atoms
+    stripped of their edges (line ends, spaces), for Prefilter(trimmed=True)."""
+    found = _atoms(source)
+    if found is not None and trimmed:
+        found = frozenset(a.strip() for a in found)
+        found = None if any(map(_weak, found)) else found
+    if found is None and _CASELESS.search(source) and any(len(c.casefold()) > 1
+                                                          for c in set(source)):
+        return EVERY_LINE
+    return found
+
+
+def _atoms(source: str) -> frozenset[str] | None:
     prepared = _prepare(source)
     if prepared is None:
         return None
@@ -285,10 +306,7 @@ class Prefilter:
         owners: dict[str, list[int]] = {}
         self.unfiltered: list[int] = []
         for k, source in enumerate(sources):
-            found = atoms(source) if source is not None else None
-            if found is not None and trimmed:
-                found = {a.strip() for a in found}
-                found = None if any(map(_weak, found)) else found
+            found = atoms(source, trimmed) if source is not None else None
             if found is None:
                 self.unfiltered.append(k)
                 continue

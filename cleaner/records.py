@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from .decode import BinaryInput
 from .document import META_KEYS
 from .engine import RuleTimeout
+from .errors import CleanerError
 from .pipeline import Cleaner
 
 
-class RecordError(ValueError):
+class RecordError(CleanerError, ValueError):
     """The record cannot be cleaned; the message is the reason written to errors.jsonl."""
 
 

@@ -47,7 +47,7 @@ def _lines(result: Result) -> str:
 
 
 def _summary(result: Result) -> str:
-    outlet = (f"outlet {result.outlet}, chosen by {result.detected_by}" if result.outlet
+    outlet = (f"outlet {result.outlet}, {result.how_chosen}" if result.outlet
               else "outlet unknown: generic rules and fallback")
     meta = result.metadata_text()
     kept = len(result.document.kept_indices())

@@ -15,6 +15,7 @@ from pathlib import Path
 import regex
 
 from .document import META_KEYS
+from .errors import CleanerError
 
 # VERSION1 scopes inline flags such as (?i) to their group, which lets every rule
 # of an outlet be joined into one alternation without one rule's flags leaking.
@@ -35,7 +36,7 @@ OUTLET_ID = regex.compile(r"[a-z0-9][a-z0-9_.-]*")   # also the rule file's name
 PACK_GROUP = "cleaner.rules"     # entry points naming a package folder of rule files
 
 
-class RuleError(Exception):
+class RuleError(CleanerError):
     """A problem in a rule file, printed as `file:line: rule-id: message`."""
 
     def __init__(self, path, message, rule_id=None, line=None):

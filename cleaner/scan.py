@@ -18,6 +18,7 @@ from time import monotonic
 
 import regex
 
+from .errors import CleanerError
 from .prefilter import Folded, Prefilter
 from .ruleset import FLAGS, Pat, compile_union
 
@@ -67,9 +68,10 @@ def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):
     return pattern.search(s, pos, None, None, False, budget(s))
 
 
-class ScanTimeout(Exception):
+class ScanTimeout(CleanerError):
     """A whole-page scan ran out of time: one of `patterns` (indices) backtracks, on
     line `line` (0-based) or after it. Callers name the culprit by trying each alone."""
+    exit_code = 1
 
     def __init__(self, patterns: list[int], line: int):
         self.patterns, self.line = patterns, line

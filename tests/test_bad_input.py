@@ -222,7 +222,7 @@ def test_file_name_not_utf8_in_explain_and_json(run, tmp_path):
     out = run(["--explain", BAD_NAME])
     assert out.code == 0 and out.stdout.startswith(b"== n\\xffame.txt\n")
     out = run(["--format", "json", BAD_NAME, BAD_NAME])
-    assert out.code == 0 and out.stdout.count(b'{"file": "n\\\\xffame.txt"') == 2
+    assert out.code == 0 and out.stdout.count(b'{"source": "n\\\\xffame.txt"') == 2
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

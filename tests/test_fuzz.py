@@ -15,8 +15,10 @@ def _rule_ids(outlets) -> set[str]:
     return {r.id for o in outlets for r in o.rules}
 
 
+# Failures random runs found, kept as fixed examples (HYPOTHESIS_PROFILE=random finds more).
 @given(rule_files("fz"), texts, st.booleans())
-# a signature `a\s` once matched "a" and the newline after it: found in "a\n", not in "a"
+# a signature `a\s` once matched "a" and the newline after it (the detector scanned the
+# joined page, the engine each line alone): clean("a") was "a\n", clean("a\n") was ""
 @example("[outlet]\nid = 'fz'\nsignatures = ['a\\s']\n[[rule]]\nid = 'fz-r0'\nkind = 'drop_line'\n"
          "pattern = 'a'\n", "a", False)
 @example("[outlet]\nid = 'fz'\nsignatures = ['a\\s']\n[[rule]]\nid = 'fz-r0'\nkind = 'drop_line'\n"

@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from cleaner.document import Document
 from cleaner.engine import Compiled
-from cleaner.prefilter import Folded, Prefilter, atoms, share
+from cleaner.prefilter import EVERY_LINE, Folded, Prefilter, atoms, share
 from cleaner.ruleset import FLAGS, load_rules, parse
 
 from conftest import fixture_pairs
@@ -205,3 +205,35 @@ def test_a_verbose_comment_is_not_read_as_pattern():
     source = "(?x) ^Read \\ more  # see [note\n  [ ]x  # and \\\n  $"
     assert atoms(source) == atoms(r"^Read more[ ]x$")
     assert regex.search(source, "Read more x", FLAGS)
+
+
+# characters whose case fold is several characters: regex's `(?:(?i)ß)`, the form the
+# engine's and the detector's joined scans give a pattern, matches none of them
+FOLDS_APART = ["ß", "ẞ", "ﬁ", "ŉ"]
+
+
+@pytest.mark.parametrize("char", FOLDS_APART)
+@pytest.mark.parametrize("kind", ["drop_line", "cut"])
+def test_case_insensitive_rules_over_characters_that_fold_apart(char, kind):
+    lines = [char, char.upper(), char.casefold(), char.casefold().upper(), f"a {char} b",
+             f"Stra{char}e", "plain"]
+    for pattern in (f"(?i){char}", f"(?i)^{char}", f"(?i){char}$", f"(?i)[{char}x]"):
+        outlet = parse(f"[outlet]\nid = 'fz'\n[[rule]]\nid = 'r'\nkind = '{kind}'\n"
+                       f"pattern = '{pattern}'\n", "fz.toml")
+        for line in lines:
+            fast, slow = Document(line), Document(line)
+            Compiled(outlet).apply(fast)
+            _try_everything(outlet).apply(slow)
+            assert [(ln.text, ln.removed_by, ln.cut_by) for ln in fast.lines] == \
+                   [(ln.text, ln.removed_by, ln.cut_by) for ln in slow.lines], (pattern, line)
+            assert (fast.cuts, fast.removed) == (slow.cuts, slow.removed)
+    assert fast.removed + len(fast.cuts) == 0       # "plain" holds none of them
+
+
+@pytest.mark.parametrize("char", FOLDS_APART)
+def test_signatures_over_characters_that_fold_apart(char):
+    from cleaner import Cleaner
+    outlet = parse(f"[outlet]\nid = 'fz'\nsignatures = ['(?i){char}']\n", "fz.toml")
+    result = Cleaner(outlets=[outlet]).clean(f"Headline\nSome words with {char} inside.\n")
+    assert result.outlet == "fz" and result.detected_by == "evidence"
+    assert atoms(f"(?i){char}") == EVERY_LINE and atoms(char) is None

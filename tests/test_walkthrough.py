@@ -57,7 +57,7 @@ def test_walkthrough(tmp_path):
     assert "Torpoint" not in text and "volunteers" not in text   # no article text
 
     edit_byline_rule(draft, new_rule)
-    assert "checked 1 rule files: no problems" in run(check, tmp_path)
+    assert "checked 1 rule file: no problems" in run(check, tmp_path)
 
     run(fixtures, tmp_path)
     # the "correct by hand" step: the output already is the article, as shipped

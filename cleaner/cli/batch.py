@@ -10,9 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from .. import batch as batch_mod
+from ..decode import printable
 from ..records import Fields
-from ..ruleset import RuleError
-from . import DisableOpt, RulesOpt, app, fail
+from . import DisableOpt, RulesOpt, app, fail, plural
 
 
 class _Bar(batch_mod.Progress):
@@ -71,7 +71,7 @@ def batch_cmd(
         "--quiet also drops the summary.", show_default=False)] = None,
     scheduler: Annotated[Optional[str], typer.Option(
         help="JSONL: run on this dask.distributed scheduler (tcp://host:8786); OUT is then "
-        "a folder of shards (--jobs: the cluster's workers). Needs the [dask] extra.")] = None,
+        "a folder of shards (--jobs: the cluster's workers). Needs the \\[dask] extra.")] = None,
     partition_mb: Annotated[float, typer.Option(help="--scheduler: MB of input per shard.")] = 64,
     rules: RulesOpt = None,
     disable: DisableOpt = None,
@@ -87,10 +87,6 @@ def batch_cmd(
     try:
         res = (_on_cluster(scheduler, inp, out, opts, bar, partition_mb) if scheduler
                else batch_mod.run(inp, out, opts, bar))
-    except (batch_mod.BatchError, RuleError) as e:
-        raise fail(str(e)) from None
-    except batch_mod.BatchFailed as e:
-        raise fail(str(e), 1) from None
     except OSError as e:
         raise fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "), 1) from None
     finally:
@@ -114,11 +110,8 @@ def _on_cluster(address: str, inp: Path, out: Path, opts: batch_mod.Options, bar
         from ..integrations import dask as dask_mod
     except ImportError:
         raise fail("--scheduler needs the dask extra: pip install 'cleaner[dask]'") from None
-    try:
-        with dask_mod.connect(address) as client:
-            return dask_mod.run_shards(client, inp, out, opts, int(partition_mb * 2**20), bar)
-    except dask_mod.ShardJobError as e:
-        raise fail(str(e)) from None
+    with dask_mod.connect(address) as client:
+        return dask_mod.run_shards(client, inp, out, opts, int(partition_mb * 2**20), bar)
 
 
 def render_summary(res: batch_mod.Summary) -> str:
@@ -127,20 +120,20 @@ def render_summary(res: batch_mod.Summary) -> str:
     if res.mode == "jsonl" and res.skipped and not res.pages and not res.failed:
         lines.append("output is up to date (newer than the input): skipped; --force redoes it")
     else:
-        lines.append(f"cleaned {res.pages} pages ({res.bytes_in / 1e6:.1f} MB) in "
+        lines.append(f"cleaned {plural(res.pages, 'page')} ({res.bytes_in / 1e6:.1f} MB) in "
                      f"{res.wall_seconds:.1f} s"
                      + (f", skipped {res.skipped} {skipped_what} (--force redoes them)"
                         if res.skipped else ""))
     for outlet, n in sorted(res.outlets.items(), key=lambda kv: (-kv[1], kv[0])):
-        lines.append(f"  {outlet:<20} {n:>8} pages")
+        lines.append(f"  {outlet:<20} {n:>8} page{'' if n == 1 else 's'}")
     if res.pages:
         share = res.chars_removed / res.chars_in if res.chars_in else 0.0
-        lines.append(f"fell back to the generic path: {res.fallback} pages")
+        lines.append(f"fell back to the generic path: {plural(res.fallback, 'page')}")
         lines.append(f"characters removed: {res.chars_removed:,} ({share:.1%})")
     lines.append(f"failures: {res.failed}" + (f" (see {res.errors_file})" if res.errors_file else ""))
     for f in res.failures[:5]:
         where = f.get("path") or f"line {f.get('line')}"
-        lines.append(f"  {where}: {f['error']}")
+        lines.append(printable(f"  {where}: {f['error']}"))
     if res.failed > 5:
         lines.append(f"  ... and {res.failed - 5} more")
     return "\n".join(lines) + "\n"

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..decode import BinaryInput
-from ..engine import RuleTimeout
 # the evaluate and report modules are imported by the commands that use them, so that
 # registering `eval` costs `clean FILE` no start-up time
-from . import DisableOpt, RulesOpt, app, fail, make_cleaner, write_out, write_report
+from . import DisableOpt, RulesOpt, app, fail, make_cleaner, plural, write_out, write_report
 
 ReportOpt = Annotated[Optional[Path], typer.Option(
     "--html", "--html-report", help="Also write a self-contained HTML report here.")]
@@ -23,23 +20,7 @@ def find_pairs(folder: Path, not_found: str) -> list:
     from ..evaluate import fixture_pairs
     if not folder.is_dir():
         raise fail(f"{folder}: {not_found}")
-    try:
-        return fixture_pairs(folder)
-    except FileNotFoundError as e:
-        raise fail(str(e)) from None
-
-
-@contextmanager
-def page_errors():
-    """A binary page is bad input (exit 2); a rule that runs out of time fails (exit 1)."""
-    try:
-        yield
-    except BinaryInput as e:
-        raise fail(str(e)) from None
-    except RuleTimeout as e:
-        raise fail(str(e), 1) from None
-    except OSError as e:
-        raise fail(f"{e.filename}: {e.strerror or e}") from None
+    return fixture_pairs(folder)
 
 
 def _row(label: str, extra: str, s) -> str:
@@ -64,8 +45,7 @@ def eval_cmd(
     cleaner = make_cleaner(rules, disable)
     from ..evaluate import Score, evaluate
     from ..report import eval_html
-    with page_errors():
-        ev = evaluate(cleaner, pairs)
+    ev = evaluate(cleaner, pairs)
     if html is not None:
         write_report(html, eval_html(ev))
     if as_json:
@@ -74,9 +54,9 @@ def eval_cmd(
     out = [f"{'page':<44} {'outlet':<16} {'P':>6} {'R':>6} {'F1':>6}\n"]
     out += [_row(p.pair.name, p.outlet, p.score) for p in ev.pages]
     out.append("\n")
-    out += [_row(f"outlet {k}", _pages(sum(p.outlet == k for p in ev.pages)), s)
+    out += [_row(f"outlet {k}", plural(sum(p.outlet == k for p in ev.pages), "page"), s)
             for k, s in ev.by_outlet.items()]
-    out.append(_row("overall", _pages(len(ev.pages)), ev.overall))
+    out.append(_row("overall", plural(len(ev.pages), "page"), ev.overall))
     groups = ev.groups()
     if any(part for _, part in groups):
         # the held-back part is the number that counts: its pages were not read while
@@ -86,7 +66,7 @@ def eval_cmd(
         for (outlet, part), pages in groups.items():
             s = Score.mean([p.score for p in pages])
             base = Score.mean([p.baseline for p in pages]).f1
-            out.append(_row(f"{outlet} {part}".rstrip(), _pages(len(pages)), s).rstrip("\n")
+            out.append(_row(f"{outlet} {part}".rstrip(), plural(len(pages), "page"), s).rstrip("\n")
                        + f" {base:6.3f}\n")
     table = ev.detection()
     if any(want != "none" for want in table):
@@ -98,6 +78,3 @@ def eval_cmd(
             out.append(f"{want:<16} {right}/{n} found" + (f"; {rest}" if rest else "") + "\n")
     write_out("".join(out))
 
-
-def _pages(n: int) -> str:
-    return f"{n} page" + ("" if n == 1 else "s")

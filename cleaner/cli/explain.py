@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from ..document import Result
+from . import plural
 
 
 def explain_text(result: Result, label: str, cleaner) -> str:
     outlet = cleaner.detector.outlets.get(result.outlet) if result.outlet else None
     if outlet is not None:
-        head = f"outlet: {outlet.id} ({outlet.name}), chosen by {result.detected_by}"
+        head = f"outlet: {outlet.id} ({outlet.name}), {result.how_chosen}"
         if result.detected_by == "evidence":
             score = sum(e.weight for e in result.evidence if e.outlet == outlet.id)
             head += f" ({score} of {outlet.needed} needed)"
@@ -17,7 +18,8 @@ def explain_text(result: Result, label: str, cleaner) -> str:
     doc = result.document
     kept = len(doc.kept_indices())
     out = [f"== {label}", head,
-           f"removed {len(result.removals)} lines, cut {len(result.cuts)} fragments, kept {kept} lines"]
+           f"removed {plural(len(result.removals), 'line')}, cut {plural(len(result.cuts), 'fragment')}, "
+           f"kept {plural(kept, 'line')}"]
     meta = result.metadata_text()
     if meta:
         out.append("metadata: " + meta)

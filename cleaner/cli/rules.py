@@ -12,8 +12,9 @@ import typer
 
 from ..decode import BinaryInput, decode
 from ..ruleset import rule_dirs, rule_packs
-from . import DisableOpt, RulesOpt, app, fail, make_cleaner, warn, write_out
-from .evaluate import find_pairs, page_errors
+from ..errors import UsageError
+from . import DisableOpt, RulesOpt, app, fail, make_cleaner, plural, warn, write_out
+from .evaluate import find_pairs
 
 # each command imports the authoring module itself: `clean FILE` start-up never pays for it
 rules_app = typer.Typer(help="List, write, check and test rule files.", no_args_is_help=True)
@@ -77,10 +78,7 @@ def new_cmd(
 
     Never overwrites a file."""
     from .. import authoring
-    try:
-        path, folder = authoring.new_rule_file(outlet_id, name, domain, rules_dir, fixtures)
-    except (ValueError, OSError) as e:
-        raise fail(str(e)) from None
+    path, folder = authoring.new_rule_file(outlet_id, name, domain, rules_dir, fixtures)
     write_out(f"wrote {path}\ncreated {folder}/ (put NAME.txt + NAME.expected.txt pairs here)\n")
 
 
@@ -112,8 +110,8 @@ def suggest_cmd(
         raise fail(f"{out} already exists; not overwriting it")
     try:
         draft = authoring.suggest_toml(pages, outlet_id)
-    except ValueError as e:
-        raise fail(f"{pages_dir}: {e}") from None
+    except UsageError as e:
+        raise UsageError(f"{pages_dir}: {e}") from None
     for problem in authoring.check_text(draft, out or "<draft>"):
         warn(f"the draft has a problem to fix: {problem}")
     if out is None:
@@ -147,14 +145,11 @@ def check_cmd(paths: Annotated[Optional[list[Path]], typer.Argument(
         for w in warnings:
             warn(w)
     notes: list = []
-    try:
-        count, problems = authoring.check_paths(paths, notes)
-    except FileNotFoundError as e:
-        raise fail(str(e)) from None
+    count, problems = authoring.check_paths(paths, notes)
     sys.stderr.write("".join(f"note: {note}\n" for note in notes))
     write_out("".join(f"{p}\n" for p in problems))
-    write_out(f"checked {count} rule files: {len(problems) or 'no'} problem"
-              f"{'' if len(problems) == 1 else 's'}\n")
+    write_out(f"checked {plural(count, 'rule file')}: "
+              f"{plural(len(problems), 'problem') if problems else 'no problems'}\n")
     if problems:
         raise typer.Exit(1)
 
@@ -178,8 +173,7 @@ def test_cmd(
         raise fail(f"no fixture pairs (NAME.txt + NAME.expected.txt) in "
                    f"{fixtures / outlet_id if outlet_id else fixtures}")
     cleaner = make_cleaner(rules, disable)
-    with page_errors():
-        outcomes = authoring.run_fixtures(cleaner, pairs)
+    outcomes = authoring.run_fixtures(cleaner, pairs)
     failed = 0
     for o in outcomes:
         write_out(f"{'ok  ' if o.ok else 'FAIL'} {o.pair.name}\n")

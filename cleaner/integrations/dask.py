@@ -28,6 +28,7 @@ import pandas as pd
 from distributed import Client, as_completed
 
 from .. import batch
+from ..errors import CleanerError
 from ..records import Fields, clean_record
 from . import RuleOptions, worker_cleaner
 
@@ -114,7 +115,7 @@ def clean_dataframe(frame: dd.DataFrame, rules=None, disable=(),
 MANIFEST = "_job.json"
 
 
-class ShardJobError(ValueError):
+class ShardJobError(CleanerError, ValueError):
     """The job cannot start (OUT_DIR holds another job's shards, the input cannot be
     split, the scheduler cannot be reached); the message says why."""
 
