@@ -81,7 +81,9 @@ def new_cmd(
         path, folder = authoring.new_rule_file(outlet_id, name, domain, rules_dir, fixtures)
     except (ValueError, OSError) as e:
         raise fail(str(e)) from None
-    write_out(f"wrote {path}\ncreated {folder}/ (put NAME.txt + NAME.expected.txt pairs here)\n")
+    write_out(f"wrote {path}\ncreated {folder}/ (put NAME.txt + NAME.expected.txt pairs here)\n"
+              f"next: clean rules check {path}\n"
+              f"      clean rules test {outlet_id} --rules {path.parent} --fixtures {folder.parent}\n")
 
 
 @rules_app.command("suggest")
@@ -125,7 +127,9 @@ def suggest_cmd(
             fh.write(draft)
     except OSError as e:
         raise fail(f"{out}: cannot write: {e.strerror or e}") from None
-    write_out(f"wrote {out}: {draft.count('[[rule]]')} rules from {len(pages)} pages\n")
+    rules = draft.count("\n[[rule]]")
+    write_out(f"wrote {out}: {rules} rules, {draft.count('# [[rule]]')} more in doubt "
+              f"(commented out), from {len(pages)} pages\n")
 
 
 def _slug(name: str) -> str:
