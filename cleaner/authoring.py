@@ -339,8 +339,9 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
 
 def _shadowed(outlet, broken: set) -> list[RuleError]:
     """Rules that never fire on a line of their own examples because an earlier rule of
-    the file takes it: the engine gives a line to the first rule in file order that
-    matches it (a meta rule and a block cannot both start on a byline)."""
+    the file takes it, where that changes the result: the engine gives a line to the
+    first rule in file order that matches it (a meta rule and a block cannot both start
+    on a byline; a meta rule that takes a promo line stores it as a byline's fields)."""
     rules = [r for r in outlet.rules if r.kind != "cut" and r.enabled and r.id not in broken]
     out = []
     for n, rule in enumerate(rules):
@@ -352,7 +353,8 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
                 if not _matches(rule, line):
                     continue
                 first = next((r for r in rules[:n] if _matches(r, line)), None)
-                if first is not None:
+                # harmless: a drop_line whose line an earlier non-meta rule removes anyway
+                if first is not None and (rule.kind != "drop_line" or first.kind == "meta"):
                     fix = ("start the block on the line after the meta rule's line, to keep "
                            "its fields" if first.kind == "meta" and rule.kind == "drop_block"
                            else "reorder the rules or narrow the earlier pattern")

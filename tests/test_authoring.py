@@ -221,6 +221,11 @@ kind = "drop_block"
 start = '^Avatar$'
 end = '^Read more$'
 examples = ["Avatar\\nJane Roe covers housing.\\nRead more"]
+[[rule]]
+id = "avatar"
+kind = "drop_line"
+pattern = '^Avatar$'
+examples = ["Avatar"]
 """
     notes = []
     assert check_text(text, "x.toml", notes) == []
@@ -228,6 +233,7 @@ examples = ["Avatar\\nJane Roe covers housing.\\nRead more"]
     assert note.startswith("x.toml:10: byline-bio: never fires on its example 'By Jane Roe': "
                            "rule byline (meta, line 5) comes first")
     assert "start the block on the line after" in note
+    # "avatar" never fires either, but its line goes anyway: no note
 
 
 def test_check_bad_signature_and_outlet_id():
