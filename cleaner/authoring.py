@@ -139,10 +139,6 @@ class Suggestion:
     doubt: str = ""         # why it is left commented out; "" when proposed as a rule
     id: str = ""            # its rule id in a draft
 
-    @property
-    def kind(self) -> str:
-        return "drop_line"
-
 
 def suggest(pages: list[str]) -> list[Suggestion]:
     """Every line that recurs (masked) in two or more pages, as a whole-line rule, in page
@@ -202,13 +198,6 @@ def suggest_toml(pages: list[str], outlet_id: str) -> str:
     commented out: the unedited draft does no worse than no rules on those pages."""
     found = suggest(pages)
     pages = list(dict.fromkeys(pages))
-    sure = [s for s in found if not s.doubt]
-    cues = sorted(sure, key=lambda s: -s.pages)[:MAX_CUES]
-    sigs = [s for s in sure if s.pages == len(pages) and _names(s.line, outlet_id)]
-    per_page = [{mask(ln) for ln in p.split("\n") if ln.strip()} for p in pages]
-    # every sample page must pass: the fewest cues any page has, at most 3
-    seen = min(sum(mask(c.line) in lines for c in cues) for lines in per_page)
-    head = _head(outlet_id, len(pages), sigs, max(1, min(3, seen)), cues)
     taken: set[str] = set()
     for s in found:
         s.id = base = f"{outlet_id}-{_slug(s.line)}"
@@ -216,6 +205,13 @@ def suggest_toml(pages: list[str], outlet_id: str) -> str:
         while s.id in taken:
             s.id, n = f"{base}-{n}", n + 1
         taken.add(s.id)
+    sure = [s for s in found if not s.doubt]
+    cues = sorted(sure, key=lambda s: -s.pages)[:MAX_CUES]
+    sigs = [s for s in sure if s.pages == len(pages) and _names(s.line, outlet_id)]
+    per_page = [{mask(ln) for ln in p.split("\n") if ln.strip()} for p in pages]
+    # every sample page must pass: the fewest cues any page has, at most 3
+    seen = min(sum(mask(c.line) in lines for c in cues) for lines in per_page)
+    head = _head(outlet_id, len(pages), sigs, max(1, min(3, seen)), cues)
     for s in _widens_fallback(head, found, pages, outlet_id):
         s.doubt = ("with it, the fallback keeps lines of a sample page that it removes "
                    "without rules: it sees the article begin or end at this line")
@@ -238,7 +234,7 @@ def _head(outlet_id: str, total: int, sigs: list[Suggestion], threshold: int,
            "fallback = true", ""]
     for s in cues:
         out += [f"# on {s.pages} of {total} pages", "[[evidence]]",
-                f'id = "{outlet_id}-cue-{_slug(s.line)}"',
+                f'id = "{s.id}-cue"',
                 f"pattern = {toml_str(line_pattern(s.line))}", ""]
     return out
 
@@ -246,7 +242,7 @@ def _head(outlet_id: str, total: int, sigs: list[Suggestion], threshold: int,
 def _render(head: list[str], found: list[Suggestion]) -> str:
     out = list(head)
     for s in found:
-        rule = ["[[rule]]", f'id = "{s.id}"', f'kind = "{s.kind}"',
+        rule = ["[[rule]]", f'id = "{s.id}"', f'kind = "drop_line"',
                 f"pattern = {toml_str(line_pattern(s.line))}",
                 f"examples = [{toml_str(s.line)}]"]
         out.append(f"# on {s.pages} of {s.total} pages")

@@ -70,7 +70,11 @@ def test_suggest_proposes_whole_lines_with_their_own_page_counts():
     pages = [page(0, "Weather: sunny"), page(1, "Weather: sunny"), page(2)]
     found = {s.line: s.pages for s in suggest(pages)}
     assert found["Menu"] == 3 and found["Weather: sunny"] == 2
-    assert {s.kind for s in suggest(pages)} == {"drop_line"}
+    outlet = parse(suggest_toml(pages, "example"), "d.toml")
+    assert {r.kind for r in outlet.rules} == {"drop_line"}
+    # lines alike in their first words get ids of their own, as rules and as evidence
+    pages = [page(n, "Read more about the council", "Read more about the ward") for n in range(3)]
+    assert check_text(suggest_toml(pages, "example"), "d.toml") == []
 
 
 def test_times_ending_am_and_pm_are_one_rule():

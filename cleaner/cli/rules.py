@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from shlex import quote
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -82,8 +83,9 @@ def new_cmd(
     except (ValueError, OSError) as e:
         raise fail(str(e)) from None
     write_out(f"wrote {path}\ncreated {folder}/ (put NAME.txt + NAME.expected.txt pairs here)\n"
-              f"next: clean rules check {path}\n"
-              f"      clean rules test {outlet_id} --rules {path.parent} --fixtures {folder.parent}\n")
+              f"next: clean rules check {quote(str(path))}\n"
+              f"      clean rules test {outlet_id} --rules {quote(str(path.parent))} "
+              f"--fixtures {quote(str(folder.parent))}\n")
 
 
 @rules_app.command("suggest")
