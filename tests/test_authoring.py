@@ -22,7 +22,7 @@ def mt_pages():
 
 def test_suggest_on_moscow_times_seeds_finds_the_shared_appeal_only():
     found = suggest(mt_pages())
-    lines = [ln for s in found for ln in s.lines]
+    lines = [s.line for s in found]
     assert lines == ["Support The Moscow Times!", "paiment methods", "Not ready to support today?",
                      "Remind me later.", "Read more"]
     assert all(s.pages == 2 for s in found)
@@ -35,10 +35,9 @@ def test_suggested_draft_passes_check_and_removes_the_appeal():
     draft = suggest_toml(mt_pages(), "mtdraft")
     assert check_text(draft, "draft.toml") == []
     outlet = parse(draft, "draft.toml")
-    assert [r.kind for r in outlet.rules] == ["drop_line", "drop_block"]
-    assert "# in 2 of 2 pages" in draft
-    assert outlet.rules[1].examples == ["paiment methods\nNot ready to support today?\n"
-                                        "Remind me later.\nRead more"]
+    assert {r.kind for r in outlet.rules} == {"drop_line"}
+    assert "# on 2 of 2 pages" in draft
+    assert outlet.fallback is True      # a draft leaves the generic fallback on
 
 
 def test_suggest_needs_two_pages():
@@ -57,12 +56,81 @@ def test_masking_numbers_and_dates():
     assert line_pattern("a\tb  c d") == r"^a\s+b\s+c d$"
 
 
-def test_suggest_groups_recurring_runs_into_blocks():
-    pages = [f"Top bar\nMenu\n\nStory {n} body text that is unique {n * 'x'}\n\nFooter 1\nFooter 2"
-             for n in range(3)]
-    found = suggest(pages)
-    assert [(s.kind, s.lines) for s in found] == [
-        ("drop_block", ["Top bar", "Menu"]), ("drop_block", ["Footer 1", "Footer 2"])]
+def page(n, *extra):
+    """A made-up page of the Daily Example: template lines around a story of its own."""
+    story = [f"Story {n}: the council met on day {n} and voted {'aye' * (n + 1)}.",
+             f"Residents of ward {n} said the vote {'was fair' if n % 2 else 'came late'}."]
+    return "\n".join(["Daily Example", "Menu", *extra, f"Story headline number {n}",
+                      *story, "Share this", "Avatar", f"Author {n}", "Read more"])
+
+
+def test_suggest_proposes_whole_lines_with_their_own_page_counts():
+    # a run of recurring lines is not one block: the line on every page ("Menu") had
+    # been proposed only inside a block, with the block's page count
+    pages = [page(0, "Weather: sunny"), page(1, "Weather: sunny"), page(2)]
+    found = {s.line: s.pages for s in suggest(pages)}
+    assert found["Menu"] == 3 and found["Weather: sunny"] == 2
+    outlet = parse(suggest_toml(pages, "example"), "d.toml")
+    assert {r.kind for r in outlet.rules} == {"drop_line"}
+    # lines alike in their first words get ids of their own, as rules and as evidence
+    pages = [page(n, "Read more about the council", "Read more about the ward") for n in range(3)]
+    assert check_text(suggest_toml(pages, "example"), "d.toml") == []
+
+
+def test_times_ending_am_and_pm_are_one_rule():
+    pages = [page(0, "June 20, 2022 10:10 PM"), page(1, "July 28, 2022 2:55 AM"),
+             page(2, "Oct. 3, 2023 9:05 a.m.")]
+    times = [s for s in suggest(pages) if "20" in s.line or "28" in s.line]
+    assert len(times) == 1 and times[0].pages == 3
+    pat = line_pattern(times[0].line)
+    for t in ("June 20, 2022 10:10 PM", "Dec 1, 2024 1:00 am", "Oct. 3, 2023 9:05 a.m."):
+        assert regex.search(pat, t), (pat, t)
+    assert mask("9.00pm: polls close") == mask("10.30am: polls close")
+
+
+TICKER = ('"We know for sure that the fire at the market was arson ordered from abroad," '
+          "the prime minister said on Tuesday evening.")
+
+
+def test_ticker_stories_of_one_day_are_left_in_doubt():
+    # pages 0-2 were scraped the same day, under one ticker story; pages 3-5 another day
+    pages = [page(n, TICKER) for n in range(3)] + [page(n) for n in range(3, 6)]
+    found = {s.line: s for s in suggest(pages)}
+    assert found[TICKER].doubt and not found["Menu"].doubt
+    draft = suggest_toml(pages, "example")
+    assert parse(draft, "d.toml").rules and all(
+        TICKER not in r.examples for r in parse(draft, "d.toml").rules)
+    assert "# in doubt, on half of the pages or fewer" in draft
+    # a long sentence on most pages but not all is a ticker too
+    pages = [page(n, TICKER) for n in range(4)] + [page(n) for n in range(4, 6)]
+    assert {s.line: s for s in suggest(pages)}[TICKER].doubt.startswith("a long sentence")
+
+
+def test_draft_signatures_and_evidence():
+    pages = [page(n) for n in range(4)]
+    outlet = parse(suggest_toml(pages, "dailyexample"), "d.toml")
+    # "Daily Example" names the outlet: a signature; the other lines are weaker cues
+    assert [p.source for p in outlet.signatures] == ["^Daily Example$"]
+    assert len(outlet.evidence) == 6 and all(c.weight == 1 for c in outlet.evidence)
+    assert outlet.threshold == 3
+    assert parse(suggest_toml(pages, "other"), "d.toml").signatures == []
+
+
+def test_unedited_draft_does_no_worse_than_no_rules_on_its_pages():
+    """Dogfooding found an unedited draft that scored below no rules on a held-back page:
+    a drafted line the fallback took for the article's end ("Avatar", before a biography)
+    made it keep the biography. Such rules stay commented out."""
+    from cleaner.pipeline import Cleaner
+    bio = ("Jane Roe is a reporter for the Daily Example, covering city politics, housing "
+           "and transport. She studied journalism in Leeds and worked in radio for ten years.")
+    pages = [page(n).replace(f"Author {n}", f"Author {n}\n{bio}") for n in range(4)]
+    draft = parse(suggest_toml(pages, "dailyexample"), "d.toml")
+    base = Cleaner()
+    with_draft = Cleaner(outlets=[*base.outlets, draft])
+    for p in pages:
+        assert with_draft.clean(p).outlet == "dailyexample"
+        kept = set(with_draft.clean(p).text.split("\n"))
+        assert kept <= set(base.clean(p).text.split("\n")) | {""}
 
 
 lines_st = st.lists(st.sampled_from(["alpha", "beta 1", "beta 22", "gamma", "delta", "x 5 May"]),
@@ -74,8 +142,7 @@ def test_never_suggests_a_line_from_one_page_only(page_lines):
     pages = ["\n".join(p) for p in page_lines]
     assume(len(set(pages)) >= 2)
     for s in suggest(pages):
-        for ln in s.lines:
-            assert sum(any(mask(x) == mask(ln) for x in p.split("\n")) for p in set(pages)) >= 2
+        assert sum(any(mask(x) == mask(s.line) for x in p.split("\n")) for p in set(pages)) >= 2
 
 
 @given(st.text(max_size=40))
@@ -111,8 +178,9 @@ def test_check_collects_all_problems_of_a_file():
         "x.toml:6: r1: kind drop_line needs a non-empty string 'pattern'",
         "x.toml:8: r1: unknown rule key 'patern' (did you mean 'pattern'?)",
         "x.toml:12: r2: bad pattern in 'pattern': missing ) at position 2",
-        "x.toml:17: r3: 'pattern' backtracks catastrophically: over 0.5s on a 20 KB line of "
-        "'aaaaaa'...; make the repeats unambiguous",
+        "x.toml:17: r3: 'pattern' repeats '(a+)+', whose text can be split in more than one "
+        "way: on a long line that does not match, every split is tried (exponential time); "
+        "make the alternatives exclusive, or the repeat possessive (++, *+) or atomic ((?>...))",
         "x.toml:20: r4: example not removed: 'bye'",
         "x.toml:20: r4: keep line was changed: 'hello there'",
         "x.toml:26: r4: duplicate rule id",
@@ -121,6 +189,55 @@ def test_check_collects_all_problems_of_a_file():
         "x.toml:40: r7: 'max_lines' must be a positive integer",
         "x.toml:41: r7: 'enabled' must be true or false",
     ]
+
+
+def test_check_finds_exponential_repeats_the_timing_test_misses():
+    # no adversarial line starts with "xyz", so `xyz(a|aa)+$` passed every timing test
+    def flagged(pattern):
+        return [e for e in check_text(HEAD + f"[[rule]]\nid = 'r'\nkind = 'drop_line'\n"
+                                      f"pattern = '{pattern}'\n", "x.toml")
+                if "split in more than one way" in str(e)]
+    for bad in ("xyz(a|aa)+$", "^Tags: (\\w+\\s?)+$", "^(?i)(?:[\\p{L}.-]+ ?)+ said$",
+                "^x(a?)*y$", "^x(?:a|a)+$", "^x(?:\\d|[0-9a-f]){2,}$"):
+        assert len(flagged(bad)) == 1, bad
+    for sound in ("xyz(?>a|aa)+$", "xyz(a|aa)++$", "^(?:\\w+ )+said$", "^(a|ab)+$",
+                  "^[(a|aa)]+$", "^(?:\\d{1,2}:\\d{2})+$", "^(?P<author>(?:\\p{Lu}\\w+ ?){1,3})$"):
+        assert flagged(sound) == [], sound
+
+
+def test_check_warns_a_block_that_never_fires():
+    # dogfooding: a meta rule and a block both start on the byline; the meta rule comes
+    # first, takes the line, and the block (author's biography) never fires
+    text = HEAD + """[[rule]]
+id = "byline"
+kind = "meta"
+pattern = '^By (?P<author>[\\p{L} ]+)$'
+examples = ["By Jane Roe"]
+[[rule]]
+id = "byline-bio"
+kind = "drop_block"
+start = '^By [\\p{L} ]+$'
+end = '^Read more$'
+examples = ["By Jane Roe\\nJane Roe covers housing.\\nRead more"]
+[[rule]]
+id = "bio-after-byline"
+kind = "drop_block"
+start = '^Avatar$'
+end = '^Read more$'
+examples = ["Avatar\\nJane Roe covers housing.\\nRead more"]
+[[rule]]
+id = "avatar"
+kind = "drop_line"
+pattern = '^Avatar$'
+examples = ["Avatar"]
+"""
+    notes = []
+    assert check_text(text, "x.toml", notes) == []
+    [note] = [str(n) for n in notes if "never fires" in str(n)]
+    assert note.startswith("x.toml:10: byline-bio: never fires on its example 'By Jane Roe': "
+                           "rule byline (meta, line 5) comes first")
+    assert "start the block on the line after" in note
+    # "avatar" never fires either, but its line goes anyway: no note
 
 
 def test_check_bad_signature_and_outlet_id():
@@ -221,3 +338,33 @@ def test_line_pattern_matches_its_line(line):
     pat = line_pattern(line)
     assert regex.search(pat, line.strip(), regex.VERSION1)
     assert tomllib.loads("k = " + toml_str(pat))["k"] == pat
+
+
+# ---- the commands' advice (found dogfooding) ----
+
+def test_rules_new_prints_next_commands_with_rules_and_fixtures(tmp_path):
+    from typer.testing import CliRunner
+    from cleaner.cli import app
+    r = CliRunner().invoke(app, ["rules", "new", "acme", "--name", "Acme", "--domain", "acme.example",
+                                 "--dir", str(tmp_path / "r"), "--fixtures", str(tmp_path / "fx")])
+    assert r.exit_code == 0, r.output
+    assert f"clean rules test acme --rules {tmp_path / 'r'} --fixtures {tmp_path / 'fx'}" in r.stdout
+    text = (tmp_path / "r" / "acme.toml").read_text()
+    assert f"--rules {tmp_path / 'r'} --fixtures {tmp_path / 'fx'}" in text
+    # the commented evidence example loads once uncommented
+    text = text.replace("# [[evidence]]", "[[evidence]]").replace('# id = "acme-time"', 'id = "acme-time"')
+    text = text.replace("# pattern = '^Updated", "pattern = '^Updated").replace("# weight", "weight")
+    assert [c.id for c in parse(text, "acme.toml").evidence] == ["acme-time"]
+
+
+def test_rules_test_says_an_outlet_is_not_loaded(tmp_path):
+    from typer.testing import CliRunner
+    from cleaner.cli import app
+    (tmp_path / "fx" / "acme").mkdir(parents=True)
+    for name in ("a.txt", "a.expected.txt"):
+        (tmp_path / "fx" / "acme" / name).write_text("Some article text, said the mayor.\n")
+    r = CliRunner().invoke(app, ["rules", "test", "acme", "--fixtures", str(tmp_path / "fx")])
+    assert r.exit_code == 1
+    assert 'outlet acme is not loaded: no rule file in use has id = "acme"; name its folder ' \
+           "with --rules DIR" in r.stdout
+    assert "detected outlet" not in r.stdout

@@ -99,7 +99,7 @@ def test_rules_suggest_bad_input(tmp_path):
 def test_rules_suggest_subprocess(tmp_path):
     p = run_clean(["rules", "suggest", mt_pages(tmp_path)])
     assert p.returncode == 0, p.stderr
-    assert b'id = "pages"' in p.stdout and b"start = '^paiment methods$'" in p.stdout
+    assert b'id = "pages"' in p.stdout and b"pattern = '^paiment methods$'" in p.stdout
 
 
 # ---- rules check ----

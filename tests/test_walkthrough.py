@@ -29,13 +29,16 @@ def run(block, cwd):
     return p.stdout
 
 
-def edit_byline_rule(path: Path, new_rule: str) -> None:
-    """Step 3: replace the drafted one-author byline rule with the page's meta rule."""
-    text = path.read_text(encoding="utf-8")
-    rules = text.split("[[rule]]")
-    kept = [r for r in rules if 'id = "gazette-by-jane-holt-0"' not in r]
-    assert len(kept) == len(rules) - 1, "the draft proposes the byline rule the page shows"
-    path.write_text("[[rule]]".join(kept) + "\n" + new_rule, encoding="utf-8")
+def edit_draft(path: Path, new_rule: str) -> None:
+    """Step 3, as the page says: uncomment the lines in doubt that are template, replace
+    the one-author byline rule with the page's meta rule, switch the fallback off."""
+    entries = path.read_text(encoding="utf-8").split("\n\n")
+    byline = [e for e in entries if 'id = "gazette-by-jane-holt-0"' in e]
+    assert len(byline) == 1 and "# [[rule]]" in byline[0], "the draft leaves the byline in doubt"
+    kept = [re.sub(r"^# (?=\[\[rule\]\]|id =|kind =|pattern =|examples =)", "", e, flags=re.M)
+            for e in entries if e not in byline]
+    text = "\n\n".join(kept).replace("fallback = true", "fallback = false")
+    path.write_text(text + "\n" + new_rule, encoding="utf-8")
 
 
 def test_walkthrough(tmp_path):
@@ -56,7 +59,7 @@ def test_walkthrough(tmp_path):
     assert "Share this article" in text and "Last updated" in text
     assert "Torpoint" not in text and "volunteers" not in text   # no article text
 
-    edit_byline_rule(draft, new_rule)
+    edit_draft(draft, new_rule)
     assert "checked 1 rule file: no problems" in run(check, tmp_path)
 
     run(fixtures, tmp_path)
@@ -72,9 +75,10 @@ def test_walkthrough(tmp_path):
     assert re.search(r"^overall\s+2 pages\s+1\.000\s+1\.000\s+1\.000$", out, re.M), out
 
 
-def test_draft_alone_misses_other_authors(tmp_path):
-    """Why the edit step matters: the unedited draft fails on a page by another author,
-    and `rules test` shows it as a diff (exit 1)."""
+def test_draft_alone_leaves_the_fallback_to_guess(tmp_path):
+    """Why the edit step matters: the unedited draft leaves the lines in doubt to the
+    generic fallback, which takes a headline for template, and `rules test` shows it
+    as a diff (exit 1)."""
     shutil.copytree(EXAMPLE, tmp_path / "docs" / "examples" / "gazette")
     collect, suggest, *_ = blocks("sh")
     run(collect, tmp_path)
@@ -88,4 +92,4 @@ def test_draft_alone_misses_other_authors(tmp_path):
                        cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert p.returncode == 1
     assert "FAIL gazette/library.txt" in p.stdout
-    assert "+By Tom Pascoe | 3 April 2024, 17:40" in p.stdout
+    assert "-Volunteers save village library from closure" in p.stdout

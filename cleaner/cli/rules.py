@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from shlex import quote
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -79,7 +80,10 @@ def new_cmd(
     Never overwrites a file."""
     from .. import authoring
     path, folder = authoring.new_rule_file(outlet_id, name, domain, rules_dir, fixtures)
-    write_out(f"wrote {path}\ncreated {folder}/ (put NAME.txt + NAME.expected.txt pairs here)\n")
+    write_out(f"wrote {path}\ncreated {folder}/ (put NAME.txt + NAME.expected.txt pairs here)\n"
+              f"next: clean rules check {quote(str(path))}\n"
+              f"      clean rules test {outlet_id} --rules {quote(str(path.parent))} "
+              f"--fixtures {quote(str(folder.parent))}\n")
 
 
 @rules_app.command("suggest")
@@ -123,7 +127,9 @@ def suggest_cmd(
             fh.write(draft)
     except OSError as e:
         raise fail(f"{out}: cannot write: {e.strerror or e}") from None
-    write_out(f"wrote {out}: {draft.count('[[rule]]')} rules from {len(pages)} pages\n")
+    rules = draft.count("\n[[rule]]")
+    write_out(f"wrote {out}: {rules} rules, {draft.count('# [[rule]]')} more in doubt "
+              f"(commented out), from {len(pages)} pages\n")
 
 
 def _slug(name: str) -> str:
