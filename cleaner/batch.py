@@ -27,6 +27,7 @@ import json
 import os
 import re
 import signal
+import stat
 import threading
 import time
 import zlib
@@ -35,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from . import outputs
 from .decode import shown_name
 from .pipeline import Cleaner
 from .records import Fields, clean_record, summary
@@ -67,6 +69,7 @@ class Options:
     rules: list[str] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
     chunk: int = CHUNK_RECORDS
+    report: str | None = None           # where the caller writes the summary: an output too
 
 
 @dataclass
@@ -137,14 +140,30 @@ def run(inp: Path | str, out: Path | str, opts: Options = Options(),
     if not inp.is_dir() and not is_jsonl(inp):
         raise BatchError(f"{inp}: not a folder or a .jsonl[.gz] file (clean single pages "
                          "with `clean FILE`)")
+    if opts.report is not None and _is_input(Path(opts.report), inp):
+        raise BatchError(f"--report {opts.report}: is an input; choose another file")
     from concurrent.futures.process import BrokenProcessPool
     try:
         result = (_run_folder if inp.is_dir() else _run_jsonl)(inp, out, opts, progress)
     except BrokenProcessPool:
         raise BatchFailed("a worker process died (out of memory?); outputs written so far "
                           "are kept and a rerun resumes") from None
+    except outputs.OutputBusy as e:
+        raise BatchError(str(e)) from None
     result.wall_seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _is_input(path: Path, inp: Path) -> bool:
+    """Whether writing `path` would write the input file `inp` or a file in the input
+    folder `inp` (through links too)."""
+    real, rin = os.path.realpath(path), os.path.realpath(inp)
+    if real == rin or (inp.is_dir() and real.startswith(rin.rstrip(os.sep) + os.sep)):
+        return True
+    try:
+        return os.path.samefile(path, inp)     # a hard link
+    except OSError:
+        return False
 
 
 # ---- workers ---------------------------------------------------------------------
@@ -241,11 +260,13 @@ def _jsonl_line(record: dict) -> bytes:
         return (json.dumps(record) + "\n").encode("ascii")   # ASCII escapes keep them
 
 
-def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]:
-    """Clean files (source, output, relative name); each output replaced atomically.
+def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str, root: str | None = None
+                ) -> tuple[list, dict]:
+    """Clean files (source, output, relative name); each output replaced atomically, in
+    a folder that really is under `root` (OUT, resolved), not behind a planted link.
     Paths stay strings: pathlib objects were a third of the Python work per file."""
     errors, stats = [], _stats()
-    made: set[str] = set()                 # output folders known to exist
+    made: set[str] = set()                 # output folders known to exist and checked
     for src, dst, rel in jobs:
         try:
             data = _read(src)
@@ -260,7 +281,8 @@ def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str) -> tuple[list, dict]
                 body = (_dump(page) + "\n").encode("utf-8", "surrogatepass")
             else:
                 body = result.text.encode("utf-8", "surrogatepass")
-            _write_atomic(dst, body, made)
+            _make_folder(os.path.dirname(dst), made, root)
+            outputs.write_atomic(dst, body)
         except Exception as e:
             errors.append({"path": shown_name(rel), "error": _reason(e)})
             continue
@@ -273,27 +295,16 @@ def _read(path: str) -> bytes:
         return f.read()
 
 
-def _write_atomic(path: Path | str, data: bytes, made: set[str] | None = None) -> None:
-    """`made`: folders already made, so a run of files in one folder makes it once."""
-    folder, name = os.path.split(os.fspath(path))
-    if made is None or folder not in made:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(folder)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            if name.lower().endswith(".gz"):
-                with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="",
-                                   compresslevel=6) as z:
-                    z.write(data)
-            else:
-                f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def _make_folder(folder: str, made: set[str], root: str | None) -> None:
+    """Make an output folder once per run of files in it; one that resolves outside
+    `root` (a link planted in OUT) is refused."""
+    if folder in made:
+        return
+    os.makedirs(folder, exist_ok=True)
+    real = os.path.realpath(folder)
+    if root is not None and real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        raise OSError(errno.EPERM, "output folder leads outside OUT (a link?)", folder)
+    made.add(folder)
 
 
 def _base_suffix(name: str) -> str:
@@ -344,8 +355,17 @@ def output_name(rel: str, fmt: str) -> str:
     return stem + (".gz" if gz else "")
 
 
+FOLDER_LOCK = ".clean-batch.lock"
+
+
 def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summary:
     _check_folder_args(inp, out)
+    out.mkdir(parents=True, exist_ok=True)
+    with outputs.Lock(out / FOLDER_LOCK, out):
+        return _run_folder_locked(inp, out, opts, progress)
+
+
+def _run_folder_locked(inp: Path, out: Path, opts: Options, progress: Progress) -> Summary:
     res = Summary(mode="folder")
     todo, claimed, failures = [], {}, []
     for path, rel in walk(inp, opts.globs):
@@ -360,12 +380,13 @@ def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summ
             res.skipped += 1
             continue
         todo.append((str(path), str(dst), rel))
-    out.mkdir(parents=True, exist_ok=True)
-    _sweep_temporaries(out, {(out / d).parent for d in claimed} | {out})
+    for folder in {(out / d).parent for d in claimed} | {out}:
+        outputs.sweep_temporaries(folder)
     progress.start(len(todo), sum(_size(Path(s)) for s, _, _ in todo))
     chunks = [todo[i:i + CHUNK_FILES] for i in range(0, len(todo), CHUNK_FILES)]
     with _pool(opts) as pool:
-        for errors, stats in _ordered(pool, (( _file_chunk, c, opts.fmt) for c in chunks),
+        root = os.path.realpath(out)
+        for errors, stats in _ordered(pool, ((_file_chunk, c, opts.fmt, root) for c in chunks),
                                       opts):
             failures += errors
             res.add(stats)
@@ -374,23 +395,20 @@ def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summ
     return res
 
 
-def _sweep_temporaries(out: Path, folders: set[Path]) -> None:
-    """Remove what a killed run left between writing a temporary and renaming it
-    (_write_atomic's `.NAME.PID.tmp`); nothing else in OUT is touched."""
-    for folder in folders:
-        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
-            if _TEMPORARY.fullmatch(tmp.name) and tmp.is_file() and not tmp.is_symlink():
-                tmp.unlink(missing_ok=True)
-
-
-_TEMPORARY = re.compile(r"\..+\.\d+\.tmp")
-
-
 def _up_to_date(src: Path, dst: Path) -> bool:
     try:
         return dst.stat().st_mtime_ns >= src.stat().st_mtime_ns
     except OSError:
         return False
+
+
+def _part_size(path: Path) -> int:
+    """The size of a part file a run left, or -1 if it is not one (missing, a link)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return -1
+    return st.st_size if stat.S_ISREG(st.st_mode) and st.st_nlink == 1 else -1
 
 
 def _size(path: Path) -> int:
@@ -404,7 +422,7 @@ def _finish_errors(res: Summary, path: Path, failures: list) -> None:
     res.failed = len(failures)
     res.failures = failures[:20]
     if failures:
-        _write_atomic(path, b"".join(json.dumps(f, ensure_ascii=False).encode() + b"\n"
+        outputs.write_atomic(path, b"".join(json.dumps(f, ensure_ascii=False).encode() + b"\n"
                                      for f in failures))
         res.errors_file = str(path)
     else:
@@ -447,39 +465,65 @@ def _fingerprint(inp: Path, out: Path, opts: Options) -> str:
     return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
 
 
+def _jsonl_outputs(out: Path) -> dict[str, Path]:
+    """Every file a JSONL run writes, by what it is."""
+    errors = _errors_path(out)
+    return {"output": out, "part file": out.with_name(out.name + ".part"),
+            "state file": out.with_name(out.name + ".part.state"),
+            "errors file": errors, "errors part file": errors.with_name(errors.name + ".part"),
+            "lock": out.with_name(out.name + ".lock")}
+
+
 def _run_jsonl(inp: Path, out: Path, opts: Options, progress: Progress) -> Summary:
-    if out.exists() and (out.is_dir() or os.path.samefile(inp, out)):
-        raise BatchError(f"{out}: is the input file or a folder; choose another output")
-    if out.resolve() == inp.resolve():
+    if _is_input(out, inp):
         raise BatchError(f"{out}: is the input file; choose another output")
-    errors_out = _errors_path(out)
+    if out.is_dir():
+        raise BatchError(f"{out}: is a folder; choose another output")
+    paths = _jsonl_outputs(out)
+    for what, path in paths.items():
+        if _is_input(path, inp):
+            raise BatchError(f"{inp}: is the {what} of {out}; choose another output")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with outputs.Lock(paths["lock"], out):
+        outputs.sweep_temporaries(out.parent, {paths["state file"].name}.__contains__)
+        return _run_jsonl_locked(inp, out, opts, progress, paths)
+
+
+def _run_jsonl_locked(inp: Path, out: Path, opts: Options, progress: Progress,
+                      paths: dict[str, Path]) -> Summary:
+    errors_out = paths["errors file"]
     if not opts.force and _up_to_date(inp, out):
         res = Summary(mode="jsonl", skipped=1)
         return res
-    part, err_part = out.with_name(out.name + ".part"), errors_out.with_name(errors_out.name + ".part")
-    state_path = out.with_name(out.name + ".part.state")
+    part, err_part = paths["part file"], paths["errors part file"]
+    state_path = paths["state file"]
     fp = _fingerprint(inp, out, opts)
     state = _load_state(state_path, fp) if not opts.force else None
-    if state is not None and not (_size(part) >= state["part"] and _size(err_part) >= state["errors"]):
-        state = None                    # part files lost or cut short: start over
+    if state is not None and not (_part_size(part) >= state["part"]
+                                  and _part_size(err_part) >= state["errors"]):
+        state = None                    # part files lost, cut short or replaced: start over
     res = Summary(mode="jsonl")
-    if state is None:
+    fresh = state is None
+    if fresh:
         state = {"fingerprint": fp, "offset": 0, "line": 1, "part": 0, "errors": 0,
                  "summary": res.to_dict()}
+        for p in (part, err_part):      # a planted link or file at a part name goes
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(p)
     else:
         saved = state["summary"]
         for k in ("pages", "failed", "fallback", "chars_in", "chars_removed", "bytes_in"):
             setattr(res, k, saved[k])
         res.outlets = dict(saved["outlets"])
         res.failures = saved["failures"]
-    out.parent.mkdir(parents=True, exist_ok=True)
     gz_out = out.name.lower().endswith(".gz")
     total = inp.stat().st_size
     progress.start(None, total)
     writing = None      # the last input line whose output is being written, if any
     unsaved = [state["line"]]     # first input line whose output is not checkpointed yet
     try:
-        with open(part, "ab") as pf, open(err_part, "ab") as ef, \
+        part_file = outputs.create if fresh else outputs.open_existing
+        with part_file(part) as pf, part_file(err_part) as ef, \
                 _open_input(inp) as (src, raw):
             pf.truncate(state["part"])
             ef.truncate(state["errors"])
@@ -613,9 +657,4 @@ def _load_state(path: Path, fingerprint: str) -> dict | None:
 
 
 def _write_state(path: Path, state: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(state, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    outputs.write_atomic(path, json.dumps(state).encode(), fsync=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import batch
+from cleaner import batch, outputs
 from cleaner.cli import app
 from cleaner.records import clean_record
 
@@ -321,12 +321,12 @@ def test_full_disk_jsonl_reports_the_page_and_keeps_what_was_written(tmp_path, m
     whole = tmp_path / "whole.jsonl"
     batch.run(corpus, whole, batch.Options(jobs=1, chunk=4))
     monkeypatch.setattr(batch, "CHECKPOINT_SECONDS", 0)
-    real = open
+    real = outputs.create
 
-    def small_disk(path, mode="r", *a, **kw):
-        f = real(path, mode, *a, **kw)
+    def small_disk(path):
+        f = real(path)
         return FullDisk(f, 30_000) if str(path).endswith("o.jsonl.part") else f
-    monkeypatch.setattr(batch, "open", small_disk, raising=False)
+    monkeypatch.setattr(outputs, "create", small_disk)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1", "--chunk", "4"])
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.count("\n") == 1
@@ -337,7 +337,7 @@ def test_full_disk_jsonl_reports_the_page_and_keeps_what_was_written(tmp_path, m
     assert 0 < len(kept) <= 30_000 and whole.read_bytes().startswith(kept)
     assert not out.exists()
     # space is back: the rerun resumes and finishes the same output
-    monkeypatch.setattr(batch, "open", real, raising=False)
+    monkeypatch.setattr(outputs, "create", real)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1", "--chunk", "4"])
     assert r.exit_code == 0, r.output
     assert out.read_bytes() == whole.read_bytes() and not part.exists()
@@ -348,17 +348,17 @@ def test_full_disk_folder_reports_the_page_and_keeps_what_was_written(tmp_path, 
     src.mkdir()
     for i in range(10):
         (src / f"p{i}.txt").write_text(SEED_TEXTS[i % 5])
-    real = open
+    real = outputs.create
     written = []
 
-    def small_disk(path, mode="r", *a, **kw):
-        f = real(path, mode, *a, **kw)
-        if "w" in mode and Path(path).name.startswith(".p"):   # reads open too
+    def small_disk(path):
+        f = real(path)
+        if Path(path).name.startswith(".p"):
             if len(written) >= 4:
                 return FullDisk(f, 0)
             written.append(path)
         return f
-    monkeypatch.setattr(batch, "open", small_disk, raising=False)
+    monkeypatch.setattr(outputs, "create", small_disk)
     r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
     assert r.exit_code == 1
     errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
@@ -366,7 +366,7 @@ def test_full_disk_folder_reports_the_page_and_keeps_what_was_written(tmp_path, 
     assert all("No space left on device" in e for e in errors.values())
     assert sorted(p.name for p in out.iterdir()) == ["errors.jsonl"] + [f"p{i}.txt" for i in range(4)]
     # the rerun (space back) does what is missing only
-    monkeypatch.setattr(batch, "open", real, raising=False)
+    monkeypatch.setattr(outputs, "create", real)
     r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
     assert r.exit_code == 0 and "cleaned 6 pages" in r.stdout and "skipped 4" in r.stdout
     assert not (out / "errors.jsonl").exists()
@@ -397,3 +397,138 @@ def test_full_disk_real_tmpfs(tmp_path):
         assert whole.read_bytes().startswith(part.read_bytes())
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+# --- inputs are never written, one writer per output, links never written through ----
+
+@pytest.mark.parametrize("case", ["errors-file", "report-jsonl", "report-folder",
+                                  "errors-file-link"])
+def test_no_output_may_be_an_input(tmp_path, case):
+    """Every path the batch writes (OUT, its part, state, errors and lock files, the
+    report) is checked against the input before any work: exit 2, the input untouched."""
+    corpus = tmp_path / "d.errors.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "p.txt").write_text(BODY)
+    args = {"errors-file": [corpus, tmp_path / "d.jsonl"],
+            "report-jsonl": [corpus, tmp_path / "o.jsonl", "--report", corpus],
+            "report-folder": [tmp_path / "in", tmp_path / "out", "--report",
+                              tmp_path / "in" / "p.txt"],
+            "errors-file-link": [corpus, tmp_path / "x.jsonl"]}[case]
+    if case == "errors-file-link":
+        (tmp_path / "x.errors.jsonl").symlink_to(corpus)
+    before = {p: p.read_bytes() for p in (corpus, tmp_path / "in" / "p.txt")}
+    r = CliRunner().invoke(app, ["batch", *map(str, args), "--jobs", "1"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
+    assert "choose another" in r.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (tmp_path / "d.jsonl").exists() and not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob("*.part*")) and not list(tmp_path.glob("*.lock"))
+
+
+@pytest.mark.parametrize("mode", ["jsonl", "folder"])
+def test_a_second_run_on_one_output_is_refused(tmp_path, mode):
+    """One writer per output: while a run holds OUT's lock, another run on OUT refuses
+    (exit 2, naming the lock) and writes nothing."""
+    if mode == "jsonl":
+        src, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+        src.write_text(json.dumps({"text": BODY}) + "\n")
+        lock = tmp_path / "o.jsonl.lock"
+    else:
+        src, out = tmp_path / "in", tmp_path / "out"
+        src.mkdir()
+        (src / "p.txt").write_text(BODY)
+        out.mkdir()
+        lock = out / batch.FOLDER_LOCK
+    holder = hold_lock(lock)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr == (f"error: {out} is being written by another run (process "
+                        f"{holder.pid}, lock {lock}); wait for it to end or stop it\n")
+    assert not out.is_file() and not (out / "p.txt").exists()
+    holder.terminate()
+    holder.wait()
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert not lock.exists()
+
+
+def hold_lock(lock: Path) -> subprocess.Popen:
+    """Another process that holds the lock until it is stopped."""
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from pathlib import Path; from cleaner import outputs\n"
+        f"outputs.Lock(Path({str(lock)!r}), 'o').__enter__(); print('held', flush=True)\n"
+        "time.sleep(60)")], stdout=subprocess.PIPE)
+    assert holder.stdout.readline() == b"held\n"
+    return holder
+
+
+def test_a_killed_runs_lock_is_taken_over(tmp_path):
+    """A run killed with -9 leaves its lock file; the kernel has freed the lock, so the
+    next run takes it over (and removes it at the end)."""
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n")
+    lock = tmp_path / "o.jsonl.lock"
+    holder = hold_lock(lock)
+    assert CliRunner().invoke(app, ["batch", str(corpus), str(out)]).exit_code == 2
+    holder.kill()
+    holder.wait()
+    assert lock.read_text() == f"{holder.pid}\n"          # stale: left by the killed run
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert out.exists() and not lock.exists()
+
+
+def test_planted_links_are_never_written_through(tmp_path):
+    """A link at OUT.part (or its errors part file, or the lock) pointing outside OUT:
+    the link is replaced or refused, its target never written."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n" + "not json\n")
+    for name in ("o.jsonl.part", "o.errors.jsonl.part"):
+        (tmp_path / name).symlink_to(victim)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
+    assert r.exit_code == 1, r.output                     # the line that is not JSON
+    assert victim.read_text() == "precious\n"
+    assert json.loads(out.read_text())["text"] == BODY
+    # a link where the lock goes: refused, naming OUT
+    out.unlink()
+    (tmp_path / "o.jsonl.lock").symlink_to(victim)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
+    assert r.exit_code == 1 and r.stderr.startswith(f"error: {tmp_path / 'o.jsonl.lock'}: "
+                                                    f"cannot write to {out}: ")
+    assert victim.read_text() == "precious\n"
+
+
+def test_write_atomic_never_writes_through_a_planted_temporary(tmp_path):
+    """Folder mode writes each page through outputs.write_atomic: a link (or anything)
+    planted at its temporary name makes that page fail; the target is never written,
+    and the rerun's sweep leaves the link alone."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    dst = tmp_path / "out" / "p.txt"
+    dst.parent.mkdir()
+    Path(outputs.temporary_name(dst)).symlink_to(victim)
+    with pytest.raises(OSError) as e:
+        outputs.write_atomic(dst, b"page\n")
+    assert e.value.errno == errno.EEXIST and e.value.filename == str(dst)
+    assert victim.read_text() == "precious\n" and not dst.exists()
+    outputs.sweep_temporaries(dst.parent)
+    assert os.path.islink(outputs.temporary_name(dst))
+
+
+def test_a_link_planted_in_out_never_steers_a_page_outside(tmp_path):
+    src, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "p.txt").write_text(BODY)
+    (src / "q.txt").write_text(BODY)
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "a").symlink_to(elsewhere)
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert list(errors) == ["a/p.txt"] and "outside OUT" in errors["a/p.txt"]
+    assert list(elsewhere.iterdir()) == [] and (out / "q.txt").read_text() == BODY

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import batch as batch_mod
+from ..outputs import write_atomic
 from ..records import Fields
 from ..ruleset import RuleError
 from . import DisableOpt, RulesOpt, app, fail
@@ -81,7 +82,8 @@ def batch_cmd(
         jobs=jobs, fmt=fmt, globs=glob or [], force=force, chunk=chunk,
         fields=Fields(text=text_field, html=html_field, url=url_field, output=output_field,
                       meta=meta_field),
-        rules=[str(r) for r in rules or []], disable=disable or [])
+        rules=[str(r) for r in rules or []], disable=disable or [],
+        report=None if report is None else str(report))
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar(force=bool(progress)) if show else None
     try:
@@ -98,8 +100,8 @@ def batch_cmd(
             bar.stop()
     if report is not None:
         try:
-            report.write_text(json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+            write_atomic(report, (json.dumps(res.to_dict(), indent=2, ensure_ascii=False)
+                                  + "\n").encode("utf-8"))
         except OSError as e:
             raise fail(f"{report}: cannot write report: {e.strerror or e}", 1) from None
     if progress is not False:
