@@ -187,11 +187,38 @@ def _leave_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+@contextlib.contextmanager
 def _pool(opts: Options):
     # imported here: `clean FILE` loads this module and must start fast
     from concurrent.futures import ProcessPoolExecutor
-    return ProcessPoolExecutor(max_workers=opts.jobs or default_jobs(), initializer=_init_worker,
-                               initargs=(opts.rules, opts.disable))
+    pool = ProcessPoolExecutor(max_workers=opts.jobs or default_jobs(),
+                               initializer=_init_worker, initargs=(opts.rules, opts.disable))
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool) -> None:
+    """End the workers now (Ctrl-C, a failure) rather than wait for their tasks: what
+    they were doing is not checkpointed yet, so a rerun redoes it. Waiting, a second
+    Ctrl-C broke into the executor's join and hung the run; further Ctrl-Cs are ignored
+    for the few milliseconds this takes."""
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        # the executor has no public way to end its workers (3.14 adds terminate_workers)
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            proc.join(5)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
 
 
 def _stats() -> dict:

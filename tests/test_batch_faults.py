@@ -532,3 +532,41 @@ def test_a_link_planted_in_out_never_steers_a_page_outside(tmp_path):
     errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
     assert list(errors) == ["a/p.txt"] and "outside OUT" in errors["a/p.txt"]
     assert list(elsewhere.iterdir()) == [] and (out / "q.txt").read_text() == BODY
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------
+
+def test_two_ctrl_c_end_the_run_promptly_and_it_resumes(tmp_path):
+    """Ctrl-C twice while workers are busy with long tasks: the run ends at once (it
+    used to hang joining them), exit 130 with a line saying the same command resumes,
+    and the rerun finishes the output of an uninterrupted run."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5] * 20}) + "\n"
+                              for i in range(80)))
+    args = ["--jobs", "2", "--chunk", "8"]
+    whole, out = tmp_path / "whole.jsonl", tmp_path / "k" / "o.jsonl"
+    assert clean_cli("batch", corpus, whole, *args).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "batch", str(corpus), str(out),
+                             *args], env={**os.environ, "CLEANER_BATCH_CHECKPOINT_SECONDS": "0"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    state = out.with_name("o.jsonl.part.state")
+    deadline = time.monotonic() + 60
+    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("two Ctrl-C did not end the run")
+    assert proc.returncode == 130
+    assert err.decode() == ("error: interrupted; what was written is kept, and the same "
+                            "command resumes\n")
+    assert not out.exists() and not out.with_name("o.jsonl.lock").exists()
+    p = clean_cli("batch", corpus, out, *args)
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes() == whole.read_bytes()

@@ -95,6 +95,9 @@ def batch_cmd(
         raise fail(str(e), 1) from None
     except OSError as e:
         raise fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "), 1) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; what was written is kept, and the same command resumes",
+                   130) from None
     finally:
         if bar is not None and bar.task is not None:
             bar.stop()
