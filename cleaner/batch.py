@@ -49,6 +49,9 @@ CHUNK_FILES = 16               # folder mode: files per task
 CHECKPOINT_SECONDS = float(os.environ.get("CLEANER_BATCH_CHECKPOINT_SECONDS", "1"))
 STATE_VERSION = 1
 PARENT_CHECK_SECONDS = 0.5     # how soon a worker of a killed batch notices and leaves
+# bounds on what is read into memory at once; news pages are far smaller
+MAX_PAGE_MB = 32               # a folder page, after decompression for .gz
+MAX_RECORD_MB = 64             # a JSONL line, after decompression for .jsonl.gz
 
 
 class BatchError(ValueError):
@@ -56,7 +59,12 @@ class BatchError(ValueError):
 
 
 class BatchFailed(RuntimeError):
-    """The run stopped midway (a worker died); what is written stays, a rerun resumes."""
+    """The run stopped midway (a worker died, the list of failures could not be
+    written); what is written stays, a rerun resumes. `summary`: what was done, if known."""
+
+    def __init__(self, message: str, summary: "Summary | None" = None):
+        super().__init__(message)
+        self.summary = summary
 
 
 @dataclass
@@ -70,6 +78,8 @@ class Options:
     disable: list[str] = field(default_factory=list)
     chunk: int = CHUNK_RECORDS
     report: str | None = None           # where the caller writes the summary: an output too
+    max_page_mb: float = MAX_PAGE_MB
+    max_record_mb: float = MAX_RECORD_MB
 
 
 @dataclass
@@ -86,6 +96,9 @@ class Summary:
     wall_seconds: float = 0.0
     errors_file: str | None = None
     failures: list = field(default_factory=list)   # the first few, for the summary
+    earlier_failed: int = 0             # of `failed`: left by earlier runs, not redone now
+    resumed_at_line: int | None = None  # JSONL: this run went on from this input line
+    earlier_pages: int = 0              # of `pages`: cleaned by the runs it went on from
 
     def add(self, part: dict) -> None:
         self.pages += part["pages"]
@@ -130,8 +143,12 @@ def run(inp: Path | str, out: Path | str, opts: Options = Options(),
         raise BatchError(f"--format must be text or json, not {opts.fmt!r}")
     if opts.jobs < 0 or opts.chunk < 1:
         raise BatchError("--jobs must be >= 0 and --chunk >= 1")
+    if not (opts.max_page_mb > 0 and opts.max_record_mb > 0):
+        raise BatchError("--max-page-mb and --max-record-mb must be positive")
     if not inp.exists():
         raise BatchError(f"{inp}: no such file or folder")
+    if not inp.is_dir() and (kind := _not_regular(inp.stat().st_mode)):
+        raise BatchError(f"{inp}: is {kind}, not a regular file")
     # fail on bad user rules here, once, before any worker starts (a Cleaner compiles
     # every pattern not shipped with it; compiling the built-in ones too cost ~0.15 s
     # of start-up, and workers compile the ones they use as they go)
@@ -238,14 +255,18 @@ def _reason(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
-def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
+def _jsonl_chunk(lines: list[bytes | str], first: int, fields: Fields,
                  cleaner: Cleaner | None = None) -> tuple[bytes, list, dict]:
-    """Clean a run of JSONL lines: the output lines, the errors, the counters. `cleaner`
-    defaults to the pool worker's; Dask workers pass their own."""
+    """Clean a run of JSONL lines: the output lines, the errors, the counters. A str in
+    place of a line is the reason it was not read (_lines). `cleaner` defaults to the
+    pool worker's; Dask workers pass their own."""
     cleaner = cleaner or _cleaner
     text_key = fields.output or fields.text
     out, errors, stats = [], [], _stats()
     for n, raw in enumerate(lines, first):
+        if isinstance(raw, str):
+            errors.append({"line": n, "error": raw})
+            continue
         stats["bytes_in"] += len(raw)
         if not raw.strip():
             continue
@@ -263,32 +284,81 @@ def _jsonl_chunk(lines: list[bytes], first: int, fields: Fields,
     return b"".join(out), errors, stats
 
 
+class Literal:
+    """A JSON number that would not be written back as it was read (1e400 would become
+    Infinity, 1E2 100.0, -0 0): kept as its text, so a record's other fields come out
+    as they went in."""
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Literal({self.text!r})"
+
+
+def _float(text: str):
+    value = float(text)
+    return value if repr(value) == text else Literal(text)
+
+
+def _int(text: str):
+    if text == "-0":
+        return Literal(text)
+    try:
+        return int(text)
+    except ValueError:           # more digits than Python converts
+        return Literal(text)
+
+
+_NUMBERS = {"parse_float": _float, "parse_int": _int}
 # One decoder and encoder for every record: `json.dumps(..., ensure_ascii=False)` builds
 # an encoder per call. Circular references cannot come out of a JSON line.
-_decode = json.JSONDecoder().decode
+_decode = json.JSONDecoder(**_NUMBERS).decode
 _dump = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_dump_ascii = json.JSONEncoder(check_circular=False).encode
 
 
 def _load(raw: bytes):
     """json.loads(raw), minus its encoding sniffing for the usual line: UTF-8 that
     decodes as JSON. Anything else (a BOM, UTF-16/32, encoded surrogates, bad JSON)
-    goes through json.loads itself, so values and error messages are its own."""
+    goes through json.loads itself, so values and error messages are its own. Numbers
+    that would not be written back as read come as Literal."""
     try:
         return _decode(raw.decode())
     except ValueError:
-        return json.loads(raw)
+        return json.loads(raw, **_NUMBERS)
 
 
 def _jsonl_line(record: dict) -> bytes:
-    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line."""
+    """`json.dumps(record, ensure_ascii=False)` as a UTF-8 line, Literals as written."""
     try:
-        return (_dump(record) + "\n").encode("utf-8")
+        return (_encode(record, _dump) + "\n").encode("utf-8")
     except UnicodeEncodeError:   # lone surrogates (from \ud800 escapes):
-        return (json.dumps(record) + "\n").encode("ascii")   # ASCII escapes keep them
+        return (_encode(record, _dump_ascii) + "\n").encode("ascii")   # ASCII escapes keep them
 
 
-def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str, root: str | None = None
-                ) -> tuple[list, dict]:
+def _encode(record: dict, dump) -> str:
+    try:
+        return dump(record)
+    except TypeError:            # a Literal in it: the rare record built piece by piece
+        return _with_literals(record, dump)
+
+
+def _with_literals(value, dump) -> str:
+    """dump(value) with json.dumps's separators, each Literal as its text."""
+    if isinstance(value, Literal):
+        return value.text
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{dump(k)}: {_with_literals(v, dump)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_with_literals(v, dump) for v in value) + "]"
+    return dump(value)
+
+
+def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str, root: str | None = None,
+                max_mb: float = MAX_PAGE_MB) -> tuple[list, dict]:
     """Clean files (source, output, relative name); each output replaced atomically, in
     a folder that really is under `root` (OUT, resolved), not behind a planted link.
     Paths stay strings: pathlib objects were a third of the Python work per file."""
@@ -296,7 +366,7 @@ def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str, root: str | None = N
     made: set[str] = set()                 # output folders known to exist and checked
     for src, dst, rel in jobs:
         try:
-            data = _read(src)
+            data = _read(src, max_mb)
             stats["bytes_in"] += len(data)
             html = True if _base_suffix(src) in HTML_SUFFIXES else None
             result = _cleaner.clean(data, html=html)
@@ -317,9 +387,54 @@ def _file_chunk(jobs: list[tuple[str, str, str]], fmt: str, root: str | None = N
     return errors, stats
 
 
-def _read(path: str) -> bytes:
-    with (gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")) as f:
-        return f.read()
+def _read(path: str, max_mb: float) -> bytes:
+    """A page's bytes, decompressed for .gz, up to `max_mb`: a gzip bomb or an endless
+    file is refused, not read into memory."""
+    limit = int(max_mb * 2**20)
+    with _open_regular(path) as f, (gzip.GzipFile(fileobj=f, mode="rb")
+                                    if path.lower().endswith(".gz") else f) as page:
+        data = page.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"page is over the {max_mb:g} MB limit (--max-page-mb raises it)")
+    return data
+
+
+def _open_regular(path) -> io.BufferedReader:
+    """`open(path, "rb")` for a regular file only: a FIFO would block forever, a device
+    such as /dev/zero never end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if kind := _not_regular(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, f"is {kind}, not a regular file: skipped",
+                                 os.fsdecode(path))
+        os.set_blocking(fd, True)
+        return open(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device or socket where a page or corpus should be; its reason is the
+    message alone (the path is said where it is listed)."""
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file is if it is not a regular file ("a FIFO"), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"),
+                                         (stat.S_ISCHR, "a character device"),
+                                         (stat.S_ISBLK, "a block device"),
+                                         (stat.S_ISSOCK, "a socket")) if test(mode)),
+                "not a regular file")
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _make_folder(folder: str, made: set[str], root: str | None) -> None:
@@ -329,7 +444,7 @@ def _make_folder(folder: str, made: set[str], root: str | None) -> None:
         return
     os.makedirs(folder, exist_ok=True)
     real = os.path.realpath(folder)
-    if root is not None and real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+    if root is not None and not _within(real, root):
         raise OSError(errno.EPERM, "output folder leads outside OUT (a link?)", folder)
     made.add(folder)
 
@@ -353,17 +468,20 @@ def _check_folder_args(inp: Path, out: Path) -> None:
         raise BatchError(f"{out}: exists and is not a folder")
 
 
-def walk(inp: Path, globs: list[str] = ()):
+def walk(inp: Path, globs: list[str] = (), away: Path | None = None):
     """(path, relative posix name) of every .txt/.html/.htm[.gz] under inp, sorted;
-    symlinked folders are followed once (a loop is not walked twice)."""
+    symlinked folders are followed once (a loop is not walked twice), but never into
+    the folder `away` (OUT: a link to it would nest each rerun's output deeper)."""
     seen: set[tuple[int, int]] = set()
+    far = os.path.realpath(away) if away is not None else None
     for root, dirs, files in os.walk(inp, followlinks=True):
         st = os.stat(root)
         if (st.st_dev, st.st_ino) in seen:
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if far is None
+                         or not _within(os.path.realpath(os.path.join(root, d)), far))
         for name in sorted(files):
             if _base_suffix(name) not in TEXT_SUFFIXES + HTML_SUFFIXES:
                 continue
@@ -395,7 +513,7 @@ def _run_folder(inp: Path, out: Path, opts: Options, progress: Progress) -> Summ
 def _run_folder_locked(inp: Path, out: Path, opts: Options, progress: Progress) -> Summary:
     res = Summary(mode="folder")
     todo, claimed, failures = [], {}, []
-    for path, rel in walk(inp, opts.globs):
+    for path, rel in walk(inp, opts.globs, away=out):
         dst_rel = output_name(rel, opts.fmt)
         if dst_rel in claimed:
             failures.append({"path": shown_name(rel), "error": f"output {shown_name(dst_rel)} "
@@ -413,13 +531,28 @@ def _run_folder_locked(inp: Path, out: Path, opts: Options, progress: Progress) 
     chunks = [todo[i:i + CHUNK_FILES] for i in range(0, len(todo), CHUNK_FILES)]
     with _pool(opts) as pool:
         root = os.path.realpath(out)
-        for errors, stats in _ordered(pool, ((_file_chunk, c, opts.fmt, root) for c in chunks),
-                                      opts):
+        tasks = ((_file_chunk, c, opts.fmt, root, opts.max_page_mb) for c in chunks)
+        for errors, stats in _ordered(pool, tasks, opts):
             failures += errors
             res.add(stats)
             progress.advance(stats["pages"] + len(errors), stats["bytes_in"])
-    _finish_errors(res, out / "errors.jsonl", failures)
+    attempted = {shown_name(rel) for _, _, rel in todo} | {f["path"] for f in failures}
+    earlier = [f for f in _read_errors(out / "errors.jsonl")
+               if f.get("path") not in attempted and os.path.lexists(inp / f.get("path", ""))]
+    res.earlier_failed = len(earlier)
+    _finish_errors(res, out / "errors.jsonl", failures + earlier)
     return res
+
+
+def _read_errors(path: Path) -> list[dict]:
+    """The failures an earlier run listed (none if it listed none, or the list is not
+    one of ours): kept until their inputs are redone."""
+    try:
+        with open(path, "rb") as f:
+            found = [json.loads(line) for line in f]
+    except (OSError, ValueError):
+        return []
+    return found if all(isinstance(e, dict) and "error" in e for e in found) else []
 
 
 def _up_to_date(src: Path, dst: Path) -> bool:
@@ -449,8 +582,12 @@ def _finish_errors(res: Summary, path: Path, failures: list) -> None:
     res.failed = len(failures)
     res.failures = failures[:20]
     if failures:
-        outputs.write_atomic(path, b"".join(json.dumps(f, ensure_ascii=False).encode() + b"\n"
-                                     for f in failures))
+        try:
+            outputs.write_atomic(path, b"".join(json.dumps(f, ensure_ascii=False).encode()
+                                                + b"\n" for f in failures))
+        except OSError as e:
+            raise BatchFailed(f"{path}: cannot write the list of failed pages: "
+                              f"{e.strerror or e}", res) from None
         res.errors_file = str(path)
     else:
         path.unlink(missing_ok=True)
@@ -521,6 +658,11 @@ def _run_jsonl_locked(inp: Path, out: Path, opts: Options, progress: Progress,
     errors_out = paths["errors file"]
     if not opts.force and _up_to_date(inp, out):
         res = Summary(mode="jsonl", skipped=1)
+        earlier = _read_errors(errors_out)
+        if earlier:     # the run that wrote OUT failed these: they are still failed
+            res.failed = res.earlier_failed = len(earlier)
+            res.failures = earlier[:20]
+            res.errors_file = str(errors_out)
         return res
     part, err_part = paths["part file"], paths["errors part file"]
     state_path = paths["state file"]
@@ -543,6 +685,7 @@ def _run_jsonl_locked(inp: Path, out: Path, opts: Options, progress: Progress,
             setattr(res, k, saved[k])
         res.outlets = dict(saved["outlets"])
         res.failures = saved["failures"]
+        res.resumed_at_line, res.earlier_pages = state["line"], res.pages
     gz_out = out.name.lower().endswith(".gz")
     total = inp.stat().st_size
     progress.start(None, total)
@@ -570,7 +713,7 @@ def _run_jsonl_locked(inp: Path, out: Path, opts: Options, progress: Progress,
             last = time.monotonic()
             done_bytes = raw.tell()
             with _pool(opts) as pool:
-                chunks = _chunks(src, raw, state, opts.chunk)
+                chunks = _chunks(src, raw, state, opts.chunk, int(opts.max_record_mb * 2**20))
                 for (body, errors, stats), (offset, line, read) in _ordered_with(
                         pool, chunks, opts):
                     writing = line - 1
@@ -624,7 +767,7 @@ class _open_input:
         self.path = path
 
     def __enter__(self):
-        self.raw = open(self.path, "rb")
+        self.raw = _open_regular(self.path)
         if self.path.name.lower().endswith(".gz"):
             self.src = gzip.GzipFile(fileobj=self.raw, mode="rb")
         else:
@@ -646,14 +789,28 @@ def _skip(src, offset: int) -> None:
         src.seek(offset)
 
 
-def _chunks(src, raw, state: dict, size: int):
+def _lines(src, limit: int):
+    """(line, bytes read) for each line of a binary stream. A line over `limit` bytes is
+    read through without being kept: its reason comes in its place."""
+    while rec := src.readline(limit + 1):
+        if len(rec) <= limit:
+            yield rec, len(rec)
+            continue
+        n = len(rec)
+        while not rec.endswith(b"\n") and (rec := src.readline(1 << 20)):
+            n += len(rec)
+        yield (f"record is over the {limit / 2**20:g} MB limit (--max-record-mb raises "
+               "it)"), n
+
+
+def _chunks(src, raw, state: dict, size: int, limit: int):
     """(tag, lines, first line number) per chunk; the tag says where the input stands
     after it: decompressed offset, next line number, file position read."""
     offset, line = state["offset"], state["line"]
     batch, nbytes, first = [], 0, line
-    for rec in src:
+    for rec, n in _lines(src, limit):
         batch.append(rec)
-        nbytes += len(rec)
+        nbytes += n
         if len(batch) >= size or nbytes >= CHUNK_BYTES:
             offset += nbytes
             yield (offset, first + len(batch), raw.tell()), batch, first

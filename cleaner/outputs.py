@@ -101,9 +101,9 @@ class Lock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
                              | _CLOEXEC, 0o644)
-            except OSError as e:
-                raise OSError(e.errno, f"cannot write to {self.output}: {e.strerror}",
-                              str(self.path)) from None
+            except OSError as e:   # a read-only OUT, a link planted at the lock's name
+                raise OSError(e.errno, f"cannot write (its lock {self.path.name}: "
+                              f"{e.strerror})", str(self.output)) from None
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as e:

@@ -159,13 +159,13 @@ def test_unreadable_and_looping_files_in_a_folder(tmp_path):
 def test_unreadable_jsonl_corpus(tmp_path, monkeypatch):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps({"text": BODY}) + "\n")
-    real = open
+    real = batch._open_regular
 
-    def deny(path, *a, **kw):
+    def deny(path):
         if str(path) == str(corpus):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path, *a, **kw)
-    monkeypatch.setattr(batch, "open", deny, raising=False)
+        return real(path)
+    monkeypatch.setattr(batch, "_open_regular", deny)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(tmp_path / "o.jsonl"), "--jobs", "1"])
     assert r.exit_code == 1 and r.stderr == f"error: {corpus}: Permission denied\n"
 
@@ -182,7 +182,7 @@ def test_file_names_that_are_not_utf8(tmp_path):
     assert (out / good).read_text() == BODY
     errors = [json.loads(x) for x in (out / "errors.jsonl").open(encoding="utf-8")]
     assert [e["path"] for e in errors] == ["b\\xffad.txt"]
-    assert "b\\xffad.txt: looks like a binary file" in p.stdout.decode()
+    assert "error: b\\xffad.txt: looks like a binary file" in p.stderr.decode()
     r = CliRunner().invoke(app, ["batch", str(src), str(tmp_path / "j"), "--format", "json",
                                  "--jobs", "1"])
     assert r.exit_code == 1
@@ -497,8 +497,8 @@ def test_planted_links_are_never_written_through(tmp_path):
     out.unlink()
     (tmp_path / "o.jsonl.lock").symlink_to(victim)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
-    assert r.exit_code == 1 and r.stderr.startswith(f"error: {tmp_path / 'o.jsonl.lock'}: "
-                                                    f"cannot write to {out}: ")
+    assert r.exit_code == 1 and r.stderr == (f"error: {out}: cannot write (its lock "
+                                             "o.jsonl.lock: Too many levels of symbolic links)\n")
     assert victim.read_text() == "precious\n"
 
 
@@ -570,3 +570,122 @@ def test_two_ctrl_c_end_the_run_promptly_and_it_resumes(tmp_path):
     p = clean_cli("batch", corpus, out, *args)
     assert p.returncode == 0, p.stderr
     assert out.read_bytes() == whole.read_bytes()
+
+
+# --- bounded reads, files that are not regular ------------------------------------------
+
+def test_overlong_records_are_refused_one_line_each(tmp_path):
+    """A JSONL line over --max-record-mb (a file with no newline, a gzip bomb of one
+    line) is read through, not kept: one error line each, later lines still cleaned."""
+    corpus, out = tmp_path / "c.jsonl.gz", tmp_path / "o.jsonl"
+    good = json.dumps({"text": BODY}) + "\n"
+    huge = '{"text": "' + "x" * 3_000_000 + '"}\n'
+    corpus.write_bytes(gzip.compress((good + huge + good + "y" * 5_000_000).encode()))
+    p = clean_cli("batch", corpus, out, "--jobs", "1", "--max-record-mb", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = [json.loads(x) for x in out.with_name("o.errors.jsonl").open()]
+    assert errors == [{"line": n, "error": "record is over the 1 MB limit (--max-record-mb "
+                                           "raises it)"} for n in (2, 4)]
+    assert [json.loads(x)["text"] for x in out.open()] == [BODY, BODY]
+    assert clean_cli("batch", corpus, tmp_path / "all.jsonl", "--jobs", "1",
+                     "--max-record-mb", "8").returncode == 1      # line 4 is not JSON
+
+
+def test_oversized_and_bomb_pages_are_refused(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "ok.txt").write_text(BODY)
+    (src / "big.txt").write_text(BODY * 30_000)                      # 2.5 MB
+    (src / "bomb.txt.gz").write_bytes(gzip.compress(b"\n" * 50_000_000))
+    p = clean_cli("batch", src, out, "--jobs", "1", "--max-page-mb", "2")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert errors == dict.fromkeys(["big.txt", "bomb.txt.gz"],
+                                   "page is over the 2 MB limit (--max-page-mb raises it)")
+    assert (out / "ok.txt").read_text() == BODY
+
+
+def test_fifos_and_devices_are_skipped_with_a_reason(tmp_path):
+    """A FIFO (or /dev/zero) among the pages used to hang the batch or grow without end."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "ok.txt").write_text(BODY)
+    os.mkfifo(src / "pipe.txt")
+    (src / "zero.txt").symlink_to("/dev/zero")
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert errors == {"pipe.txt": "is a FIFO, not a regular file: skipped",
+                      "zero.txt": "is a character device, not a regular file: skipped"}
+    assert (out / "ok.txt").read_text() == BODY
+    # as a JSONL corpus: refused before anything is written
+    os.mkfifo(tmp_path / "c.jsonl")
+    p = clean_cli("batch", tmp_path / "c.jsonl", tmp_path / "o.jsonl")
+    assert p.returncode == 2
+    assert p.stderr.decode() == f"error: {tmp_path / 'c.jsonl'}: is a FIFO, not a regular file\n"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["c.jsonl", "in", "out"]
+
+
+# --- smaller: names, links to OUT, an unwritable list of failures, a read-only OUT ------
+
+def test_control_characters_in_file_names_are_escaped_on_the_terminal(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "esc\x1b[2Jname.txt").write_bytes(b"\x00\x01")
+    (src / "new\nline.txt").write_bytes(b"\x00\x01")
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1
+    assert b"\x1b" not in p.stderr + p.stdout
+    assert sorted(p.stderr.decode().splitlines()) == [
+        "error: esc\\x1b[2Jname.txt: looks like a binary file, not text",
+        "error: new\\nline.txt: looks like a binary file, not text"]
+
+
+def test_a_link_to_out_inside_in_is_not_walked(tmp_path):
+    """IN/mirror -> OUT used to nest the output one level deeper on every rerun."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "p.txt").write_text(BODY)
+    (src / "mirror").symlink_to(out)
+    for _ in range(2):
+        r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+        assert r.exit_code == 0, r.output
+    assert files_under(out) == {"p.txt"}
+
+
+def test_full_disk_at_the_list_of_failures_names_it_and_lists_the_pages(tmp_path, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "good.txt").write_text(BODY)
+    (src / "bad.txt").write_bytes(b"\x00\x01")
+    real = outputs.write_atomic
+
+    def full(path, data, fsync=False):
+        if str(path).endswith("errors.jsonl"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, data, fsync)
+    monkeypatch.setattr(outputs, "write_atomic", full)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 1
+    assert r.stderr == ("error: bad.txt: looks like a binary file, not text\n"
+                        f"error: {out / 'errors.jsonl'}: cannot write the list of failed "
+                        "pages: No space left on device\n")
+
+
+def test_a_read_only_out_is_named(tmp_path, monkeypatch):
+    """(Simulated: root writes anywhere.) The message names OUT, not a file of ours."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "p.txt").write_text(BODY)
+    out.mkdir()
+    real = os.open
+
+    def read_only(path, flags, *a, **kw):
+        if str(path).startswith(str(out)) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *a, **kw)
+    monkeypatch.setattr(outputs.os, "open", read_only)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 1
+    assert r.stderr == (f"error: {out}: cannot write (its lock .clean-batch.lock: "
+                        "Permission denied)\n")

@@ -192,8 +192,8 @@ def test_cli_batch_on_the_cluster(client, tmp_path):
     pages = good.count(b"\n")
     assert f"cleaned {pages} pages" in res.output
     assert "part-*.errors.jsonl" in res.output
-    listed = [int(x.split(":")[0].split()[-1]) for x in res.output.splitlines()
-              if x.startswith("  line ")]
+    listed = [int(x.split(":")[1].split()[-1]) for x in res.stderr.splitlines()
+              if x.startswith("error: line ")]
     assert listed == sorted(listed) and len(listed) == bad.count(b"\n") == 4
     again = CliRunner().invoke(app, ["batch", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
                                      "--scheduler", client.scheduler.address,
@@ -209,7 +209,9 @@ def test_cli_batch_on_the_cluster_subprocess(client, tmp_path):
     run = subprocess.run([sys.executable, "-m", "cleaner", "batch", str(tmp_path / "in.jsonl"),
                           str(tmp_path / "out"), "--scheduler", client.scheduler.address,
                           "--quiet"], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 1 and run.stderr == "" and run.stdout == ""
+    # --quiet: no summary, but the failed records still on stderr
+    assert run.returncode == 1 and run.stdout == "" and run.stderr != "" and all(
+        x.startswith("error: line ") for x in run.stderr.splitlines())
     assert shards(tmp_path / "out") == (good, bad)
     folder = subprocess.run([sys.executable, "-m", "cleaner", "batch", str(tmp_path),
                              str(tmp_path / "o2"), "--scheduler", client.scheduler.address],
