@@ -8,24 +8,30 @@ import contextlib
 import errno
 import fcntl
 import gzip
+import io
 import os
 import re
 import stat
+import uuid
 from pathlib import Path
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 # O_EXCL: nothing that is already there (a file, a link, a FIFO) is ever written through
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC
-TEMPORARY = re.compile(r"\..+\.\d+\.tmp")      # what temporary_name makes
+# what temporary_name makes (and, for Dask shards, what earlier versions made: .NAME.HEX.tmp)
+TEMPORARY = re.compile(r"\..+\.[0-9a-f]+(-[0-9a-f]+)?\.tmp")
 
 
 class OutputBusy(ValueError):
     """Another run holds the output's lock: nothing was done."""
 
 
-def temporary_name(path: str | os.PathLike) -> str:
+def temporary_name(path: str | os.PathLike, unique: bool = False) -> str:
+    """`.NAME.PID.tmp` beside path; `unique` adds a random part, for writers that may
+    write one output twice at once in one process (threads)."""
     folder, name = os.path.split(os.fspath(path))
-    return os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    tag = f"{os.getpid()}-{uuid.uuid4().hex}" if unique else os.getpid()
+    return os.path.join(folder, f".{name}.{tag}.tmp")
 
 
 def create(path: str | os.PathLike):
@@ -45,33 +51,69 @@ def open_existing(path: str | os.PathLike):
     return os.fdopen(fd, "ab")
 
 
-def write_atomic(path: str | os.PathLike, data: bytes, fsync: bool = False) -> None:
-    """`data` at `path`, all or nothing: written to a temporary name beside it (gzip with
-    mtime 0 for a .gz name, so the bytes do not depend on the time) and renamed."""
-    path = os.fspath(path)
-    tmp = temporary_name(path)
-    try:
-        f = create(tmp)
-    except OSError as e:   # what is at tmp is not ours: leave it
-        raise OSError(e.errno, f"cannot write: {e.strerror}", path) from None
-    try:
-        with f:
-            if path.lower().endswith(".gz"):
-                with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="",
-                                   compresslevel=6) as z:
-                    z.write(data)
-            else:
-                f.write(data)
-            if fsync:
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as e:
+class AtomicFile:
+    """A file that appears at `path` whole or not at all: written under a temporary name
+    beside it (exclusive create) and renamed into place by commit(). discard(), or
+    leaving the `with` block by an exception, removes it; leaving it otherwise commits.
+    Errors name `path`, never the temporary."""
+
+    def __init__(self, path: str | os.PathLike, fsync: bool = False, unique: bool = False):
+        self.path, self.fsync = os.fspath(path), fsync
+        self.tmp = temporary_name(self.path, unique)
+        try:
+            self.file = create(self.tmp)
+        except OSError as e:   # what is at tmp is not ours: leave it
+            raise OSError(e.errno, f"cannot write: {e.strerror}", self.path) from None
+        self.done = False
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.file.write(data)
+        except OSError as e:
+            self.discard()
+            raise OSError(e.errno, e.strerror, self.path) from None
+
+    def commit(self) -> None:
+        try:
+            if self.fsync:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self.tmp, self.path)
+        except OSError as e:
+            self.discard()
+            raise OSError(e.errno, e.strerror, self.path) from None
+        self.done = True
+
+    def discard(self) -> None:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise OSError(e.errno, e.strerror, path) from None
-        raise
+            self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+        self.done = True
+
+    def __enter__(self) -> "AtomicFile":
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if not self.done:
+            self.discard() if kind is not None else self.commit()
+
+
+def write_atomic(path: str | os.PathLike, data: bytes, fsync: bool = False) -> None:
+    """`data` at `path`, all or nothing (AtomicFile); gzip with mtime 0 for a .gz name,
+    so the bytes do not depend on the time."""
+    with AtomicFile(path, fsync) as f:
+        f.write(gzip_member(data) if f.path.lower().endswith(".gz") else data)
+
+
+def gzip_member(data: bytes) -> bytes:
+    """data as one gzip member with mtime 0 and no name: the same bytes whenever written
+    (gzip.compress would mark a different OS byte than the batch always wrote)."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="", compresslevel=6) as z:
+        z.write(data)
+    return buf.getvalue()
 
 
 def sweep_temporaries(folder: str | os.PathLike, owned=lambda name: True) -> None:

@@ -215,7 +215,7 @@ def test_resume_state_without_its_part_file_starts_over(tmp_path):
     corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
     write_corpus(corpus, 6)
     opts = batch.Options(jobs=1)
-    state = {"fingerprint": batch._fingerprint(corpus, out, opts), "offset": 10**6, "line": 99,
+    state = {"fingerprint": batch.jsonl._fingerprint(corpus, out, opts), "offset": 10**6, "line": 99,
              "part": 10**6, "errors": 0, "summary": batch.Summary().to_dict()}
     out.with_name("o.jsonl.part.state").write_text(json.dumps(state))
     res = batch.run(corpus, out, opts)
@@ -273,7 +273,7 @@ def test_the_summary_of_a_resumed_run_says_so(tmp_path):
     write_corpus(corpus, 12)
     opts = batch.Options(jobs=1, chunk=4)
     whole = batch.run(corpus, tmp_path / "w.jsonl", opts)
-    state = {"fingerprint": batch._fingerprint(corpus, out, opts), "offset": 0, "line": 1,
+    state = {"fingerprint": batch.jsonl._fingerprint(corpus, out, opts), "offset": 0, "line": 1,
              "part": 0, "errors": 0, "summary": batch.Summary().to_dict()}
     state_path = out.with_name("o.jsonl.part.state")
     out.with_name("o.jsonl.part").write_bytes(b"")

@@ -159,13 +159,13 @@ def test_unreadable_and_looping_files_in_a_folder(tmp_path):
 def test_unreadable_jsonl_corpus(tmp_path, monkeypatch):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps({"text": BODY}) + "\n")
-    real = batch._open_regular
+    real = batch.jsonl.open_regular
 
     def deny(path):
         if str(path) == str(corpus):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real(path)
-    monkeypatch.setattr(batch, "_open_regular", deny)
+    monkeypatch.setattr(batch.jsonl, "open_regular", deny)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(tmp_path / "o.jsonl"), "--jobs", "1"])
     assert r.exit_code == 1 and r.stderr == f"error: {corpus}: Permission denied\n"
 
@@ -320,7 +320,7 @@ def test_full_disk_jsonl_reports_the_page_and_keeps_what_was_written(tmp_path, m
                               for i in range(40)))
     whole = tmp_path / "whole.jsonl"
     batch.run(corpus, whole, batch.Options(jobs=1, chunk=4))
-    monkeypatch.setattr(batch, "CHECKPOINT_SECONDS", 0)
+    monkeypatch.setattr(batch.jsonl, "CHECKPOINT_SECONDS", 0)
     real = outputs.create
 
     def small_disk(path):
