@@ -148,7 +148,7 @@ KILL_ID = 150
 def _crash_once_on(marker: str):
     """Installed in each worker: the first worker to meet record KILL_ID dies on the spot
     (os._exit, as an OOM kill would), mid-shard; a restarted worker has no hook."""
-    from cleaner import batch as mod
+    from cleaner import records as mod   # where clean_lines finds it
     real = mod.clean_record
 
     def hooked(cleaner, record, fields=Fields()):
