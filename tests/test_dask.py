@@ -1,6 +1,7 @@
 """Dask integration on a real dask.distributed.LocalCluster (2 worker processes)."""
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -260,3 +261,21 @@ def test_client_killed_mid_job_then_rerun_completes(client, tmp_path):
     assert len(list(out.glob("part-?????.jsonl"))) == total
     assert shards(out) == local_batch(tmp_path / "in.jsonl", tmp_path)
     assert not list(out.glob(".*.tmp"))
+
+
+def test_one_job_per_output_folder(client, tmp_path):
+    """As the local batch: a second job on a folder another holds is refused."""
+    corpus.write(tmp_path / "in.jsonl", 20)
+    run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    assert not (tmp_path / "out" / batch.FOLDER_LOCK).exists()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from pathlib import Path; from cleaner import outputs\n"
+        f"outputs.Lock(Path({str(tmp_path / 'out' / batch.FOLDER_LOCK)!r}), 'o').__enter__()\n"
+        "print('held', flush=True); time.sleep(60)")], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        with pytest.raises(ShardJobError, match="being written by another run"):
+            run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    finally:
+        holder.kill()
+        holder.wait()

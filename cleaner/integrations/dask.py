@@ -244,8 +244,18 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
     if partition_bytes < 1:
         raise ShardJobError("the partition size must be positive")
     options = _options(opts.rules, opts.disable)
-    job = _job(path, partition_bytes, options, opts.fields)
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        with outputs.Lock(out / batch.FOLDER_LOCK, out):   # one job per OUT_DIR at a time
+            return _run_shards(client, path, out, opts, options, partition_bytes, progress,
+                               started)
+    except outputs.OutputBusy as e:
+        raise ShardJobError(str(e)) from None
+
+
+def _run_shards(client, path: Path, out: Path, opts: batch.Options, options: RuleOptions,
+                partition_bytes: int, progress: batch.Progress, started: float) -> Summary:
+    job = _job(path, partition_bytes, options, opts.fields)
     manifest = out / MANIFEST
     try:
         old = json.loads(manifest.read_text()) if manifest.exists() else None
