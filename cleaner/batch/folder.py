@@ -154,12 +154,24 @@ def _read(path: str, max_mb: float) -> bytes:
     """A page's bytes, decompressed for .gz, up to `max_mb`: a gzip bomb or an endless
     file is refused, not read into memory."""
     limit = int(max_mb * 2**20)
-    with open_regular(path) as f, (gzip.GzipFile(fileobj=f, mode="rb")
-                                    if path.lower().endswith(".gz") else f) as page:
-        data = page.read(limit + 1)
+    with open_regular(path) as f:
+        if path.lower().endswith(".gz"):
+            with gzip.GzipFile(fileobj=f, mode="rb") as page:
+                data = _read_upto(page, limit + 1, 1 << 20)
+        else:   # sized by the file: read(limit) would allocate the whole limit each time
+            data = _read_upto(f, limit + 1, os.fstat(f.fileno()).st_size + 1)
     if len(data) > limit:
         raise ValueError(f"page is over the {max_mb:g} MB limit (--max-page-mb raises it)")
     return data
+
+
+def _read_upto(f, most: int, step: int) -> bytes:
+    """At most `most` bytes of f, read `step` at a time (the first read is usually all)."""
+    parts, n = [], 0
+    while n < most and (chunk := f.read(min(step, most - n))):
+        parts.append(chunk)
+        n += len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _make_folder(folder: str, made: set[str], root: str | None) -> None:
