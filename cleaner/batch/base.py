@@ -73,7 +73,7 @@ def is_input(path: Path, inp: Path) -> bool:
     """Whether writing `path` would write the input file `inp` or a file in the input
     folder `inp` (through links too)."""
     real, rin = os.path.realpath(path), os.path.realpath(inp)
-    if real == rin or (inp.is_dir() and real.startswith(rin.rstrip(os.sep) + os.sep)):
+    if within(real, rin) if inp.is_dir() else real == rin:
         return True
     try:
         return os.path.samefile(path, inp)     # a hard link
