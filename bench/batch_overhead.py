@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaner import batch  # noqa: E402
 from cleaner.pipeline import Cleaner  # noqa: E402
-from cleaner.records import Fields  # noqa: E402
+from cleaner.records import Fields, clean_lines  # noqa: E402
 
 
 class Replay:
@@ -65,7 +65,7 @@ def main() -> None:
     def jsonl():
         replay = Replay(results)
         for i in range(0, n, chunk):
-            batch._jsonl_chunk(lines[i:i + chunk], i + 1, Fields(), replay)
+            clean_lines(replay, lines[i:i + chunk], i + 1, Fields())
 
     work = Path(tempfile.mkdtemp(prefix="batch-overhead-"))
     try:
@@ -80,10 +80,10 @@ def main() -> None:
             def run():
                 out = work / "out"
                 shutil.rmtree(out, ignore_errors=True)
-                batch._cleaner = Replay([results[int(Path(s).stem[1:])] for s, _ in jobs])
+                batch.pool._cleaner = Replay([results[int(Path(s).stem[1:])] for s, _ in jobs])
                 todo = [(s, str(out / rel), rel) for s, rel in jobs]
-                for i in range(0, n, batch.CHUNK_FILES):
-                    batch._file_chunk(todo[i:i + batch.CHUNK_FILES], fmt)
+                for i in range(0, n, batch.folder.CHUNK_FILES):
+                    batch.folder._file_chunk(todo[i:i + batch.folder.CHUNK_FILES], fmt)
             return run
 
         timings = {name: [] for name in ("bare", "jsonl", "folder text", "folder json")}

@@ -56,7 +56,11 @@ def test_folder_batch_subprocess_mixed_tree(mixed_tree, tmp_path):
     before = tree_digest(mixed_tree)
     p = clean_cli("batch", mixed_tree, out, "--jobs", "2", "--report", tmp_path / "r.json")
     assert p.returncode == 1, p.stderr
-    assert p.stderr == b""              # not a terminal: no progress bar
+    # not a terminal: no progress bar, only the failed pages
+    assert sorted(p.stderr.decode().splitlines()) == [
+        "error: a/broken.txt.gz: Not a gzipped file (b'th')",
+        f"error: a/gone.txt: [Errno 2] No such file or directory: '{mixed_tree / 'a' / 'gone.txt'}'",
+        "error: bin.txt: looks like a binary file, not text"]
     from cleaner import clean
     assert (out / "one.txt").read_text(encoding="utf-8") == clean(SEED_TEXTS[0]).text
     assert (out / "a" / "two.txt").read_text(encoding="utf-8") == clean(SEED_TEXTS[1]).text
@@ -211,9 +215,94 @@ def test_resume_state_without_its_part_file_starts_over(tmp_path):
     corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
     write_corpus(corpus, 6)
     opts = batch.Options(jobs=1)
-    state = {"fingerprint": batch._fingerprint(corpus, out, opts), "offset": 10**6, "line": 99,
+    state = {"fingerprint": batch.jsonl._fingerprint(corpus, out, opts), "offset": 10**6, "line": 99,
              "part": 10**6, "errors": 0, "summary": batch.Summary().to_dict()}
     out.with_name("o.jsonl.part.state").write_text(json.dumps(state))
     res = batch.run(corpus, out, opts)
     assert res.pages == 6 and len(out.read_text(encoding="utf-8").splitlines()) == 6
     assert not out.with_name("o.jsonl.part.state").exists()
+
+
+# --- honest status: earlier failures, resumes, --quiet ----------------------------------
+
+def test_a_jsonl_rerun_that_skips_keeps_the_earlier_failures(tmp_path):
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    write_corpus(corpus, 20)                       # line 14 is not JSON
+    assert clean_cli("batch", corpus, out, "--jobs", "1").returncode == 1
+    again = clean_cli("batch", corpus, out, "--jobs", "1")
+    assert again.returncode == 1
+    summary = again.stdout.decode()
+    assert "up to date" in summary
+    assert ("failures: 1, 1 of them from earlier runs (--force redoes them) (see "
+            f"{tmp_path / 'o.errors.jsonl'})") in summary
+    assert again.stderr.decode().startswith("error: line 14: malformed JSON line")
+
+
+def test_a_folder_rerun_keeps_failures_of_pages_it_does_not_redo(tmp_path):
+    """A page that failed under --force keeps its older output, which is up to date, so
+    the next run skips it: its failure stays listed until the page is redone."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text(SEED_TEXTS[0])
+    (src / "b.txt").write_text(SEED_TEXTS[1])
+    assert clean_cli("batch", src, out, "--jobs", "1").returncode == 0
+    slow = tmp_path / "rules"
+    slow.mkdir()
+    (slow / "slow.toml").write_text(
+        '[outlet]\nid = "slow"\nsignatures = ["."]\n[[rule]]\nid = "boom"\n'
+        'kind = "drop_line"\npattern = "^(a|aa)+$"\n')
+    (src / "b.txt").write_text("a" * 40 + "b\n")
+    older = (out / "b.txt").stat().st_mtime - 10    # as if edited before the first run
+    os.utime(src / "b.txt", (older, older))
+    forced = clean_cli("batch", src, out, "--jobs", "1", "--force", "--glob", "b.txt",
+                       "--rules", slow)
+    assert forced.returncode == 1
+    rerun = clean_cli("batch", src, out, "--jobs", "1")
+    assert rerun.returncode == 1 and "skipped 2 up to date" in rerun.stdout.decode()
+    assert "failures: 1, 1 of them from earlier runs" in rerun.stdout.decode()
+    assert [e["path"] for e in map(json.loads, (out / "errors.jsonl").open())] == ["b.txt"]
+    (src / "b.txt").write_text(SEED_TEXTS[1])      # redone: the failure goes
+    time.sleep(0.01)
+    done = clean_cli("batch", src, out, "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert not (out / "errors.jsonl").exists()
+
+
+def test_the_summary_of_a_resumed_run_says_so(tmp_path):
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    write_corpus(corpus, 12)
+    opts = batch.Options(jobs=1, chunk=4)
+    whole = batch.run(corpus, tmp_path / "w.jsonl", opts)
+    state = {"fingerprint": batch.jsonl._fingerprint(corpus, out, opts), "offset": 0, "line": 1,
+             "part": 0, "errors": 0, "summary": batch.Summary().to_dict()}
+    state_path = out.with_name("o.jsonl.part.state")
+    out.with_name("o.jsonl.part").write_bytes(b"")
+    out.with_name("o.errors.jsonl.part").write_bytes(b"")
+    state_path.write_text(json.dumps(state))
+    res = batch.run(corpus, out, opts)
+    assert (res.resumed_at_line, res.earlier_pages, res.pages) == (1, 0, whole.pages)
+    # a run killed after 8 lines: resume from line 9
+    lines = (tmp_path / "w.jsonl").read_bytes().splitlines(keepends=True)
+    out.unlink()
+    out.with_name("o.jsonl.part").write_bytes(b"".join(lines[:8]))
+    out.with_name("o.errors.jsonl.part").write_bytes(b"")
+    offset = sum(len(x) for x in corpus.read_bytes().splitlines(keepends=True)[:8])
+    state.update(offset=offset, line=9, part=len(b"".join(lines[:8])),
+                 summary={**batch.Summary().to_dict(), "pages": 8})
+    state_path.write_text(json.dumps(state))
+    from cleaner.cli.batch import render_summary
+    res = batch.run(corpus, out, opts)
+    assert out.read_bytes() == (tmp_path / "w.jsonl").read_bytes()
+    first = render_summary(res).splitlines()[0]
+    assert first.startswith("resumed at input line 9 (8 pages cleaned before); this run "
+                            "cleaned 4 pages in ")
+    assert first.endswith(f"; 12 pages in all ({res.bytes_in / 1e6:.1f} MB)")
+
+
+def test_quiet_drops_the_summary_but_never_the_errors(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    write_corpus(corpus, 20)
+    p = clean_cli("batch", corpus, tmp_path / "o.jsonl", "--jobs", "1", "--quiet")
+    assert p.returncode == 1 and p.stdout == b""
+    assert p.stderr.decode().startswith("error: line 14: malformed JSON line: ")
+    assert p.stderr.count(b"\n") == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner import batch
+from cleaner import batch, outputs
 from cleaner.cli import app
 from cleaner.records import clean_record
 
@@ -159,13 +159,13 @@ def test_unreadable_and_looping_files_in_a_folder(tmp_path):
 def test_unreadable_jsonl_corpus(tmp_path, monkeypatch):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps({"text": BODY}) + "\n")
-    real = open
+    real = batch.jsonl.open_regular
 
-    def deny(path, *a, **kw):
+    def deny(path):
         if str(path) == str(corpus):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path, *a, **kw)
-    monkeypatch.setattr(batch, "open", deny, raising=False)
+        return real(path)
+    monkeypatch.setattr(batch.jsonl, "open_regular", deny)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(tmp_path / "o.jsonl"), "--jobs", "1"])
     assert r.exit_code == 1 and r.stderr == f"error: {corpus}: Permission denied\n"
 
@@ -182,7 +182,7 @@ def test_file_names_that_are_not_utf8(tmp_path):
     assert (out / good).read_text() == BODY
     errors = [json.loads(x) for x in (out / "errors.jsonl").open(encoding="utf-8")]
     assert [e["path"] for e in errors] == ["b\\xffad.txt"]
-    assert "b\\xffad.txt: looks like a binary file" in p.stdout.decode()
+    assert "error: b\\xffad.txt: looks like a binary file" in p.stderr.decode()
     r = CliRunner().invoke(app, ["batch", str(src), str(tmp_path / "j"), "--format", "json",
                                  "--jobs", "1"])
     assert r.exit_code == 1
@@ -320,13 +320,13 @@ def test_full_disk_jsonl_reports_the_page_and_keeps_what_was_written(tmp_path, m
                               for i in range(40)))
     whole = tmp_path / "whole.jsonl"
     batch.run(corpus, whole, batch.Options(jobs=1, chunk=4))
-    monkeypatch.setattr(batch, "CHECKPOINT_SECONDS", 0)
-    real = open
+    monkeypatch.setattr(batch.jsonl, "CHECKPOINT_SECONDS", 0)
+    real = outputs.create
 
-    def small_disk(path, mode="r", *a, **kw):
-        f = real(path, mode, *a, **kw)
+    def small_disk(path):
+        f = real(path)
         return FullDisk(f, 30_000) if str(path).endswith("o.jsonl.part") else f
-    monkeypatch.setattr(batch, "open", small_disk, raising=False)
+    monkeypatch.setattr(outputs, "create", small_disk)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1", "--chunk", "4"])
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.count("\n") == 1
@@ -337,7 +337,7 @@ def test_full_disk_jsonl_reports_the_page_and_keeps_what_was_written(tmp_path, m
     assert 0 < len(kept) <= 30_000 and whole.read_bytes().startswith(kept)
     assert not out.exists()
     # space is back: the rerun resumes and finishes the same output
-    monkeypatch.setattr(batch, "open", real, raising=False)
+    monkeypatch.setattr(outputs, "create", real)
     r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1", "--chunk", "4"])
     assert r.exit_code == 0, r.output
     assert out.read_bytes() == whole.read_bytes() and not part.exists()
@@ -348,17 +348,17 @@ def test_full_disk_folder_reports_the_page_and_keeps_what_was_written(tmp_path, 
     src.mkdir()
     for i in range(10):
         (src / f"p{i}.txt").write_text(SEED_TEXTS[i % 5])
-    real = open
+    real = outputs.create
     written = []
 
-    def small_disk(path, mode="r", *a, **kw):
-        f = real(path, mode, *a, **kw)
-        if "w" in mode and Path(path).name.startswith(".p"):   # reads open too
+    def small_disk(path):
+        f = real(path)
+        if Path(path).name.startswith(".p"):
             if len(written) >= 4:
                 return FullDisk(f, 0)
             written.append(path)
         return f
-    monkeypatch.setattr(batch, "open", small_disk, raising=False)
+    monkeypatch.setattr(outputs, "create", small_disk)
     r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
     assert r.exit_code == 1
     errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
@@ -366,7 +366,7 @@ def test_full_disk_folder_reports_the_page_and_keeps_what_was_written(tmp_path, 
     assert all("No space left on device" in e for e in errors.values())
     assert sorted(p.name for p in out.iterdir()) == ["errors.jsonl"] + [f"p{i}.txt" for i in range(4)]
     # the rerun (space back) does what is missing only
-    monkeypatch.setattr(batch, "open", real, raising=False)
+    monkeypatch.setattr(outputs, "create", real)
     r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
     assert r.exit_code == 0 and "cleaned 6 pages" in r.stdout and "skipped 4" in r.stdout
     assert not (out / "errors.jsonl").exists()
@@ -397,3 +397,295 @@ def test_full_disk_real_tmpfs(tmp_path):
         assert whole.read_bytes().startswith(part.read_bytes())
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+# --- inputs are never written, one writer per output, links never written through ----
+
+@pytest.mark.parametrize("case", ["errors-file", "report-jsonl", "report-folder",
+                                  "errors-file-link"])
+def test_no_output_may_be_an_input(tmp_path, case):
+    """Every path the batch writes (OUT, its part, state, errors and lock files, the
+    report) is checked against the input before any work: exit 2, the input untouched."""
+    corpus = tmp_path / "d.errors.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "p.txt").write_text(BODY)
+    args = {"errors-file": [corpus, tmp_path / "d.jsonl"],
+            "report-jsonl": [corpus, tmp_path / "o.jsonl", "--report", corpus],
+            "report-folder": [tmp_path / "in", tmp_path / "out", "--report",
+                              tmp_path / "in" / "p.txt"],
+            "errors-file-link": [corpus, tmp_path / "x.jsonl"]}[case]
+    if case == "errors-file-link":
+        (tmp_path / "x.errors.jsonl").symlink_to(corpus)
+    before = {p: p.read_bytes() for p in (corpus, tmp_path / "in" / "p.txt")}
+    r = CliRunner().invoke(app, ["batch", *map(str, args), "--jobs", "1"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
+    assert "choose another" in r.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (tmp_path / "d.jsonl").exists() and not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob("*.part*")) and not list(tmp_path.glob("*.lock"))
+
+
+@pytest.mark.parametrize("mode", ["jsonl", "folder"])
+def test_a_second_run_on_one_output_is_refused(tmp_path, mode):
+    """One writer per output: while a run holds OUT's lock, another run on OUT refuses
+    (exit 2, naming the lock) and writes nothing."""
+    if mode == "jsonl":
+        src, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+        src.write_text(json.dumps({"text": BODY}) + "\n")
+        lock = tmp_path / "o.jsonl.lock"
+    else:
+        src, out = tmp_path / "in", tmp_path / "out"
+        src.mkdir()
+        (src / "p.txt").write_text(BODY)
+        out.mkdir()
+        lock = out / batch.FOLDER_LOCK
+    holder = hold_lock(lock)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr == (f"error: {out} is being written by another run (process "
+                        f"{holder.pid}, lock {lock}); wait for it to end or stop it\n")
+    assert not out.is_file() and not (out / "p.txt").exists()
+    holder.terminate()
+    holder.wait()
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert not lock.exists()
+
+
+def hold_lock(lock: Path) -> subprocess.Popen:
+    """Another process that holds the lock until it is stopped."""
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from pathlib import Path; from cleaner import outputs\n"
+        f"outputs.Lock(Path({str(lock)!r}), 'o').__enter__(); print('held', flush=True)\n"
+        "time.sleep(60)")], stdout=subprocess.PIPE)
+    assert holder.stdout.readline() == b"held\n"
+    return holder
+
+
+def test_a_killed_runs_lock_is_taken_over(tmp_path):
+    """A run killed with -9 leaves its lock file; the kernel has freed the lock, so the
+    next run takes it over (and removes it at the end)."""
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n")
+    lock = tmp_path / "o.jsonl.lock"
+    holder = hold_lock(lock)
+    assert CliRunner().invoke(app, ["batch", str(corpus), str(out)]).exit_code == 2
+    holder.kill()
+    holder.wait()
+    assert lock.read_text() == f"{holder.pid}\n"          # stale: left by the killed run
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert out.exists() and not lock.exists()
+
+
+def test_planted_links_are_never_written_through(tmp_path):
+    """A link at OUT.part (or its errors part file, or the lock) pointing outside OUT:
+    the link is replaced or refused, its target never written."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "o.jsonl"
+    corpus.write_text(json.dumps({"text": BODY}) + "\n" + "not json\n")
+    for name in ("o.jsonl.part", "o.errors.jsonl.part"):
+        (tmp_path / name).symlink_to(victim)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
+    assert r.exit_code == 1, r.output                     # the line that is not JSON
+    assert victim.read_text() == "precious\n"
+    assert json.loads(out.read_text())["text"] == BODY
+    # a link where the lock goes: refused, naming OUT
+    out.unlink()
+    (tmp_path / "o.jsonl.lock").symlink_to(victim)
+    r = CliRunner().invoke(app, ["batch", str(corpus), str(out), "--jobs", "1"])
+    assert r.exit_code == 1 and r.stderr == (f"error: {out}: cannot write (its lock "
+                                             "o.jsonl.lock: Too many levels of symbolic links)\n")
+    assert victim.read_text() == "precious\n"
+
+
+def test_write_atomic_never_writes_through_a_planted_temporary(tmp_path):
+    """Folder mode writes each page through outputs.write_atomic: a link (or anything)
+    planted at its temporary name makes that page fail; the target is never written,
+    and the rerun's sweep leaves the link alone."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    dst = tmp_path / "out" / "p.txt"
+    dst.parent.mkdir()
+    Path(outputs.temporary_name(dst)).symlink_to(victim)
+    with pytest.raises(OSError) as e:
+        outputs.write_atomic(dst, b"page\n")
+    assert e.value.errno == errno.EEXIST and e.value.filename == str(dst)
+    assert victim.read_text() == "precious\n" and not dst.exists()
+    outputs.sweep_temporaries(dst.parent)
+    assert os.path.islink(outputs.temporary_name(dst))
+
+
+def test_a_link_planted_in_out_never_steers_a_page_outside(tmp_path):
+    src, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "p.txt").write_text(BODY)
+    (src / "q.txt").write_text(BODY)
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "a").symlink_to(elsewhere)
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert list(errors) == ["a/p.txt"] and "outside OUT" in errors["a/p.txt"]
+    assert list(elsewhere.iterdir()) == [] and (out / "q.txt").read_text() == BODY
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------
+
+def test_two_ctrl_c_end_the_run_promptly_and_it_resumes(tmp_path):
+    """Ctrl-C twice while workers are busy with long tasks: the run ends at once (it
+    used to hang joining them), exit 130 with a line saying the same command resumes,
+    and the rerun finishes the output of an uninterrupted run."""
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5] * 20}) + "\n"
+                              for i in range(80)))
+    args = ["--jobs", "2", "--chunk", "8"]
+    whole, out = tmp_path / "whole.jsonl", tmp_path / "k" / "o.jsonl"
+    assert clean_cli("batch", corpus, whole, *args).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "batch", str(corpus), str(out),
+                             *args], env={**os.environ, "CLEANER_BATCH_CHECKPOINT_SECONDS": "0"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    state = out.with_name("o.jsonl.part.state")
+    deadline = time.monotonic() + 60
+    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("two Ctrl-C did not end the run")
+    assert proc.returncode == 130
+    assert err.decode() == ("error: interrupted; what was written is kept, and the same "
+                            "command resumes\n")
+    assert not out.exists() and not out.with_name("o.jsonl.lock").exists()
+    p = clean_cli("batch", corpus, out, *args)
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes() == whole.read_bytes()
+
+
+# --- bounded reads, files that are not regular ------------------------------------------
+
+def test_overlong_records_are_refused_one_line_each(tmp_path):
+    """A JSONL line over --max-record-mb (a file with no newline, a gzip bomb of one
+    line) is read through, not kept: one error line each, later lines still cleaned."""
+    corpus, out = tmp_path / "c.jsonl.gz", tmp_path / "o.jsonl"
+    good = json.dumps({"text": BODY}) + "\n"
+    huge = '{"text": "' + "x" * 3_000_000 + '"}\n'
+    corpus.write_bytes(gzip.compress((good + huge + good + "y" * 5_000_000).encode()))
+    p = clean_cli("batch", corpus, out, "--jobs", "1", "--max-record-mb", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = [json.loads(x) for x in out.with_name("o.errors.jsonl").open()]
+    assert errors == [{"line": n, "error": "record is over the 1 MB limit (--max-record-mb "
+                                           "raises it)"} for n in (2, 4)]
+    assert [json.loads(x)["text"] for x in out.open()] == [BODY, BODY]
+    assert clean_cli("batch", corpus, tmp_path / "all.jsonl", "--jobs", "1",
+                     "--max-record-mb", "8").returncode == 1      # line 4 is not JSON
+
+
+def test_oversized_and_bomb_pages_are_refused(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "ok.txt").write_text(BODY)
+    (src / "big.txt").write_text(BODY * 30_000)                      # 2.5 MB
+    (src / "bomb.txt.gz").write_bytes(gzip.compress(b"\n" * 50_000_000))
+    p = clean_cli("batch", src, out, "--jobs", "1", "--max-page-mb", "2")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert errors == dict.fromkeys(["big.txt", "bomb.txt.gz"],
+                                   "page is over the 2 MB limit (--max-page-mb raises it)")
+    assert (out / "ok.txt").read_text() == BODY
+
+
+def test_fifos_and_devices_are_skipped_with_a_reason(tmp_path):
+    """A FIFO (or /dev/zero) among the pages used to hang the batch or grow without end."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "ok.txt").write_text(BODY)
+    os.mkfifo(src / "pipe.txt")
+    (src / "zero.txt").symlink_to("/dev/zero")
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1 and b"Traceback" not in p.stderr
+    errors = {e["path"]: e["error"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert errors == {"pipe.txt": "is a FIFO, not a regular file: skipped",
+                      "zero.txt": "is a character device, not a regular file: skipped"}
+    assert (out / "ok.txt").read_text() == BODY
+    # as a JSONL corpus: refused before anything is written
+    os.mkfifo(tmp_path / "c.jsonl")
+    p = clean_cli("batch", tmp_path / "c.jsonl", tmp_path / "o.jsonl")
+    assert p.returncode == 2
+    assert p.stderr.decode() == f"error: {tmp_path / 'c.jsonl'}: is a FIFO, not a regular file\n"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["c.jsonl", "in", "out"]
+
+
+# --- smaller: names, links to OUT, an unwritable list of failures, a read-only OUT ------
+
+def test_control_characters_in_file_names_are_escaped_on_the_terminal(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "esc\x1b[2Jname.txt").write_bytes(b"\x00\x01")
+    (src / "new\nline.txt").write_bytes(b"\x00\x01")
+    p = clean_cli("batch", src, out, "--jobs", "1")
+    assert p.returncode == 1
+    assert b"\x1b" not in p.stderr + p.stdout
+    assert sorted(p.stderr.decode().splitlines()) == [
+        "error: esc\\x1b[2Jname.txt: looks like a binary file, not text",
+        "error: new\\nline.txt: looks like a binary file, not text"]
+
+
+def test_a_link_to_out_inside_in_is_not_walked(tmp_path):
+    """IN/mirror -> OUT used to nest the output one level deeper on every rerun."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "p.txt").write_text(BODY)
+    (src / "mirror").symlink_to(out)
+    for _ in range(2):
+        r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+        assert r.exit_code == 0, r.output
+    assert files_under(out) == {"p.txt"}
+
+
+def test_full_disk_at_the_list_of_failures_names_it_and_lists_the_pages(tmp_path, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "good.txt").write_text(BODY)
+    (src / "bad.txt").write_bytes(b"\x00\x01")
+    real = outputs.write_atomic
+
+    def full(path, data, fsync=False):
+        if str(path).endswith("errors.jsonl"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, data, fsync)
+    monkeypatch.setattr(outputs, "write_atomic", full)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 1
+    assert r.stderr == ("error: bad.txt: looks like a binary file, not text\n"
+                        f"error: {out / 'errors.jsonl'}: cannot write the list of failed "
+                        "pages: No space left on device\n")
+
+
+def test_a_read_only_out_is_named(tmp_path, monkeypatch):
+    """(Simulated: root writes anywhere.) The message names OUT, not a file of ours."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "p.txt").write_text(BODY)
+    out.mkdir()
+    real = os.open
+
+    def read_only(path, flags, *a, **kw):
+        if str(path).startswith(str(out)) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *a, **kw)
+    monkeypatch.setattr(outputs.os, "open", read_only)
+    r = CliRunner().invoke(app, ["batch", str(src), str(out), "--jobs", "1"])
+    assert r.exit_code == 1
+    assert r.stderr == (f"error: {out}: cannot write (its lock .clean-batch.lock: "
+                        "Permission denied)\n")

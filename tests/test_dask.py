@@ -1,6 +1,7 @@
 """Dask integration on a real dask.distributed.LocalCluster (2 worker processes)."""
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -149,7 +150,7 @@ KILL_ID = 150
 def _crash_once_on(marker: str):
     """Installed in each worker: the first worker to meet record KILL_ID dies on the spot
     (os._exit, as an OOM kill would), mid-shard; a restarted worker has no hook."""
-    from cleaner import batch as mod
+    from cleaner import records as mod   # where clean_lines finds it
     real = mod.clean_record
 
     def hooked(cleaner, record, fields=Fields()):
@@ -193,8 +194,8 @@ def test_cli_batch_on_the_cluster(client, tmp_path):
     pages = good.count(b"\n")
     assert f"cleaned {pages} pages" in res.output
     assert "part-*.errors.jsonl" in res.output
-    listed = [int(x.split(":")[0].split()[-1]) for x in res.output.splitlines()
-              if x.startswith("  line ")]
+    listed = [int(x.split(":")[1].split()[-1]) for x in res.stderr.splitlines()
+              if x.startswith("error: line ")]
     assert listed == sorted(listed) and len(listed) == bad.count(b"\n") == 4
     again = CliRunner().invoke(app, ["batch", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
                                      "--scheduler", client.scheduler.address,
@@ -210,7 +211,9 @@ def test_cli_batch_on_the_cluster_subprocess(client, tmp_path):
     run = subprocess.run([sys.executable, "-m", "cleaner", "batch", str(tmp_path / "in.jsonl"),
                           str(tmp_path / "out"), "--scheduler", client.scheduler.address,
                           "--quiet"], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 1 and run.stderr == "" and run.stdout == ""
+    # --quiet: no summary, but the failed records still on stderr
+    assert run.returncode == 1 and run.stdout == "" and run.stderr != "" and all(
+        x.startswith("error: line ") for x in run.stderr.splitlines())
     assert shards(tmp_path / "out") == (good, bad)
     folder = subprocess.run([sys.executable, "-m", "cleaner", "batch", str(tmp_path),
                              str(tmp_path / "o2"), "--scheduler", client.scheduler.address],
@@ -259,3 +262,21 @@ def test_client_killed_mid_job_then_rerun_completes(client, tmp_path):
     assert len(list(out.glob("part-?????.jsonl"))) == total
     assert shards(out) == local_batch(tmp_path / "in.jsonl", tmp_path)
     assert not list(out.glob(".*.tmp"))
+
+
+def test_one_job_per_output_folder(client, tmp_path):
+    """As the local batch: a second job on a folder another holds is refused."""
+    corpus.write(tmp_path / "in.jsonl", 20)
+    run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    assert not (tmp_path / "out" / batch.FOLDER_LOCK).exists()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from pathlib import Path; from cleaner import outputs\n"
+        f"outputs.Lock(Path({str(tmp_path / 'out' / batch.FOLDER_LOCK)!r}), 'o').__enter__()\n"
+        "print('held', flush=True); time.sleep(60)")], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        with pytest.raises(ShardJobError, match="being written by another run"):
+            run_shards(client, tmp_path / "in.jsonl", tmp_path / "out", partition_bytes=40_000)
+    finally:
+        holder.kill()
+        holder.wait()

@@ -1,4 +1,4 @@
-"""The datatrove step in a real local pipeline: JsonlReader -> CleanerFormatter -> JsonlWriter."""
+"""The datatrove step in a real local pipeline: JsonlReader -> CleanerFilter -> JsonlWriter."""
 import json
 
 import pytest
@@ -10,7 +10,7 @@ from datatrove.executor import LocalPipelineExecutor  # noqa: E402
 from datatrove.pipeline.readers import JsonlReader  # noqa: E402
 from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
-from cleaner.integrations.datatrove import CleanerFormatter  # noqa: E402
+from cleaner.integrations.datatrove import CleanerFilter  # noqa: E402
 from cleaner.records import clean_record  # noqa: E402
 from cleaner.ruleset import RuleError  # noqa: E402
 from conftest import SEEDS  # noqa: E402
@@ -38,7 +38,7 @@ def test_local_pipeline_cleans_documents_and_counts_stats(tmp_path, cleaner):
             f.write(json.dumps(rec) + "\n")
     stats = LocalPipelineExecutor(
         pipeline=[JsonlReader(str(inp)),
-                  CleanerFormatter(exclusion_writer=JsonlWriter(str(tmp_path / "bad"),
+                  CleanerFilter(exclusion_writer=JsonlWriter(str(tmp_path / "bad"),
                                                                 compression=None)),
                   JsonlWriter(str(tmp_path / "out"), compression=None)],
         tasks=2, workers=2, logging_dir=str(tmp_path / "logs")).run()
@@ -57,13 +57,15 @@ def test_local_pipeline_cleans_documents_and_counts_stats(tmp_path, cleaner):
 
     bad = [json.loads(line) for p in (tmp_path / "bad").glob("*.jsonl")
            for line in p.read_text().splitlines()]
-    assert [(d["id"], d["metadata"]["cleaner"]["error"]) for d in bad] == \
-        [("bad-url", "field 'url' is not a string")]
+    # dropped documents, datatrove's way: the reason in filter_reason, an error's in ours
+    assert sorted((d["id"], d["metadata"]["filter_reason"], d["metadata"]["cleaner"].get("error"))
+                  for d in bad) == [("bad-url", "error", "field 'url' is not a string"),
+                                    ("empty", "empty", None)]
 
     step = next(s for s in stats.stats if "cleaner" in s.name)
     counts = {k: v.total for k, v in step.stats.items()}
-    assert counts["total"] == 6 and counts["forwarded"] == 4 and counts["error"] == 1
-    assert counts["dropped_empty"] == 1
+    assert counts["total"] == 6 and counts["forwarded"] == 4 and counts["dropped"] == 2
+    assert counts["dropped_error"] == 1 and counts["dropped_empty"] == 1
     assert (counts["outlet_moscowtimes"], counts["outlet_hindustantimes"],
             counts["outlet_bbc_mirror"], counts["fallback"]) == (1, 1, 1, 2)
     assert counts["removed_chars"] == sum(clean_record(cleaner, r)["cleaner"]["removed_chars"]
@@ -72,17 +74,19 @@ def test_local_pipeline_cleans_documents_and_counts_stats(tmp_path, cleaner):
 
 
 def test_step_on_its_own(cleaner):
-    step = CleanerFormatter(disable=["read-more"])
+    step = CleanerFilter(disable=["read-more"])
     docs = list(step.run(iter([Document(text="Body text.\nRead more", id="1"),
                                Document(text=seed("000"), id="2",
                                         metadata={"url": "https://www.themoscowtimes.com/a"})])))
     assert docs[0].text == "Body text.\nRead more\n"   # read-more switched off
     assert docs[1].metadata["cleaner"]["outlet"] == "moscowtimes"
-    assert CleanerFormatter().format("Body text.\nRead more") == "Body text.\n"
+    doc = Document(text="Body text.\nRead more", id="3")
+    assert CleanerFilter().filter(doc) is True and doc.text == "Body text.\n"
+    assert CleanerFilter().filter(Document(text="Read more", id="4")) == (False, "empty")
 
 
 def test_broken_rules_fail_when_the_pipeline_is_built(tmp_path):
     (tmp_path / "x.toml").write_text('[outlet]\nid = "x"\nname = "X"\n[[rule]]\nid = "r"\n'
                                      'kind = "drop_line"\npattern = "("\n')
     with pytest.raises(RuleError, match="r"):
-        CleanerFormatter(rules=[tmp_path])
+        CleanerFilter(rules=[tmp_path])

@@ -30,7 +30,7 @@ def test_bad_records(cleaner, rec, msg):
 
 
 def test_removed_chars_counts_a_line_a_cut_emptied_once(cleaner):
-    from cleaner.records import summary
+    from cleaner.records import page_meta
     result = cleaner.clean("Acme headline about the budget\n<div class=\"promo\">\n"
                            "This is an article sentence that stays in the output.")
-    assert summary(result)["removed_chars"] == len('<div class="promo">')
+    assert page_meta(result)["removed_chars"] == len('<div class="promo">')

@@ -3,6 +3,8 @@ progress bar on a terminal's stderr and a summary at the end."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,8 +13,9 @@ import typer
 
 from .. import batch as batch_mod
 from ..decode import printable
+from ..outputs import write_atomic
 from ..records import Fields
-from . import DisableOpt, RulesOpt, app, fail, plural
+from . import DisableOpt, RulesOpt, app, fail, plural, say
 
 
 class _Bar(batch_mod.Progress):
@@ -65,6 +68,12 @@ def batch_cmd(
         help="JSONL: put the cleaned text here (default: replace the text field).")] = None,
     meta_field: Annotated[str, typer.Option(help="JSONL: key for the metadata.")] = "cleaner",
     chunk: Annotated[int, typer.Option(help="JSONL records per worker task.")] = batch_mod.CHUNK_RECORDS,
+    max_page_mb: Annotated[float, typer.Option(
+        help="Folder mode: refuse a page larger than this (after decompression).")
+    ] = batch_mod.MAX_PAGE_MB,
+    max_record_mb: Annotated[float, typer.Option(
+        help="JSONL: refuse a line longer than this (after decompression).")
+    ] = batch_mod.MAX_RECORD_MB,
     report: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON here.")] = None,
     progress: Annotated[Optional[bool], typer.Option(
         "--progress/--quiet", help="Progress bar (default: only when stderr is a terminal); "
@@ -81,27 +90,65 @@ def batch_cmd(
         jobs=jobs, fmt=fmt, globs=glob or [], force=force, chunk=chunk,
         fields=Fields(text=text_field, html=html_field, url=url_field, output=output_field,
                       meta=meta_field),
-        rules=[str(r) for r in rules or []], disable=disable or [])
+        rules=[str(r) for r in rules or []], disable=disable or [],
+        report=None if report is None else str(report), max_page_mb=max_page_mb,
+        max_record_mb=max_record_mb)
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Bar(force=bool(progress)) if show else None
     try:
         res = (_on_cluster(scheduler, inp, out, opts, bar, partition_mb) if scheduler
                else batch_mod.run(inp, out, opts, bar))
+    except batch_mod.BatchFailed as e:
+        if e.summary is not None:
+            _list_failures(e.summary)
+        raise
     except OSError as e:
-        raise fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "), 1) from None
+        raise fail(printable(f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")), 1) from None
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)     # the run is ending: once is enough
+        if bar is not None and bar.task is not None:
+            bar.stop()
+        say("error", "interrupted; what was written is kept, and the same command resumes")
+        sys.stdout.flush()
+        # run() has closed every output and ended the workers; a normal exit would join
+        # the pool's feeder thread, which can block forever on a pipe the ended workers
+        # no longer read
+        os._exit(130)
     finally:
         if bar is not None and bar.task is not None:
             bar.stop()
+    _list_failures(res)        # --quiet too: quiet drops the bar and summary, not errors
     if report is not None:
         try:
-            report.write_text(json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+            write_atomic(report, (json.dumps(res.to_dict(), indent=2, ensure_ascii=False)
+                                  + "\n").encode("utf-8"))
         except OSError as e:
-            raise fail(f"{report}: cannot write report: {e.strerror or e}", 1) from None
+            raise fail(printable(f"{report}: cannot write report: {e.strerror or e}"), 1) from None
     if progress is not False:
         sys.stdout.write(render_summary(res))
     if res.failed:
         raise typer.Exit(1)
+
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7f, 0xa0)]}
+_CONTROLS[ord("\n")] = "\\n"
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal line: control characters (ESC, newline, ...) in file
+    names show as escapes instead of acting."""
+    return text.translate(_CONTROLS)
+
+
+def _list_failures(res: batch_mod.Summary, shown: int = 5) -> None:
+    """The first failed pages on stderr, where errors go."""
+    for f in res.failures[:shown]:
+        where = f.get("path") or f"line {f.get('line')}"
+        sys.stderr.write(printable(f"error: {where}: {f['error']}") + "\n")
+    if res.failed > shown:
+        sys.stderr.write(f"error: ... and {res.failed - shown} more"
+                         + (printable(f" (see {res.errors_file})") if res.errors_file else "")
+                         + "\n")
 
 
 def _on_cluster(address: str, inp: Path, out: Path, opts: batch_mod.Options, bar,
@@ -117,8 +164,14 @@ def _on_cluster(address: str, inp: Path, out: Path, opts: batch_mod.Options, bar
 def render_summary(res: batch_mod.Summary) -> str:
     lines = []
     skipped_what = "complete shards" if res.mode == "shards" else "up to date"
-    if res.mode == "jsonl" and res.skipped and not res.pages and not res.failed:
+    if res.mode == "jsonl" and res.skipped:
         lines.append("output is up to date (newer than the input): skipped; --force redoes it")
+    elif res.resumed_at_line is not None:
+        now = res.pages - res.earlier_pages
+        lines.append(f"resumed at input line {res.resumed_at_line} ({res.earlier_pages} pages "
+                     f"cleaned before); this run cleaned {now} pages in "
+                     f"{res.wall_seconds:.1f} s; {res.pages} pages in all "
+                     f"({res.bytes_in / 1e6:.1f} MB)")
     else:
         lines.append(f"cleaned {plural(res.pages, 'page')} ({res.bytes_in / 1e6:.1f} MB) in "
                      f"{res.wall_seconds:.1f} s"
@@ -130,10 +183,8 @@ def render_summary(res: batch_mod.Summary) -> str:
         share = res.chars_removed / res.chars_in if res.chars_in else 0.0
         lines.append(f"fell back to the generic path: {plural(res.fallback, 'page')}")
         lines.append(f"characters removed: {res.chars_removed:,} ({share:.1%})")
-    lines.append(f"failures: {res.failed}" + (f" (see {res.errors_file})" if res.errors_file else ""))
-    for f in res.failures[:5]:
-        where = f.get("path") or f"line {f.get('line')}"
-        lines.append(printable(f"  {where}: {f['error']}"))
-    if res.failed > 5:
-        lines.append(f"  ... and {res.failed - 5} more")
-    return "\n".join(lines) + "\n"
+    lines.append(f"failures: {res.failed}"
+                 + (f", {res.earlier_failed} of them from earlier runs (--force redoes them)"
+                    if res.earlier_failed else "")
+                 + (f" (see {res.errors_file})" if res.errors_file else ""))
+    return "".join(printable(line) + "\n" for line in lines)

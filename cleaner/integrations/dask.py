@@ -27,9 +27,10 @@ import dask.dataframe as dd
 import pandas as pd
 from distributed import Client, as_completed
 
-from .. import batch
+from .. import batch, outputs
 from ..errors import CleanerError
-from ..records import Fields, clean_record
+from ..records import (FAILURES_SHOWN, Fields, Summary, clean_lines, clean_record,
+                       error_line, reason)
 from . import RuleOptions, worker_cleaner
 
 META_KEYS = ("outlet", "fallback", "title", "author", "agency", "published", "tags",
@@ -57,7 +58,7 @@ def _clean_records(records, options: RuleOptions, fields: Fields) -> list:
         try:
             out.append(clean_record(cleaner, record, fields))
         except Exception as e:   # as in the local batch: one bad record never fails a task
-            out.append(_failed(record, batch._reason(e), fields))
+            out.append(_failed(record, reason(e), fields))
     return out
 
 
@@ -85,7 +86,7 @@ def _clean_frame(frame: pd.DataFrame, options: RuleOptions, fields: Fields) -> p
             metas.append(out[fields.meta])
         except Exception as e:   # as in the local batch: one bad record never fails a task
             texts.append(record.get(target))
-            metas.append({"error": batch._reason(e)})
+            metas.append({"error": reason(e)})
     result = frame.copy()
     result[target] = pd.Series(texts, index=frame.index, dtype="object")
     for name, dtype in _meta_columns(fields).items():
@@ -170,47 +171,27 @@ def _line_chunks(f, nbytes: int):
         yield chunk
 
 
-class _AtomicFile:
-    """A file written under a temporary name and renamed into place on commit."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        self.file = open(self.tmp, "wb")
-
-    def commit(self) -> None:
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        os.replace(self.tmp, self.path)
-
-    def discard(self) -> None:
-        self.file.close()
-        self.tmp.unlink(missing_ok=True)
-
-
 def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, errors: str,
-                options: RuleOptions, fields: Fields) -> batch.Summary:
+                options: RuleOptions, fields: Fields) -> Summary:
     """Clean the lines beginning in [start, end) of the JSONL file into `shard` (bad ones
     into `errors`), streaming, with the local batch's own chunk function, so the bytes are
     the local batch's. The shard appears only once complete, after its errors file: a
     present shard is a finished one."""
     cleaner = worker_cleaner(options)
-    summary = batch.Summary(mode="shards")
+    summary = Summary(mode="shards")
     a, b = _span(path, start, end)
-    out, bad = _AtomicFile(Path(shard)), _AtomicFile(Path(errors))
-    try:
+    # unique temporaries: a retried task may run beside the first in one worker process
+    with outputs.AtomicFile(shard, fsync=True, unique=True) as out, \
+            outputs.AtomicFile(errors, fsync=True, unique=True) as bad:
         with open(path, "rb") as f:
             f.seek(a)
             number = first_line
             for lines in _line_chunks(f, b - a):
-                body, failures, stats = batch._jsonl_chunk(lines, number, fields, cleaner)
-                out.file.write(body)
-                bad.file.write(b"".join(json.dumps(e, ensure_ascii=False).encode() + b"\n"
-                                        for e in failures))
+                body, failures, stats = clean_lines(cleaner, lines, number, fields)
+                out.write(body)
+                bad.write(b"".join(map(error_line, failures)))
                 summary.add(stats)
-                summary.failed += len(failures)
-                summary.failures = (summary.failures + failures)[:20]
+                summary.add_failures(failures)
                 number += len(lines)
         if summary.failed:
             bad.commit()
@@ -218,10 +199,6 @@ def clean_shard(path: str, start: int, end: int, first_line: int, shard: str, er
             bad.discard()
             Path(errors).unlink(missing_ok=True)
         out.commit()
-    except BaseException:
-        out.discard()
-        bad.discard()
-        raise
     return summary
 
 
@@ -233,9 +210,7 @@ def _job(path: Path, partition_bytes: int, options: RuleOptions, fields: Fields)
 
 
 def _write_json(path: Path, obj) -> None:
-    w = _AtomicFile(path)
-    w.file.write(json.dumps(obj, indent=1).encode())
-    w.commit()
+    outputs.write_atomic(path, json.dumps(obj, indent=1).encode(), fsync=True)
 
 
 def connect(address: str, timeout: float = 10):
@@ -248,7 +223,7 @@ def connect(address: str, timeout: float = 10):
 
 def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
                partition_bytes: int = 64 << 20, progress: batch.Progress | None = None
-               ) -> batch.Summary:
+               ) -> Summary:
     """Clean the JSONL file `in_path` on the cluster behind `client` (a
     distributed.Client) into OUT_DIR/part-NNNNN.jsonl, one shard per `partition_bytes` of
     input, bad records in part-NNNNN.errors.jsonl; `opts` as for the local batch (fields,
@@ -270,8 +245,18 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
     if partition_bytes < 1:
         raise ShardJobError("the partition size must be positive")
     options = _options(opts.rules, opts.disable)
-    job = _job(path, partition_bytes, options, opts.fields)
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        with outputs.Lock(out / batch.FOLDER_LOCK, out):   # one job per OUT_DIR at a time
+            return _run_shards(client, path, out, opts, options, partition_bytes, progress,
+                               started)
+    except outputs.OutputBusy as e:
+        raise ShardJobError(str(e)) from None
+
+
+def _run_shards(client, path: Path, out: Path, opts: batch.Options, options: RuleOptions,
+                partition_bytes: int, progress: batch.Progress, started: float) -> Summary:
+    job = _job(path, partition_bytes, options, opts.fields)
     manifest = out / MANIFEST
     try:
         old = json.loads(manifest.read_text()) if manifest.exists() else None
@@ -298,7 +283,7 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
     else:
         job["first_lines"] = old["first_lines"]
 
-    total = batch.Summary(mode="shards")
+    total = Summary(mode="shards")
     futures, done_bytes = [], 0
     for i, (start, end) in enumerate(ranges):
         shard, errors = shard_paths(out, i, width)
@@ -315,10 +300,10 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
     for future in as_completed(futures):
         part = parts[future] = future.result()
         total.add(asdict(part))
-        total.failed += part.failed
+        total.failed += part.failed            # the failures to show: in input order, below
         progress.advance(part.pages + part.failed, part.bytes_in)
     for future in futures:   # the first failures in input order, as the local batch lists them
-        total.failures = (total.failures + parts[future].failures)[:20]
+        total.failures = (total.failures + parts[future].failures)[:FAILURES_SHOWN]
     if total.failed:
         total.errors_file = str(out / "part-*.errors.jsonl")
     _remove_orphans(out)
@@ -329,5 +314,4 @@ def run_shards(client, in_path, out_dir, opts: batch.Options = batch.Options(),
 def _remove_orphans(out: Path) -> None:
     """Temporary files of shards whose worker was killed mid-write (the retried task
     wrote the shard under a fresh name)."""
-    for orphan in out.glob(".part-*.tmp"):
-        orphan.unlink(missing_ok=True)
+    outputs.sweep_temporaries(out, lambda name: name.startswith("part-"))
