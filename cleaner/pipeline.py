@@ -74,14 +74,15 @@ class Cleaner:
         if html is None:
             html = html_mod.looks_like_html(text)
         if html:
-            page = text
+            source, page = text, html_mod.Page(text)
+            warnings += page.warnings
             text, page_meta = html_mod.extract(page, url)
             rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang, template=template)
             if rescued is not None:
                 rescued.metadata = {**page_meta, **rescued.metadata}
                 rescued.warnings[:0] = warnings
                 return rescued
-            if page.strip() and not text.strip():   # else an empty output looks deliberate
+            if source.strip() and not text.strip():   # else an empty output looks deliberate
                 warnings.append("no text found in the HTML")
         doc = Document(text)
         self._pages += 1
@@ -119,10 +120,10 @@ class Cleaner:
                       fallback=used_fallback, detected_by=how, lang=used_lang,
                       warnings=warnings, document=doc)
 
-    def _rescue(self, page: str, extracted: str, **options) -> Result | None:
+    def _rescue(self, page: html_mod.Page, extracted: str, **options) -> Result | None:
         """The text path on the whole flattened page, when trafilatura kept a small part
         of what that finds (it sometimes returns a notice or nothing at all)."""
-        flat = html_mod.flatten(page)
+        flat = page.flat
         if _words(extracted) >= RESCUE_SHARE * _words(flat):
             return None      # cheap check first: the text path keeps at most the page
         alt = self.clean(flat, html=False, **options)

@@ -6,9 +6,11 @@ an exit code (2: bad usage or input, 1: a failure while cleaning), never a trace
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -99,7 +101,12 @@ def read_input(name: str) -> bytes:
     if path.is_dir():
         raise OSError(f"{shown(name)}: is a folder (use `clean batch` for folders)")
     try:
+        if path.name.lower().endswith(".gz"):    # as `clean batch` reads page.html.gz
+            with gzip.open(path, "rb") as f:
+                return f.read()
         return path.read_bytes()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise OSError(f"{shown(name)}: not a valid gzip file: {e}") from None
     except FileNotFoundError:
         raise OSError(f"{shown(name)}: no such file") from None
     except OSError as e:     # permissions, symlink loops, I/O errors
