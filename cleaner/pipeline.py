@@ -17,6 +17,7 @@ from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds until nothing changes, so cleaning is idempotent
 RESCUE_SHARE = 0.2   # HTML: below this share of the text path's words, trafilatura missed
+SHORT_SHARE = 0.5    # and so did a short extraction (html.SHORT_EXTRACT) below this share
 
 
 class Cleaner:
@@ -78,7 +79,8 @@ class Cleaner:
             warnings += page.warnings
             text, page_meta = html_mod.extract(page, url)
             rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang, template=template)
-            if rescued is not None:
+            if rescued is not None:     # the page's title, not its first line of text
+                rescued.title = page_meta.pop("title", None) or rescued.title
                 rescued.metadata = {**page_meta, **rescued.metadata}
                 rescued.warnings[:0] = warnings
                 return rescued
@@ -114,7 +116,8 @@ class Cleaner:
         used_fallback = chosen is None or chosen is self.generic
         out = doc.render()
         meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
-        title = out.split("\n", 1)[0] if out else page_meta.get("title")
+        # an HTML page's headline from its metadata, else the text's first line
+        title = page_meta.get("title") or (out.split("\n", 1)[0] if out else None)
         return Result(text=out, outlet=chosen.id if chosen and chosen is not self.generic else None,
                       title=title, metadata=meta, removals=doc.removals(), cuts=doc.cuts,
                       fallback=used_fallback, detected_by=how, lang=used_lang,
@@ -122,12 +125,17 @@ class Cleaner:
 
     def _rescue(self, page: html_mod.Page, extracted: str, **options) -> Result | None:
         """The text path on the whole flattened page, when trafilatura kept a small part
-        of what that finds (it sometimes returns a notice or nothing at all)."""
-        flat = page.flat
-        if _words(extracted) >= RESCUE_SHARE * _words(flat):
-            return None      # cheap check first: the text path keeps at most the page
-        alt = self.clean(flat, html=False, **options)
-        return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
+        of what that finds (it sometimes returns a notice or nothing at all), or when
+        what it kept is short and the text path finds twice as much. (The backup that
+        trafilatura's fast mode skips: it would try other extractors then.)"""
+        words, short = _words(extracted), len(extracted) < html_mod.SHORT_EXTRACT
+        # cheap checks first: the text path keeps at most the page's words
+        if not short and (words >= RESCUE_SHARE * page.rough_words()
+                          or words >= RESCUE_SHARE * _words(page.flat)):
+            return None
+        alt = self.clean(page.flat, html=False, **options)
+        found = _words(alt.text)
+        return alt if words < (SHORT_SHARE if short else RESCUE_SHARE) * found else None
 
     def _round(self, doc: Document, chosen: Outlet | None, lang: str | None,
                applied: set[str], extracted: bool = False,

@@ -106,3 +106,50 @@ def test_a_text_node_over_10_mb_is_kept():
 def test_empty_and_whitespace_html_give_no_text_and_no_crash():
     for doc in ("", "   ", "<html></html>", "\x07"):
         assert clean(doc, html=True).text == ""
+
+
+HEADED = ("<!DOCTYPE html><html><head><title>Bridge stays open | Town News</title>"
+          "<meta property='og:title' content='Bridge stays open'>"
+          "<meta name='author' content='Jo Park'>"
+          "<meta property='article:published_time' content='2024-05-02T10:00:00Z'></head><body>"
+          "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><header><h1>Bridge stays open</h1>"
+          "</header><main>" + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</main></body></html>")
+
+
+def test_html_metadata_fills_the_result_title_is_the_headline():
+    r = clean(HEADED, html=True)
+    assert (r.title, r.author, r.published) == ("Bridge stays open", "Jo Park", "2024-05-02")
+    assert r.text.startswith(ARTICLE[0])     # trafilatura left the headline out
+
+
+def test_the_rescued_page_keeps_its_headline_in_the_text_and_its_title_from_metadata(monkeypatch):
+    monkeypatch.setattr(html_mod, "extract",
+                        lambda page, url=None: ("Subscribe to read", {"title": "Bridge stays open",
+                                                                      "author": "Jo Park"}))
+    r = clean(HEADED, html=True)
+    assert r.text.split("\n")[0] == "Bridge stays open" and ARTICLE[3] in r.text
+    assert (r.title, r.author) == ("Bridge stays open", "Jo Park") and "title" not in r.metadata
+
+
+def test_the_text_path_rescue_is_not_run_when_trafilatura_found_the_article(monkeypatch):
+    """Flattening and cleaning the whole page cost as much again as trafilatura: a page
+    whose extraction holds a fair share of its words never pays for it."""
+    def fail(self):
+        raise AssertionError("the page was flattened")
+    monkeypatch.setattr(html_mod.Page, "flat", property(fail))
+    assert ARTICLE[0] in clean(HEADED, html=True).text
+
+
+def test_a_page_of_text_without_headline_metadata_takes_its_first_line_as_title():
+    assert clean("\n".join(ARTICLE)).title == ARTICLE[0]
+
+
+def test_a_short_extraction_gives_way_to_the_text_path_when_that_finds_more(monkeypatch):
+    """Fast mode skips trafilatura's own backup for short results: a page it cut to two
+    sentences (under 250 characters) gets the text path's whole article."""
+    monkeypatch.setattr(html_mod, "extract", lambda page, url=None: (ARTICLE[2], {}))
+    assert all(p in clean(HEADED, html=True).text for p in ARTICLE)
+    # a short page that trafilatura read whole keeps trafilatura's text
+    short = page("<p>Short note.</p><p>" + ARTICLE[2] + "</p>")
+    monkeypatch.setattr(html_mod, "extract", lambda page, url=None: ("Short note.\n\n" + ARTICLE[2], {}))
+    assert clean(short, html=True).text == f"Short note.\n\n{ARTICLE[2]}\n"
