@@ -3,11 +3,13 @@
 A scraped page is an article inside a frame of menus, teasers, footers and comments.
 Each kept line gets a score from features that survive flattening a page to text:
 prose (enough words, the page language's stopwords, sentence punctuation) scores its
-word count, up to a cap; menu-sized and unpunctuated lines, Title Case teasers and
-headings such as "Most popular" cost a penalty; short punctuated lines and credits
-score a little. The article is the contiguous run with the highest total (a
-maximum-sum segment), cut before a comments section and carried over a closing list or
-table up to the next menu line or residue. Inside the run everything stays
+word count, up to a cap; menu-sized and unpunctuated lines, Title Case teasers, menus
+run into one line and headings such as "Most popular" cost a penalty; short punctuated
+lines, credits and rows of figures score a little; a summary under a link marked with
+an arrow ("» Other story") is a teaser. The article is the contiguous run with the
+highest total (a maximum-sum segment), cut before a comments section and carried over a
+closing list or table up to the next menu line or residue; a page whose best run holds
+less prose than one long sentence is kept whole (there is no article to find). Inside the run everything stays
 (sub-headings, lists, quotes) except lines repeating the frame; so does the article's
 head when a headline sits a few lines above the run (the page's first line, or a line
 repeating its words): headline, standfirst, byline. Everything else goes, with its
@@ -44,14 +46,17 @@ LATIN1_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-\x00" else 32 for c
 TYPOGRAPHY = "“”‘—–…•‹›"
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 COUNT = regex.compile(r"\(\d+\)$")
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
+TITLE_CASE = 0.6       # (and not capitalised: a menu run into one line)
 PROSE_CAP = 60         # a prose line scores its words up to this: no footer line outweighs paragraphs
 PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
 SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
+FIGURES_WORDS = 5      # a line of at least this many words, half of them numbers, is a table row
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
@@ -244,9 +249,12 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     if extracted:
         start, end = 0, len(idx)
     else:
+        _in_context(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
-        if end <= start:
-            return lang      # nothing looks like an article: keep it all rather than guess
+        if sum(scores[start:end]) < LONG_WORDS:
+            # no more prose than one long sentence: nothing looks like an article, and
+            # keeping it all loses less than a guess
+            return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if _comments(texts[p], _folded(texts[p]))), None)
     if extracted:
@@ -275,6 +283,18 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
     return lang
+
+
+def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
+    """What a line's neighbours tell: a prose line right under a link marked with an
+    arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
+    are a table's rows (one alone is more often a date and time)."""
+    figures = [_figures(w) for w in words]
+    for p in range(len(texts)):
+        if kinds[p] == "prose" and p and texts[p - 1][:1] in LINK_MARKS:
+            scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
+        elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
+            scores[p], kinds[p] = PUNCTUATED, "table row"
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -317,6 +337,8 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
         if _teaser(text):
             return -PENALTY, "a title-case headline run into its summary (a teaser)"
+        if not (punctuated or wrapped) and _title_cased(text, n):
+            return -PENALTY, "capitalised words without sentence punctuation (a menu run into one line)"
         return min(n, PROSE_CAP), "prose"
     folded = _folded(text)
     if _section(text, folded):
@@ -373,6 +395,12 @@ def _comments(text: str, folded: str) -> bool:
             and COMMENTS.match(text) is not None)
 
 
+def _title_cased(text: str, n: int) -> bool:
+    """Most words capitalised: a menu or a list of headlines run into one line, not a
+    sentence (German capitalises its nouns: about a third of its words)."""
+    return sum(w[:1].isupper() for w in text.split()) > TITLE_CASE * n
+
+
 def _punctuated(text: str) -> bool:
     """Ends like a sentence, but not with a count ("Most commented story (185)")."""
     last = text[-1:]
@@ -382,6 +410,11 @@ def _punctuated(text: str) -> bool:
 def _table_row(text: str) -> bool:
     """A table as text (trafilatura writes them so): | at both ends."""
     return len(text) > 1 and text[0] == "|" == text[-1]
+
+
+def _figures(words: list[str]) -> bool:
+    """A row of a table flattened to text: mostly numbers (results, standings, prices)."""
+    return len(words) >= FIGURES_WORDS and 2 * sum(w[0].isdigit() for w in words) >= len(words)
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:

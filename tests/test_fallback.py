@@ -381,3 +381,48 @@ def test_the_latin1_table_reads_letters_and_digits_as_word_does():
     for c in map(chr, range(256)):
         assert (c.isalnum() or c in "'-") == bool(regex.match(r"[\p{L}\p{N}'’-]", c)), c
     assert not regex.findall(r"[\p{L}\p{N}'’-]", fallback.TYPOGRAPHY)
+
+
+SHORT_ARTICLE = ARTICLE[:2]
+
+
+def test_a_menu_run_into_one_long_line_is_no_prose():
+    menu = ("Menu News of Formula One News of the Indy Series News of MotoGP News of Stock Cars "
+            "News of NASCAR National Racing Podcast Forum Calendar Standings Drivers and Teams")
+    kept, doc, _ = run([menu, *MENU, *SHORT_ARTICLE, *FOOTER])
+    assert kept == SHORT_ARTICLE
+    assert "a menu run into one line" in doc.lines[0].removed_by
+
+
+def test_summaries_under_links_marked_with_an_arrow_are_teasers():
+    """A list of other stories: "» Headline" and its summary, in pairs."""
+    teasers = [line for n in range(3) for line in (
+        f"» Preview of race {n} of the season",
+        f"Click here to see the times of the television broadcasts of race {n}, the track and all "
+        f"the statistics of the drivers and the teams that will take part in it.")]
+    kept, doc, _ = run([*MENU, *SHORT_ARTICLE, *FOOTER, *teasers])
+    assert kept == SHORT_ARTICLE
+    assert "teaser" in doc.lines[-1].removed_by
+
+
+def test_a_table_of_figures_stays_with_the_article():
+    table = ["Pos. Driver Points Wins Poles Top 5 Top 10",
+             *(f"{n} Driver Number{n} {5000 - 40 * n} {n % 3} {n % 2} {17 - n} {27 - n}" for n in range(1, 9))]
+    lines = [*MENU, "The standings of the season after the last race are below, as the series published them.",
+             *table, "The first twelve drivers take part in the play-offs of the last ten races.", *FOOTER]
+    kept, _, _ = run(lines)
+    assert kept == lines[len(MENU):-len(FOOTER)]
+
+
+def test_a_date_and_time_line_is_no_table():
+    assert not fallback._figures(fallback._words("Tuesday November 19, 2019"))
+    kept, _, _ = run([*MENU, "20 Nov 2019 08:00 GMT", *ARTICLE, *FOOTER])
+    assert kept == ARTICLE
+
+
+def test_a_page_without_a_paragraph_of_prose_is_kept_whole():
+    """Less prose than one long sentence: no article to find, and guessing loses more."""
+    lines = [*MENU, "Race calendar for the season", "Round 1: 10 March, Interlagos",
+             "Round 2: 8 April, Curitiba", "Dates may change, the organiser said.", *FOOTER]
+    kept, doc, _ = run(lines)
+    assert kept == lines and not doc.removals()
