@@ -90,6 +90,15 @@ TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
                        r"|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
+# A site's legal notices, which close its pages (English, German, French, Spanish,
+# Portuguese, Russian, Ukrainian), and the words one of which any match holds.
+LEGAL = regex.compile(r"""(?ix)©|\bcopyright\b|\ball\s+rights\s+reserved|\btrademarks?\b
+  |\bterms\s+(?:of|and)\s+(?:use|service|conditions)\b|\bprivacy\s+policy\b|\b(?:this|our)\s+web\s?site\b
+  |alle\s+rechte\s+vorbehalten|\bdatenschutz|\bimpressum\b|tous\s+droits\s+réservés|mentions\s+légales
+  |todos\s+los\s+derechos\s+reservados|todos\s+os\s+direitos\s+reservados
+  |все\s+права\s+защищены|всі\s+права\s+захищені""")
+LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "site", "rechte",
+               "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -262,9 +271,19 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     else:
         if comments is not None:
             start, end = _best_run(scores, 0, comments)
+        # the publisher's footer (disclaimers, copyright, trademarks) can outweigh a
+        # short article: a run with two legal notices is that, and the article is before it
+        limit = len(idx) if comments is None else comments
+        while True:
+            legal = [p for p in range(start, end) if _legal(texts[p], _folded(texts[p]))]
+            if len(legal) < 2:
+                break
+            limit = legal[0]
+            start, end = _best_run(scores, 0, limit)
+            if end <= start:
+                return lang      # no prose but the footer's: keep it all rather than guess
         # Lists and tables that close an article (tour dates, results, specs) are not
         # prose: the run goes on over them up to a menu-like line, heading or residue.
-        limit = len(idx) if comments is None else comments
         while end < limit and not _ends_article(texts[end], words[end],
                                                 _residue_between(doc, idx[end - 1], idx[end])):
             end += 1
@@ -399,6 +418,11 @@ def _title_cased(text: str, n: int) -> bool:
     """Most words capitalised: a menu or a list of headlines run into one line, not a
     sentence (German capitalises its nouns: about a third of its words)."""
     return sum(w[:1].isupper() for w in text.split()) > TITLE_CASE * n
+
+
+def _legal(text: str, folded: str) -> bool:
+    """LEGAL.search, given the `_folded` text: every match holds one of LEGAL_WORDS."""
+    return any(w in folded for w in LEGAL_WORDS) and LEGAL.search(text) is not None
 
 
 def _punctuated(text: str) -> bool:

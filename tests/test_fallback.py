@@ -334,11 +334,13 @@ def near(pattern: regex.Pattern) -> st.SearchStrategy:
 
 @pytest.mark.parametrize("shortcut, pattern", [(fallback._section, fallback.SECTION),
                                                (fallback._credit, fallback.CREDIT),
-                                               (fallback._comments, fallback.COMMENTS)])
+                                               (fallback._comments, fallback.COMMENTS),
+                                               (fallback._legal, fallback.LEGAL)])
 @given(data=st.data())
 def test_heading_and_credit_shortcuts_decide_as_their_regex(shortcut, pattern, data):
     text = data.draw(near(pattern))
-    assert shortcut(text, fallback._folded(text)) == bool(pattern.match(text))
+    search = pattern.search if pattern is fallback.LEGAL else pattern.match
+    assert shortcut(text, fallback._folded(text)) == bool(search(text))
 
 
 TEASERISH = st.lists(st.tuples(st.sampled_from(["", '"', "“", "(", "'"]),
@@ -426,3 +428,32 @@ def test_a_page_without_a_paragraph_of_prose_is_kept_whole():
              "Round 2: 8 April, Curitiba", "Dates may change, the organiser said.", *FOOTER]
     kept, doc, _ = run(lines)
     assert kept == lines and not doc.removals()
+
+
+def test_the_publishers_footer_of_disclaimers_does_not_outweigh_a_short_article():
+    """Recognised by its legal notices (two in one run), not by its length."""
+    footer = [
+        "The information provided on this website is for general purposes only and is not meant to "
+        "replace the advice of your doctor, who knows your health and your history best.",
+        "Results vary depending on starting point, goals and effort, and exercise and a proper diet "
+        "are necessary to achieve and maintain weight loss and muscle definition over the years.",
+        "Consult your physician and follow all safety instructions before beginning any exercise "
+        "program or using any supplement or meal replacement product, especially if you are pregnant.",
+        "© 2019 Example, LLC. All rights reserved, and the names of the programs are trademarks of Example.",
+    ]
+    kept, doc, _ = run([*MENU, *SHORT_ARTICLE, *FOOTER, *footer])
+    assert kept == SHORT_ARTICLE
+    # an article ending with its publisher's copyright line keeps its run
+    kept, _, _ = run([*MENU, *ARTICLE, footer[-1], *FOOTER])
+    assert kept[:len(ARTICLE)] == ARTICLE
+
+
+@pytest.mark.parametrize("line", ["© 2024 Town News", "Copyright 2019 Example Inc.", "Alle Rechte vorbehalten.",
+                                  "Tous droits réservés", "Все права защищены.", "Terms of Use | Privacy Policy"])
+def test_legal_notices_in_several_languages(line):
+    assert fallback._legal(line, fallback._folded(line))
+
+
+@pytest.mark.parametrize("line", ["The court ruled on the rights of the tenants.", "Our reporters visited the site."])
+def test_ordinary_lines_are_no_legal_notices(line):
+    assert not fallback._legal(line, fallback._folded(line))
