@@ -3,7 +3,8 @@
 A scraped page is an article inside a frame of menus, teasers, footers and comments.
 Each kept line gets a score from features that survive flattening a page to text:
 prose (enough words, the page language's stopwords, sentence punctuation) scores its
-word count, up to a cap; menu-sized and unpunctuated lines, Title Case teasers, menus
+word count, up to a cap (a line of several paragraphs' length, a page sent as one
+line, counts them all); menu-sized and unpunctuated lines, Title Case teasers, menus
 run into one line and headings such as "Most popular" cost a penalty; short punctuated
 lines, credits and rows of figures score a little; a summary under a link marked with
 an arrow ("» Other story") is a teaser. The article is the contiguous run with the
@@ -54,6 +55,7 @@ PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stopli
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
 TITLE_CASE = 0.6       # (and not capitalised: a menu run into one line)
 PROSE_CAP = 60         # a prose line scores its words up to this: no footer line outweighs paragraphs
+LONG_LINE = 3 * PROSE_CAP   # but a line this long holds several paragraphs: it scores them all
 PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
 SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
 FIGURES_WORDS = 5      # a line of at least this many words, half of them numbers, is a table row
@@ -307,9 +309,13 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
 def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
     """What a line's neighbours tell: a prose line right under a link marked with an
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
-    are a table's rows (one alone is more often a date and time)."""
+    are a table's rows (one alone is more often a date and time); a long line holding
+    other lines' text is their copy (in the page's metadata), not more paragraphs."""
     figures = [_figures(w) for w in words]
+    prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
     for p in range(len(texts)):
+        if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
+            scores[p] = PROSE_CAP    # a long line repeating the page's paragraphs is a copy
         if kinds[p] == "prose" and p and texts[p - 1][:1] in LINK_MARKS:
             scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
         elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
@@ -358,7 +364,8 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
             return -PENALTY, "a title-case headline run into its summary (a teaser)"
         if not (punctuated or wrapped) and _title_cased(text, n):
             return -PENALTY, "capitalised words without sentence punctuation (a menu run into one line)"
-        return min(n, PROSE_CAP), "prose"
+        # paragraphs run into one line (a page sent as one line) count by their length
+        return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"
     folded = _folded(text)
     if _section(text, folded):
         return -SECTION_PENALTY, "heading of links to other pages"

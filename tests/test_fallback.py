@@ -457,3 +457,23 @@ def test_legal_notices_in_several_languages(line):
 @pytest.mark.parametrize("line", ["The court ruled on the rights of the tenants.", "Our reporters visited the site."])
 def test_ordinary_lines_are_no_legal_notices(line):
     assert not fallback._legal(line, fallback._folded(line))
+
+
+def test_an_article_sent_as_one_huge_line_outweighs_a_footer_of_prose():
+    """A press release as one 7,500-character line is many paragraphs, not one."""
+    huge = " ".join(f"{p[:-1]} in district {n}." for n in range(12) for p in ARTICLE)
+    about = ["About Example Corp: Example Corp is a leading provider of bridges and of the steel that "
+             "goes into them, with offices in twelve countries and more than two thousand employees.",
+             "For more information about the company and its work, please contact the press office of "
+             "Example Corp by telephone or by electronic mail during the working hours.",
+             "Example Corp was founded in the year of the great flood by the three brothers of the "
+             "family that still owns the company and runs its works in the valley today."]
+    kept, _, _ = run([*MENU, huge, *FOOTER, *about])
+    assert kept == [huge]
+
+
+def test_a_long_copy_of_the_articles_paragraphs_does_not_pull_the_run_to_it():
+    """Pages put the article again in their metadata, as one line, at the end."""
+    copy = " ".join(ARTICLE * 5)
+    kept, _, _ = run([*MENU, *ARTICLE, *FOOTER, "Published 2019-11-19", copy])
+    assert kept == ARTICLE
