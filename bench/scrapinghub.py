@@ -10,7 +10,8 @@ Scores use the benchmark's metric (4-word shingles, per-page precision and recal
 averaged, F1 from the means). Prints one table: F1, precision, recall, wrecked pages
 (a page scoring under half of what doing nothing, the whole text, scores), pages/s, and
 speed relative to trafilatura on the same input (text: as paragraphs; HTML: precision
-mode, without metadata). `--wrecked TOOL` lists that tool's wrecked pages.
+mode, without metadata). `--wrecked TOOL` lists that tool's wrecked pages. Then the
+fixtures' pages of other outlets (fixtures/generic), by the project's line metric.
 "cleaner + site template" is what a batch gets: each site's template is learnt from the
 run's pages of that site (by URL domain) before timing starts.
 """
@@ -117,6 +118,8 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages")
     ap.add_argument("--only", action="append", default=[], help="run only tools with this name")
     ap.add_argument("--wrecked", action="append", default=[], help="list this tool's wrecked pages")
+    ap.add_argument("--fixtures", type=Path, default=Path(__file__).resolve().parent.parent / "fixtures",
+                    help="fixtures folder whose generic/ pages are scored too")
     args = ap.parse_args(argv)
     try:
         truth = json.loads((args.bench / "ground-truth.json").read_text(encoding="utf-8"))
@@ -155,14 +158,31 @@ def main(argv=None) -> int:
         f, p, r = summary(rows[name])
         wrecked = [key for (key, *_), mine, none in zip(pages, f1[name], f1["nothing"]) if mine < none / 2]
         base = SPEED_BASE[kind]
-        speed = f"{rate[name] / rate[base]:5.2f}x" if base in rate else ""
+        speed = f"{rate[name] / rate[base]:5.2f}x" if base in rate and name != "nothing" else ""
         print(f"{name:34} {kind:5} {f:6.3f} {p:6.3f} {r:6.3f} {len(wrecked):7d} {rate[name]:8.1f} {speed:>6}",
               flush=True)
         if name in args.wrecked:
             for key in wrecked:
                 i = next(n for n, page in enumerate(pages) if page[0] == key)
                 print(f"    wrecked {key}: F1 {f1[name][i]:.3f}, doing nothing {f1['nothing'][i]:.3f}")
+    other_outlets(args.fixtures)
     return 0
+
+
+def other_outlets(root: Path) -> None:
+    """The fixtures' pages of outlets no rule file knows (fixtures/generic), by the
+    project's line metric (cleaner.evaluate, as tools/score.py)."""
+    from cleaner import evaluate
+
+    pairs = [p for p in evaluate.fixture_pairs(root) if p.outlet == "generic"]
+    if not pairs:
+        return
+    cleaner = Cleaner()
+    for name, run in (("nothing", lambda text: text), ("cleaner", lambda text: cleaner.clean(text).text)):
+        got = evaluate.Score.mean([evaluate.score(p.expected.read_text(encoding="utf-8"),
+                                                  run(p.src.read_text(encoding="utf-8"))) for p in pairs])
+        print(f"{root.name}/generic ({len(pairs)} pages), line metric, {name:8} F1 {got.f1:.3f} "
+              f"prec {got.precision:.3f} recall {got.recall:.3f}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 
 import regex
@@ -49,6 +50,7 @@ TYPOGRAPHY = "“”‘—–…•‹›"
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
+_FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
@@ -311,7 +313,7 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
     other lines' text is their copy (in the page's metadata), not more paragraphs."""
-    figures = [_figures(w) for w in words]
+    figures = [kind != "prose" and _figures(w) for w, kind in zip(words, kinds)]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
     for p in range(len(texts)):
         if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
@@ -424,12 +426,12 @@ def _comments(text: str, folded: str) -> bool:
 def _title_cased(text: str, n: int) -> bool:
     """Most words capitalised: a menu or a list of headlines run into one line, not a
     sentence (German capitalises its nouns: about a third of its words)."""
-    return sum(w[:1].isupper() for w in text.split()) > TITLE_CASE * n
+    return sum(map(str.isupper, map(_FIRST, text.split()))) > TITLE_CASE * n
 
 
 def _legal(text: str, folded: str) -> bool:
     """LEGAL.search, given the `_folded` text: every match holds one of LEGAL_WORDS."""
-    return any(w in folded for w in LEGAL_WORDS) and LEGAL.search(text) is not None
+    return any(map(folded.__contains__, LEGAL_WORDS)) and LEGAL.search(text) is not None
 
 
 def _punctuated(text: str) -> bool:
@@ -445,7 +447,7 @@ def _table_row(text: str) -> bool:
 
 def _figures(words: list[str]) -> bool:
     """A row of a table flattened to text: mostly numbers (results, standings, prices)."""
-    return len(words) >= FIGURES_WORDS and 2 * sum(w[0].isdigit() for w in words) >= len(words)
+    return len(words) >= FIGURES_WORDS and 2 * sum(map(str.isdigit, map(_FIRST, words))) >= len(words)
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
