@@ -8,9 +8,11 @@ line, counts them all); menu-sized and unpunctuated lines, Title Case teasers, m
 run into one line and headings such as "Most popular" cost a penalty; short punctuated
 lines, credits and rows of figures score a little; a summary under a link marked with
 an arrow ("» Other story") is a teaser. The article is the contiguous run with the
-highest total (a maximum-sum segment), cut before a comments section and carried over a
-closing list or table up to the next menu line or residue; a page whose best run holds
-less prose than one long sentence is kept whole (there is no article to find). Inside the run everything stays
+highest total (a maximum-sum segment), cut before a comments section, looked for before
+the publisher's footer when it holds two legal notices (copyright, trademarks, terms),
+and carried over a closing list or table up to the next menu line or residue; a page
+whose best run holds less prose than one long sentence is kept whole (there is no
+article to find). Inside the run everything stays
 (sub-headings, lists, quotes) except lines repeating the frame; so does the article's
 head when a headline sits a few lines above the run (the page's first line, or a line
 repeating its words): headline, standfirst, byline. Everything else goes, with its
