@@ -3,11 +3,16 @@
 A scraped page is an article inside a frame of menus, teasers, footers and comments.
 Each kept line gets a score from features that survive flattening a page to text:
 prose (enough words, the page language's stopwords, sentence punctuation) scores its
-word count, up to a cap; menu-sized and unpunctuated lines, Title Case teasers and
-headings such as "Most popular" cost a penalty; short punctuated lines and credits
-score a little. The article is the contiguous run with the highest total (a
-maximum-sum segment), cut before a comments section and carried over a closing list or
-table up to the next menu line or residue. Inside the run everything stays
+word count, up to a cap (a line of several paragraphs' length, a page sent as one
+line, counts them all); menu-sized and unpunctuated lines, Title Case teasers, menus
+run into one line and headings such as "Most popular" cost a penalty; short punctuated
+lines, credits and rows of figures score a little; a summary under a link marked with
+an arrow ("» Other story") is a teaser. The article is the contiguous run with the
+highest total (a maximum-sum segment), cut before a comments section, looked for before
+the publisher's footer when it holds two legal notices (copyright, trademarks, terms),
+and carried over a closing list or table up to the next menu line or residue; a page
+whose best run holds less prose than one long sentence is kept whole (there is no
+article to find). Inside the run everything stays
 (sub-headings, lists, quotes) except lines repeating the frame; so does the article's
 head when a headline sits a few lines above the run (the page's first line, or a line
 repeating its words): headline, standfirst, byline. Everything else goes, with its
@@ -26,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain, islice
+from operator import itemgetter
 
 import regex
 
@@ -43,14 +49,19 @@ LATIN1_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-\x00" else 32 for c
 TYPOGRAPHY = "“”‘—–…•‹›"
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
+_FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
+TITLE_CASE = 0.6       # (and not capitalised: a menu run into one line)
 PROSE_CAP = 60         # a prose line scores its words up to this: no footer line outweighs paragraphs
+LONG_LINE = 3 * PROSE_CAP   # but a line this long holds several paragraphs: it scores them all
 PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
 SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
+FIGURES_WORDS = 5      # a line of at least this many words, half of them numbers, is a table row
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
@@ -84,6 +95,15 @@ TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
                        r"|^.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story)")
+# A site's legal notices, which close its pages (English, German, French, Spanish,
+# Portuguese, Russian, Ukrainian), and the words one of which any match holds.
+LEGAL = regex.compile(r"""(?ix)©|\bcopyright\b|\ball\s+rights\s+reserved|\btrademarks?\b
+  |\bterms\s+(?:of|and)\s+(?:use|service|conditions)\b|\bprivacy\s+policy\b|\b(?:this|our)\s+web\s?site\b
+  |alle\s+rechte\s+vorbehalten|\bdatenschutz|\bimpressum\b|tous\s+droits\s+réservés|mentions\s+légales
+  |todos\s+los\s+derechos\s+reservados|todos\s+os\s+direitos\s+reservados
+  |все\s+права\s+защищены|всі\s+права\s+захищені""")
+LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "site", "rechte",
+               "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -231,9 +251,12 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     if extracted:
         start, end = 0, len(idx)
     else:
+        _in_context(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
-        if end <= start:
-            return lang      # nothing looks like an article: keep it all rather than guess
+        if sum(scores[start:end]) < LONG_WORDS:
+            # no more prose than one long sentence: nothing looks like an article, and
+            # keeping it all loses less than a guess
+            return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if _comments(texts[p], _folded(texts[p]))), None)
     if extracted:
@@ -241,9 +264,19 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     else:
         if comments is not None:
             start, end = _best_run(scores, 0, comments)
+        # the publisher's footer (disclaimers, copyright, trademarks) can outweigh a
+        # short article: a run with two legal notices is that, and the article is before it
+        limit = len(idx) if comments is None else comments
+        while True:
+            legal = [p for p in range(start, end) if _legal(texts[p], _folded(texts[p]))]
+            if len(legal) < 2:
+                break
+            limit = legal[0]
+            start, end = _best_run(scores, 0, limit)
+            if end <= start:
+                return lang      # no prose but the footer's: keep it all rather than guess
         # Lists and tables that close an article (tour dates, results, specs) are not
         # prose: the run goes on over them up to a menu-like line, heading or residue.
-        limit = len(idx) if comments is None else comments
         while end < limit and not _ends_article(texts[end], words[end],
                                                 _residue_between(doc, idx[end - 1], idx[end])):
             end += 1
@@ -262,6 +295,22 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
     return lang
+
+
+def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
+    """What a line's neighbours tell: a prose line right under a link marked with an
+    arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
+    are a table's rows (one alone is more often a date and time); a long line holding
+    other lines' text is their copy (in the page's metadata), not more paragraphs."""
+    figures = [kind != "prose" and _figures(w) for w, kind in zip(words, kinds)]
+    prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
+    for p in range(len(texts)):
+        if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
+            scores[p] = PROSE_CAP    # a long line repeating the page's paragraphs is a copy
+        if kinds[p] == "prose" and p and texts[p - 1][:1] in LINK_MARKS:
+            scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
+        elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
+            scores[p], kinds[p] = PUNCTUATED, "table row"
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -304,7 +353,10 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
         if _teaser(text):
             return -PENALTY, "a title-case headline run into its summary (a teaser)"
-        return min(n, PROSE_CAP), "prose"
+        if not (punctuated or wrapped) and _title_cased(text, n):
+            return -PENALTY, "capitalised words without sentence punctuation (a menu run into one line)"
+        # paragraphs run into one line (a page sent as one line) count by their length
+        return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"
     folded = _folded(text)
     if _section(text, folded):
         return -SECTION_PENALTY, "heading of links to other pages"
@@ -360,6 +412,17 @@ def _comments(text: str, folded: str) -> bool:
             and COMMENTS.match(text) is not None)
 
 
+def _title_cased(text: str, n: int) -> bool:
+    """Most words capitalised: a menu or a list of headlines run into one line, not a
+    sentence (German capitalises its nouns: about a third of its words)."""
+    return sum(map(str.isupper, map(_FIRST, text.split()))) > TITLE_CASE * n
+
+
+def _legal(text: str, folded: str) -> bool:
+    """LEGAL.search, given the `_folded` text: every match holds one of LEGAL_WORDS."""
+    return any(map(folded.__contains__, LEGAL_WORDS)) and LEGAL.search(text) is not None
+
+
 def _punctuated(text: str) -> bool:
     """Ends like a sentence, but not with a count ("Most commented story (185)")."""
     last = text[-1:]
@@ -369,6 +432,11 @@ def _punctuated(text: str) -> bool:
 def _table_row(text: str) -> bool:
     """A table as text (trafilatura writes them so): | at both ends."""
     return len(text) > 1 and text[0] == "|" == text[-1]
+
+
+def _figures(words: list[str]) -> bool:
+    """A row of a table flattened to text: mostly numbers (results, standings, prices)."""
+    return len(words) >= FIGURES_WORDS and 2 * sum(map(str.isdigit, map(_FIRST, words))) >= len(words)
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:

@@ -19,6 +19,7 @@ from .ruleset import GENERIC_ID, Outlet, builtin_rules_dir, load_rules
 
 MAX_ROUNDS = 4   # extra rounds while cuts (or the fallback) change something: idempotence
 RESCUE_SHARE = 0.2   # HTML: below this share of the text path's words, trafilatura missed
+SHORT_SHARE = 0.5    # and so did a short extraction (html.SHORT_EXTRACT) below this share
 
 
 class Cleaner:
@@ -80,14 +81,16 @@ class Cleaner:
         if html is None:
             html = html_mod.looks_like_html(text)
         if html:
-            page = text
+            source, page = text, html_mod.Page(text)
+            warnings += page.warnings
             text, page_meta = html_mod.extract(page, url)
             rescued = self._rescue(page, text, outlet=outlet, url=url, lang=lang, template=template)
-            if rescued is not None:
+            if rescued is not None:     # the page's title, not its first line of text
+                rescued.title = page_meta.pop("title", None) or rescued.title
                 rescued.metadata = {**page_meta, **rescued.metadata}
                 rescued.warnings[:0] = warnings
                 return rescued
-            if page.strip() and not text.strip():   # else an empty output looks deliberate
+            if source.strip() and not text.strip():   # else an empty output looks deliberate
                 warnings.append("no text found in the HTML")
         doc = Document(text)
         self._pages += 1
@@ -127,21 +130,27 @@ class Cleaner:
                     break
         out = doc.render()
         meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
-        title = out.split("\n", 1)[0] if out else page_meta.get("title")
+        # an HTML page's headline from its metadata, else the text's first line
+        title = page_meta.get("title") or (out.split("\n", 1)[0] if out else None)
         evidence = self.detector.evidence(hits) if hits else []
         return Result(text=out, outlet=known.id if known else None,
                       title=title, metadata=meta, removals=doc.removals(), cuts=doc.cuts,
                       fallback=used_fallback, detected_by=how if known else None,
                       lang=used_lang, warnings=warnings, document=doc, evidence=evidence)
 
-    def _rescue(self, page: str, extracted: str, **options) -> Result | None:
+    def _rescue(self, page: html_mod.Page, extracted: str, **options) -> Result | None:
         """The text path on the whole flattened page, when trafilatura kept a small part
-        of what that finds (it sometimes returns a notice or nothing at all)."""
-        flat = html_mod.flatten(page)
-        if _words(extracted) >= RESCUE_SHARE * _words(flat):
-            return None      # cheap check first: the text path keeps at most the page
-        alt = self.clean(flat, html=False, **options)
-        return alt if _words(extracted) < RESCUE_SHARE * _words(alt.text) else None
+        of what that finds (it sometimes returns a notice or nothing at all), or when
+        what it kept is short and the text path finds twice as much. (The backup that
+        trafilatura's fast mode skips: it would try other extractors then.)"""
+        words, short = _words(extracted), len(extracted) < html_mod.SHORT_EXTRACT
+        # cheap checks first: the text path keeps at most the page's words
+        if not short and (words >= RESCUE_SHARE * page.rough_words()
+                          or words >= RESCUE_SHARE * _words(page.flat)):
+            return None
+        alt = self.clean(page.flat, html=False, **options)
+        found = _words(alt.text)
+        return alt if words < (SHORT_SHARE if short else RESCUE_SHARE) * found else None
 
     def _choose(self, doc: Document, outlet: str | None, url: str | None):
         """The outlet, how it was found, and the evidence hits when the choice depends

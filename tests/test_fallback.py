@@ -334,11 +334,13 @@ def near(pattern: regex.Pattern) -> st.SearchStrategy:
 
 @pytest.mark.parametrize("shortcut, pattern", [(fallback._section, fallback.SECTION),
                                                (fallback._credit, fallback.CREDIT),
-                                               (fallback._comments, fallback.COMMENTS)])
+                                               (fallback._comments, fallback.COMMENTS),
+                                               (fallback._legal, fallback.LEGAL)])
 @given(data=st.data())
 def test_heading_and_credit_shortcuts_decide_as_their_regex(shortcut, pattern, data):
     text = data.draw(near(pattern))
-    assert shortcut(text, fallback._folded(text)) == bool(pattern.match(text))
+    search = pattern.search if pattern is fallback.LEGAL else pattern.match
+    assert shortcut(text, fallback._folded(text)) == bool(search(text))
 
 
 TEASERISH = st.lists(st.tuples(st.sampled_from(["", '"', "“", "(", "'"]),
@@ -381,3 +383,97 @@ def test_the_latin1_table_reads_letters_and_digits_as_word_does():
     for c in map(chr, range(256)):
         assert (c.isalnum() or c in "'-") == bool(regex.match(r"[\p{L}\p{N}'’-]", c)), c
     assert not regex.findall(r"[\p{L}\p{N}'’-]", fallback.TYPOGRAPHY)
+
+
+SHORT_ARTICLE = ARTICLE[:2]
+
+
+def test_a_menu_run_into_one_long_line_is_no_prose():
+    menu = ("Menu News of Formula One News of the Indy Series News of MotoGP News of Stock Cars "
+            "News of NASCAR National Racing Podcast Forum Calendar Standings Drivers and Teams")
+    kept, doc, _ = run([menu, *MENU, *SHORT_ARTICLE, *FOOTER])
+    assert kept == SHORT_ARTICLE
+    assert "a menu run into one line" in doc.lines[0].removed_by
+
+
+def test_summaries_under_links_marked_with_an_arrow_are_teasers():
+    """A list of other stories: "» Headline" and its summary, in pairs."""
+    teasers = [line for n in range(3) for line in (
+        f"» Preview of race {n} of the season",
+        f"Click here to see the times of the television broadcasts of race {n}, the track and all "
+        f"the statistics of the drivers and the teams that will take part in it.")]
+    kept, doc, _ = run([*MENU, *SHORT_ARTICLE, *FOOTER, *teasers])
+    assert kept == SHORT_ARTICLE
+    assert "teaser" in doc.lines[-1].removed_by
+
+
+def test_a_table_of_figures_stays_with_the_article():
+    table = ["Pos. Driver Points Wins Poles Top 5 Top 10",
+             *(f"{n} Driver Number{n} {5000 - 40 * n} {n % 3} {n % 2} {17 - n} {27 - n}" for n in range(1, 9))]
+    lines = [*MENU, "The standings of the season after the last race are below, as the series published them.",
+             *table, "The first twelve drivers take part in the play-offs of the last ten races.", *FOOTER]
+    kept, _, _ = run(lines)
+    assert kept == lines[len(MENU):-len(FOOTER)]
+
+
+def test_a_date_and_time_line_is_no_table():
+    assert not fallback._figures(fallback._words("Tuesday November 19, 2019"))
+    kept, _, _ = run([*MENU, "20 Nov 2019 08:00 GMT", *ARTICLE, *FOOTER])
+    assert kept == ARTICLE
+
+
+def test_a_page_without_a_paragraph_of_prose_is_kept_whole():
+    """Less prose than one long sentence: no article to find, and guessing loses more."""
+    lines = [*MENU, "Race calendar for the season", "Round 1: 10 March, Interlagos",
+             "Round 2: 8 April, Curitiba", "Dates may change, the organiser said.", *FOOTER]
+    kept, doc, _ = run(lines)
+    assert kept == lines and not doc.removals()
+
+
+def test_the_publishers_footer_of_disclaimers_does_not_outweigh_a_short_article():
+    """Recognised by its legal notices (two in one run), not by its length."""
+    footer = [
+        "The information provided on this website is for general purposes only and is not meant to "
+        "replace the advice of your doctor, who knows your health and your history best.",
+        "Results vary depending on starting point, goals and effort, and exercise and a proper diet "
+        "are necessary to achieve and maintain weight loss and muscle definition over the years.",
+        "Consult your physician and follow all safety instructions before beginning any exercise "
+        "program or using any supplement or meal replacement product, especially if you are pregnant.",
+        "© 2019 Example, LLC. All rights reserved, and the names of the programs are trademarks of Example.",
+    ]
+    kept, doc, _ = run([*MENU, *SHORT_ARTICLE, *FOOTER, *footer])
+    assert kept == SHORT_ARTICLE
+    # an article ending with its publisher's copyright line keeps its run
+    kept, _, _ = run([*MENU, *ARTICLE, footer[-1], *FOOTER])
+    assert kept[:len(ARTICLE)] == ARTICLE
+
+
+@pytest.mark.parametrize("line", ["© 2024 Town News", "Copyright 2019 Example Inc.", "Alle Rechte vorbehalten.",
+                                  "Tous droits réservés", "Все права защищены.", "Terms of Use | Privacy Policy"])
+def test_legal_notices_in_several_languages(line):
+    assert fallback._legal(line, fallback._folded(line))
+
+
+@pytest.mark.parametrize("line", ["The court ruled on the rights of the tenants.", "Our reporters visited the site."])
+def test_ordinary_lines_are_no_legal_notices(line):
+    assert not fallback._legal(line, fallback._folded(line))
+
+
+def test_an_article_sent_as_one_huge_line_outweighs_a_footer_of_prose():
+    """A press release as one 7,500-character line is many paragraphs, not one."""
+    huge = " ".join(f"{p[:-1]} in district {n}." for n in range(12) for p in ARTICLE)
+    about = ["About Example Corp: Example Corp is a leading provider of bridges and of the steel that "
+             "goes into them, with offices in twelve countries and more than two thousand employees.",
+             "For more information about the company and its work, please contact the press office of "
+             "Example Corp by telephone or by electronic mail during the working hours.",
+             "Example Corp was founded in the year of the great flood by the three brothers of the "
+             "family that still owns the company and runs its works in the valley today."]
+    kept, _, _ = run([*MENU, huge, *FOOTER, *about])
+    assert kept == [huge]
+
+
+def test_a_long_copy_of_the_articles_paragraphs_does_not_pull_the_run_to_it():
+    """Pages put the article again in their metadata, as one line, at the end."""
+    copy = " ".join(ARTICLE * 5)
+    kept, _, _ = run([*MENU, *ARTICLE, *FOOTER, "Published 2019-11-19", copy])
+    assert kept == ARTICLE

@@ -8,9 +8,11 @@ the one place that turns an error into its line and code.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -143,7 +145,12 @@ def read_input(name: str) -> bytes:
     if path.is_dir():
         raise OSError(f"{shown(name)}: is a folder (use `clean batch` for folders)")
     try:
+        if path.name.lower().endswith(".gz"):    # as `clean batch` reads page.html.gz
+            with gzip.open(path, "rb") as f:
+                return f.read()
         return path.read_bytes()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise OSError(f"{shown(name)}: not a valid gzip file: {e}") from None
     except FileNotFoundError:
         raise OSError(f"{shown(name)}: no such file") from None
     except OSError as e:     # permissions, symlink loops, I/O errors
