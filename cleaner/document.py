@@ -104,6 +104,8 @@ class Result:
                            for r in self.removals]
         out["cuts"] = [{"fragment": r.line, "rule": r.rule, "number": r.number}
                        for r in self.cuts]
+        if self.warnings:
+            out["warnings"] = self.warnings
         return out
 
 

@@ -43,6 +43,8 @@ def page_meta(result) -> dict:
         out[k] = get(k)
     out["removed_lines"] = len(removals)
     out["removed_chars"] = removed
+    if result.warnings:      # e.g. bytes replaced, HTML text the parser dropped
+        out["warnings"] = result.warnings
     return out
 
 
@@ -209,13 +211,14 @@ FAILURES_SHOWN = 20                # failures a Summary keeps to show; errors.js
 
 def new_stats() -> dict:
     """The counters of a run of pages, as workers return them and Summary.add takes."""
-    return {"pages": 0, "fallback": 0, "chars_in": 0, "chars_removed": 0, "bytes_in": 0,
-            "outlets": Counter()}
+    return {"pages": 0, "fallback": 0, "warned": 0, "chars_in": 0, "chars_removed": 0,
+            "bytes_in": 0, "outlets": Counter()}
 
 
 def count_page(stats: dict, meta: dict, chars_out: int) -> None:
     stats["pages"] += 1
     stats["fallback"] += bool(meta["fallback"])
+    stats["warned"] += "warnings" in meta
     stats["chars_in"] += chars_out + meta["removed_chars"]
     stats["chars_removed"] += meta["removed_chars"]
     stats["outlets"][meta["outlet"] or "unknown"] += 1
@@ -231,6 +234,7 @@ class Summary:
     failed: int = 0
     outlets: dict = field(default_factory=dict)    # outlet id (or "unknown") -> pages
     fallback: int = 0
+    warned: int = 0                     # pages cleaned with a warning (their meta says which)
     chars_in: int = 0
     chars_removed: int = 0
     bytes_in: int = 0
@@ -245,6 +249,7 @@ class Summary:
         """Add the counters of a run of pages (new_stats, or another Summary's dict)."""
         self.pages += part["pages"]
         self.fallback += part["fallback"]
+        self.warned += part.get("warned", 0)
         self.chars_in += part["chars_in"]
         self.chars_removed += part["chars_removed"]
         self.bytes_in += part["bytes_in"]

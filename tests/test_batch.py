@@ -306,3 +306,19 @@ def test_quiet_drops_the_summary_but_never_the_errors(tmp_path):
     assert p.returncode == 1 and p.stdout == b""
     assert p.stderr.decode().startswith("error: line 14: malformed JSON line: ")
     assert p.stderr.count(b"\n") == 1
+
+
+def test_pages_cleaned_with_a_warning_are_counted_and_named(tmp_path):
+    # a warning (here: a byte replaced) is not lost in a batch: the summary counts the
+    # pages, and their metadata says what happened
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad.txt").write_bytes((SEEDS / "000_793e23ee459727fc.txt").read_bytes() + b"\xff")
+    (src / "good.txt").write_bytes((SEEDS / "000_793e23ee459727fc.txt").read_bytes())
+    r = runner.invoke(app, ["batch", str(src), str(tmp_path / "out"), "--jobs", "1",
+                            "--format", "json"])
+    assert r.exit_code == 0
+    assert "cleaned with a warning (bytes replaced, HTML text dropped...): 1 page" in r.stdout
+    bad = json.loads((tmp_path / "out" / "bad.json").read_text(encoding="utf-8"))
+    good = json.loads((tmp_path / "out" / "good.json").read_text(encoding="utf-8"))
+    assert "byte" in " ".join(bad["warnings"]) and "warnings" not in good

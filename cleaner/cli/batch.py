@@ -182,6 +182,9 @@ def render_summary(res: batch_mod.Summary) -> str:
     if res.pages:
         share = res.chars_removed / res.chars_in if res.chars_in else 0.0
         lines.append(f"fell back to the generic path: {plural(res.fallback, 'page')}")
+        if res.warned:
+            lines.append(f"cleaned with a warning (bytes replaced, HTML text dropped...): "
+                         f"{plural(res.warned, 'page')}")
         lines.append(f"characters removed: {res.chars_removed:,} ({share:.1%})")
     lines.append(f"failures: {res.failed}"
                  + (f", {res.earlier_failed} of them from earlier runs (--force redoes them)"
