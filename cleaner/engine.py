@@ -176,15 +176,18 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
 
 
 def _drop_following(doc: Document, i: int, rule: Rule) -> None:
-    j, count = i + 1, rule.lines
-    while count and j < len(doc.lines):
-        ln = doc.lines[j]
-        if not ln.blank and ln.removed_by is None:
-            if rule.capture:
-                doc.add_meta(rule.capture, ln.text)
-            doc.remove(j, rule.id)
-            count -= 1
-        j += 1
+    """The caption around a marker: `rule.before` kept lines above it (already judged:
+    lines are taken in order), `rule.lines` below it; blank and removed lines skipped."""
+    for step, count in ((-1, rule.before), (1, rule.lines)):
+        j = i + step
+        while count and 0 <= j < len(doc.lines):
+            ln = doc.lines[j]
+            if not ln.blank and ln.removed_by is None:
+                if rule.capture:
+                    doc.add_meta(rule.capture, ln.text)
+                doc.remove(j, rule.id)
+                count -= 1
+            j += step
 
 
 def check_examples(rule: Rule) -> list[str]:

@@ -28,7 +28,7 @@ EVIDENCE_KEYS = {"id", "pattern", "weight", "description", "examples", "keep"}
 TABLES = {"outlet", "rule", "evidence", "define"}
 THRESHOLD = 2      # evidence weight a page needs when its outlet's file names none
 RULE_KEYS = {"id", "kind", "pattern", "start", "end", "hint", "description", "examples", "keep",
-             "enabled", "max_lines", "lines", "capture"}
+             "enabled", "max_lines", "lines", "before", "capture"}
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
 GENERIC_ID = "generic"
@@ -143,6 +143,7 @@ class Rule:
     hint: Pat | None = None         # cheaper pattern true wherever `pattern` is: finds candidates
     max_lines: int = 80                         # a block never runs past this many lines
     lines: int = 1                              # caption lines after the marker
+    before: int = 0                             # caption lines before the marker
     capture: str | None = None                  # drop_caption: keep caption as this metadata
     description: str = ""
     examples: list[str] = field(default_factory=list)
@@ -511,13 +512,17 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
            if "end" in item and kind == "drop_block" else None)
     hint = (_pat(item["hint"], path, text, rid, "hint", lineno, defines)
             if "hint" in item else None)
-    numbers = {"max_lines": 80, "lines": 1}
+    numbers = {"max_lines": 80, "lines": 1, "before": 0}
     for key in numbers:
         value = item.get(key, numbers[key])
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            report(error(f"'{key}' must be a positive integer", key))
+        least = 0 if key != "max_lines" else 1     # a caption may lie wholly before its marker
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            report(error(f"'{key}' must be a " + ("positive integer" if least else
+                                                "whole number, 0 or more"), key))
         else:
             numbers[key] = value
+    if "before" in item and kind != "drop_caption":
+        report(error("'before' is for drop_caption rules", "before"))
     capture = item.get("capture")
     if capture is not None and (kind != "drop_caption" or capture not in META_GROUPS):
         report(error(f"'capture' is for drop_caption rules and names one of "
@@ -528,7 +533,7 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
         report(error("'enabled' must be true or false", "enabled"))
         enabled = True
     return Rule(id=rid, kind=kind, pattern=trigger, end=end, hint=hint, max_lines=numbers["max_lines"],
-                lines=numbers["lines"], capture=capture,
+                lines=numbers["lines"], before=numbers["before"], capture=capture,
                 description=str(item.get("description", "")),
                 examples=_str_list(item, "examples", path, text, rid, lineno),
                 keep=_str_list(item, "keep", path, text, rid, lineno),

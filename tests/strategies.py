@@ -55,7 +55,9 @@ def rule_tables(draw, rid: str):
         lines.append(f"pattern = {_lit(draw(patterns()))}")
     if kind == "drop_caption":
         if draw(st.booleans()):
-            lines.append(f"lines = {draw(st.integers(1, 3))}")
+            lines.append(f"lines = {draw(st.integers(0, 3))}")
+        if draw(st.booleans()):
+            lines.append(f"before = {draw(st.integers(0, 2))}")
         if draw(st.booleans()):
             lines.append(f"capture = '{draw(st.sampled_from(['author', 'tags']))}'")
     if draw(st.integers(0, 9)) == 0:

@@ -3,8 +3,8 @@ import pytest
 import regex
 
 from cleaner.document import Document
-from cleaner.engine import Compiled, RuleTimeout
-from cleaner.ruleset import parse
+from cleaner.engine import Compiled, RuleTimeout, check_examples
+from cleaner.ruleset import RuleError, parse
 
 HEAD = '[outlet]\nid = "t"\n'
 
@@ -57,6 +57,18 @@ def test_drop_caption_takes_next_nonblank_line():
     doc = run(rules, "a\n\nPhoto Caption,\n\nthe caption\n\nb")
     assert doc.render() == "a\n\nb\n"
     assert {r.rule for r in doc.removals()} == {"cap"}
+
+
+def test_drop_caption_takes_lines_before_its_marker():
+    # the alt text above "Image caption:": the marker says what the line before it was
+    rules = ("[[rule]]\nid='alt'\nkind='drop_caption'\npattern='^Image caption:$'\n"
+             "before=1\nlines=0\nexamples=[\"Marchers at the gala\\nImage caption:\"]\n")
+    doc = run(rules, "Headline\n\nMarchers at the gala\n\nImage caption:\nBody text.")
+    assert doc.render() == "Headline\n\nBody text.\n"
+    assert [r.number for r in doc.removals()] == [3, 5]
+    assert check_examples(parse(HEAD + rules, "t.toml").rules[0]) == []
+    with pytest.raises(RuleError, match="'before' is for drop_caption rules"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nbefore=1\n", "t.toml")
 
 
 def test_drop_caption_capture_keeps_metadata():
