@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from re import _constants as C
 
 import regex
 
 from .engine import RuleTimeout, check_examples
 from .errors import UsageError
-from .prefilter import EVERY_LINE, atoms, slow_letter_runs
+from .prefilter import EVERY_LINE, atoms, stdlib_tree
 from .evaluate import Pair, clean_pair, unified_diff
-from .ruleset import OUTLET_ID, Pat, RuleError, parse, toml_files
+from .ruleset import (FLAGS, OUTLET_ID, Pat, RuleError, parse, pattern_pieces, toml_files,
+                      top_level_branches)
 
 # ---- rules new ----------------------------------------------------------------------
 
@@ -412,60 +414,33 @@ _LEADING_FLAGS = regex.compile(r"(?:\(\?[a-zA-Z]+\))*")
 def ambiguous_repeats(source: str) -> list[str]:
     """Groups repeated without bound (+, *, {n,}) whose text can be split in more than one
     way: two alternatives match the same text ((x|x)+), the group matches what two of its
-    repeats match ((a|aa)+, (a+)+, (\\w+\\s?)+), or it matches nothing ((a?)*). Each is exponential on a line that fails to match after a long run:
-    `xyz(a|aa)+$` passes any timing test on lines without "xyz". Found on the pattern's
-    groups, tried on short sample texts; possessive repeats and atomic groups are sound."""
+    repeats match ((a|aa)+, (a+)+, (\\w+\\s?)+), or it matches nothing ((a?)*). Each is
+    exponential on a line that fails to match after a long run: `xyz(a|aa)+$` passes any
+    timing test on lines without "xyz". Found on the pattern's groups, tried on short
+    sample texts; possessive repeats and atomic groups are sound."""
     flags = _LEADING_FLAGS.match(source).group()
-    found, stack, i = [], [], 0
-    while i < len(source):
-        c = source[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(source, i)
+    found, stack = [], []
+    for i, c, kind in pattern_pieces(source):
+        if kind != "syntax":
             continue
         if c == "(":
             stack.append(i)
         elif c == ")" and stack:
             start = stack.pop()
-            rest = source[i + 1:]
-            q = regex.match(r"(?:[+*]|\{\d*,\})(?![+])", rest)
+            q = regex.match(r"(?:[+*]|\{\d*,\})(?![+])", source[i + 1:])
             body = source[start + 1:i]
-            kind = _GROUP_PREFIX.match(body)
+            prefix = _GROUP_PREFIX.match(body)
             if q and not body.startswith(("?=", "?!", "?<=", "?<!", "?>", "?#")):
-                if _ambiguous(flags, body[kind.end():]):
+                if _ambiguous(flags, body[prefix.end():]):
                     found.append(source[start:i + 1] + q.group())
-        i += 1
     return found
 
 
-def _class_end(source: str, i: int) -> int:
-    """The index after the character class that opens at source[i]."""
-    j = i + 1
-    if source[j:j + 1] == "^":
-        j += 1
-    if source[j:j + 1] == "]":
-        j += 1          # a leading ] is a literal
-    depth = 1
-    while j < len(source) and depth:
-        if source[j] == "\\":
-            j += 2
-            continue
-        if source[j] == "[":
-            depth += 1      # VERSION1 nested sets
-        elif source[j] == "]":
-            depth -= 1
-        j += 1
-    return j
-
-
 def _ambiguous(flags: str, body: str) -> bool:
-    from .ruleset import FLAGS, _top_level_branches
     try:
         one = regex.compile(f"{flags}(?:{body})", FLAGS)
         two = regex.compile(f"{flags}(?:{body}){{2}}", FLAGS)
-        branches = [regex.compile(f"{flags}(?:{b})", FLAGS) for b in _top_level_branches(body)]
+        branches = [regex.compile(f"{flags}(?:{b})", FLAGS) for b in top_level_branches(body)]
     except regex.error:
         return False        # a back reference or the like: not judged alone
     try:
@@ -480,6 +455,48 @@ def _ambiguous(flags: str, body: str) -> bool:
     except TimeoutError:
         return True
     return False
+
+
+def slow_letter_runs(source: str) -> bool:
+    """Whether `source` repeats, case-insensitively, a set of letters (\\p{..} or \\w)
+    that also holds a space, as `(?i)skip [\\p{L} ]+ and`: the regex module matches it
+    tens of times slower than the set made case-sensitive (`(?-i:[\\p{L} ]+)`), which
+    matches the same text, as letters' case forms are letters."""
+    read = stdlib_tree(source)
+    return read is not None and _slow_runs(*read)
+
+
+def _slow_runs(tree, ignore_case: bool) -> bool:
+    for op, av in tree:
+        if op is C.SUBPATTERN:
+            _, on, off, sub = av
+            if _slow_runs(sub, (ignore_case or bool(on & C.SRE_FLAG_IGNORECASE))
+                          and not off & C.SRE_FLAG_IGNORECASE):
+                return True
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            # (a short bounded repeat backtracks little)
+            if ignore_case and av[1] > 8 and any(o is C.IN and _letters_and_space(a)
+                                                 for o, a in av[2]):
+                return True
+            if _slow_runs(av[2], ignore_case):
+                return True
+        elif op is C.BRANCH:
+            if any(_slow_runs(b, ignore_case) for b in av[1]):
+                return True
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if _slow_runs(av[1], ignore_case):
+                return True
+        elif op is C.ATOMIC_GROUP and _slow_runs(av, ignore_case):
+            return True
+    return False
+
+
+def _letters_and_space(items) -> bool:
+    if items and items[0][0] is C.NEGATE:
+        return False
+    cats = {av for op, av in items if op is C.CATEGORY}
+    return C.CATEGORY_WORD in cats and (C.CATEGORY_SPACE in cats or any(
+        op is C.LITERAL and chr(av).isspace() for op, av in items))
 
 
 def _note_slow(p: Pat, notes: list[RuleError]) -> None:

@@ -89,50 +89,18 @@ def _atoms(source: str) -> frozenset[str] | None:
     return frozenset(a for a in found if not any(b in a for b in found if b != a))
 
 
-def slow_letter_runs(source: str) -> bool:
-    """Whether `source` repeats, case-insensitively, a set of letters (\\p{..} or \\w)
-    that also holds a space, as `(?i)skip [\\p{L} ]+ and`: measured ~40 us on a short
-    line in the regex module, ~1 us with the set case-sensitive (`(?-i:[\\p{L} ]+)`),
-    which matches the same text, as letters' case forms are letters."""
+def stdlib_tree(source: str):
+    """The stdlib parser's tree of a `regex` pattern as the prefilter reads it (\\p{..} as
+    \\w, global flags and group names dropped), and whether the pattern ignores case
+    throughout; None where the stdlib cannot read it alike."""
     prepared = _prepare(source)
     try:
         tree = _parser.parse(prepared) if prepared is not None else None
-    except Exception:       # syntax the stdlib does not read: nothing to say
-        tree = None
-    return tree is not None and _slow_runs(
-        tree, any("i" in m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)))
-
-
-def _slow_runs(tree, ignore_case: bool) -> bool:
-    for op, av in tree:
-        if op is C.SUBPATTERN:
-            _, on, off, sub = av
-            if _slow_runs(sub, (ignore_case or bool(on & C.SRE_FLAG_IGNORECASE))
-                          and not off & C.SRE_FLAG_IGNORECASE):
-                return True
-        elif op in _REPEATS:     # (a short bounded repeat backtracks little)
-            if ignore_case and av[1] > 8 and any(o is C.IN and _letters_and_space(a)
-                                                 for o, a in av[2]):
-                return True
-            if _slow_runs(av[2], ignore_case):
-                return True
-        elif op is C.BRANCH:
-            if any(_slow_runs(b, ignore_case) for b in av[1]):
-                return True
-        elif op in (C.ASSERT, C.ASSERT_NOT):
-            if _slow_runs(av[1], ignore_case):
-                return True
-        elif op is C.ATOMIC_GROUP and _slow_runs(av, ignore_case):
-            return True
-    return False
-
-
-def _letters_and_space(items) -> bool:
-    if items and items[0][0] is C.NEGATE:
-        return False
-    cats = {av for op, av in items if op is C.CATEGORY}
-    return C.CATEGORY_WORD in cats and (C.CATEGORY_SPACE in cats or any(
-        op is C.LITERAL and chr(av).isspace() for op, av in items))
+    except Exception:       # syntax the stdlib does not read
+        return None
+    if tree is None:
+        return None
+    return tree, any("i" in m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2))
 
 
 def _plain(source: str) -> str:
@@ -145,21 +113,18 @@ def _plain(source: str) -> str:
 
 def _prepare(source: str) -> str | None:
     flags = [m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)]
+    if any(set(f) - _SAFE_FLAGS - {"x"} for f in flags):
+        return None
     if any("x" in f for f in flags):
-        if not _GLOBAL_FLAGS.match(source):     # (?x) must lead: scoped verbose is rare
-            return None
-        source = _GLOBAL_FLAGS.sub(lambda m: m.group(1) or
-                                   ("(?" + m.group(2).replace("x", "") + ")"
-                                    if m.group(2).replace("x", "") else ""), source)
+        lead = _GLOBAL_FLAGS.match(source)
+        if not (lead and lead.group(2) and "x" in lead.group(2)):
+            return None     # verbose from the middle on: rare, left to the regex scan
         source = _plain(source)
     source = _PROPERTY.sub(lambda m: m.group(1) or r"\w", source)
     if any(m.group(1) is None for m in _BRACES.finditer(source)):
         return None
     if any(m.group().count("[") > 1 or _has_set_op(m.group())
            for m in _NESTED_SET.finditer(source) if m.group().startswith("[")):
-        return None
-    flags = [m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)]
-    if any(set(f) - _SAFE_FLAGS for f in flags):
         return None
     source = _GLOBAL_FLAGS.sub(lambda m: m.group(1) or "", source)
     return _NAMED_GROUP.sub(lambda m: m.group(1) or "(?:", source)   # names may repeat

@@ -69,7 +69,7 @@ class Pat:
     def anchored(self) -> bool:
         """Every top-level branch starts with ^ (after inline flags): the pattern can
         only match at the start of a line, which lets the engine try it only there."""
-        return all(_FLAGS_THEN_CARET.match(b) for b in _top_level_branches(self.source))
+        return all(_FLAGS_THEN_CARET.match(b) for b in top_level_branches(self.source))
 
 
 _FLAGS_THEN_CARET = regex.compile(r"(?:\(\?[a-zA-Z-]+\))*\^")
@@ -78,24 +78,24 @@ _FLAGS_THEN_CARET = regex.compile(r"(?:\(\?[a-zA-Z-]+\))*\^")
 def pattern_pieces(source: str, verbose: bool = False):
     """A pattern's characters as (start, piece, kind): kind "syntax" outside character
     classes, "literal" for an escape ("\\x", one piece), a class and its contents (a
-    leading "]" is a literal), "comment" for a verbose pattern's `#` comment through its
-    newline (one piece)."""
-    i, in_class = 0, False
+    leading "]" is a literal; "[" inside a class opens a nested set, as VERSION1 reads
+    it), "comment" for a verbose pattern's `#` comment through its newline (one piece)."""
+    i, depth = 0, 0
     while i < len(source):
         c = source[i]
         if c == "\\":
             yield i, source[i:i + 2], "literal"
             i += 2
             continue
-        if in_class:
-            in_class = c != "]"
-            yield i, c, "literal"
-        elif c == "[":
-            in_class = True
+        if c == "[":
+            depth += 1
             step = 2 if source[i + 1:i + 2] == "]" else 3 if source[i + 1:i + 3] == "^]" else 1
             yield i, source[i:i + step], "literal"
             i += step
             continue
+        if depth:
+            depth -= c == "]"
+            yield i, c, "literal"
         elif c == "#" and verbose:
             end = source.find("\n", i)
             end = len(source) if end < 0 else end + 1
@@ -107,7 +107,7 @@ def pattern_pieces(source: str, verbose: bool = False):
         i += 1
 
 
-def _top_level_branches(source: str) -> list[str]:
+def top_level_branches(source: str) -> list[str]:
     """Split a pattern on the | that are outside groups and character classes."""
     branches, depth, start = [], 0, 0
     for i, c, kind in pattern_pieces(source):
