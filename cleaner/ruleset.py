@@ -424,6 +424,7 @@ def _tables(data: dict, key: str, path, report) -> list[dict]:
     return items
 
 
+_VERBOSE = regex.compile(r"\(\?[a-zA-Z]*x[a-zA-Z]*\)")
 _DEFINE_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINE_USE = regex.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 
@@ -545,7 +546,9 @@ def _pat(pattern, path, text, rid, key, after=0, defines=None) -> Pat:
     if not isinstance(pattern, str):
         raise RuleError(path, f"'{key}' must be a string", rid, line)
     pattern = _expand(pattern, defines or {}, path, rid, line)
-    bad = next((c for c in pattern if ord(c) < 32 and c not in "\t"), None)
+    # a verbose pattern ((?x) first) may span lines; elsewhere a newline is a mistake
+    spaces = "\t\n\r" if _VERBOSE.match(pattern) else "\t"
+    bad = next((c for c in pattern if ord(c) < 32 and c not in spaces), None)
     if bad is not None:
         raise RuleError(path, f"'{key}' contains control character {bad!r}: write patterns "
                         "as TOML literal strings ('...') so backslashes stay", rid, line)

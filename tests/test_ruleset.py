@@ -88,3 +88,15 @@ def test_load_file_unreadable(tmp_path):
 def test_bad_hint_is_a_rule_error():
     assert "bad pattern in 'hint'" in err(HEAD + "[[rule]]\nid = 'h'\nkind = 'drop_line'\n"
                                           "pattern = '^Share'\nhint = '^Share ('\n")
+
+
+def test_a_verbose_pattern_may_span_lines_with_comments(tmp_path):
+    text = ("[outlet]\nid = 'v'\n[[rule]]\nid = 'credit'\nkind = 'drop_line'\n"
+            "pattern = '''(?x)\n  ^ (?: AFP | Reuters )   # the agency\n  \\ \\|$   # then a bar\n'''\n"
+            "examples = ['AFP |']\n")
+    outlet = parse(text, tmp_path / "v.toml")
+    rule = outlet.rules[0]
+    assert rule.pattern.compiled.search("Reuters |") and not rule.pattern.compiled.search("AFP")
+    # a newline outside a verbose pattern is still refused
+    with pytest.raises(RuleError, match="control character"):
+        parse(text.replace("(?x)", ""), tmp_path / "v.toml")
