@@ -21,6 +21,7 @@ from .ruleset import Outlet, Rule
 from .scan import LineScanner, ScanTimeout, budget, guarded_search, page_spent
 
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
+REPEAT_MIN = 20        # characters a line needs before repeating it says it is residue
 
 
 class RuleTimeout(CleanerError):
@@ -155,6 +156,20 @@ class Compiled:
             last = len(doc.lines) - 1 if rule.end is None else (_find_end(doc, rule, i) or i)
         for j in range(i, last + 1):
             doc.remove(j, rule.id)
+
+
+def drop_repeats(doc: Document) -> None:
+    """Drop each kept line that repeats an earlier kept line word for word (whitespace
+    aside): a headline printed twice, an alt text above the caption that repeats it. Short
+    lines ("Yes.", "Read more") may repeat in an article and are left alone."""
+    seen: dict[str, int] = {}
+    for i in doc.kept_indices():
+        key = " ".join(doc.lines[i].text.split())
+        if len(key) >= REPEAT_MIN:
+            if key in seen:
+                doc.remove(i, f"repeat: repeats line {seen[key] + 1}")
+            else:
+                seen[key] = i
 
 
 def _find_end(doc: Document, rule: Rule, i: int) -> int | None:

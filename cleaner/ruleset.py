@@ -23,7 +23,7 @@ FLAGS = regex.VERSION1
 KINDS = ("drop_line", "drop_block", "drop_caption", "cut", "meta")
 META_GROUPS = META_KEYS        # the named groups a meta rule may capture
 OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang",
-               "threshold", "fallback"}
+               "threshold", "fallback", "drop_repeats"}
 EVIDENCE_KEYS = {"id", "pattern", "weight", "description", "examples", "keep"}
 TABLES = {"outlet", "rule", "evidence", "define"}
 THRESHOLD = 2      # evidence weight a page needs when its outlet's file names none
@@ -189,6 +189,7 @@ class Outlet:
     evidence: list[Cue] = field(default_factory=list)
     threshold: int | None = None    # None: THRESHOLD
     fallback: bool | None = None    # run the generic fallback after the rules (None: no)
+    drop_repeats: bool | None = None   # drop a line that repeats an earlier kept one
 
     @property
     def needed(self) -> int:
@@ -322,7 +323,7 @@ def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
                        if s.source not in {o.source for o in old.signatures}]
     cues = {c.id: c for c in new.evidence}
     old.evidence = [cues.pop(c.id, c) for c in old.evidence] + list(cues.values())
-    for key in ("threshold", "fallback", "lang"):
+    for key in ("threshold", "fallback", "drop_repeats", "lang"):
         if getattr(new, key) is not None:
             setattr(old, key, getattr(new, key))
 
@@ -383,11 +384,13 @@ def parse(text: str, path: Path | str = "<rules>",
         report(RuleError(path, "'threshold' must be a positive integer",
                          line=_find_key(text, 0, "threshold")))
         threshold = None
-    run_fallback = head.get("fallback")
-    if run_fallback is not None and not isinstance(run_fallback, bool):
-        report(RuleError(path, "'fallback' must be true or false",
-                         line=_find_key(text, 0, "fallback")))
-        run_fallback = None
+    switches = {}
+    for key in ("fallback", "drop_repeats"):
+        switches[key] = head.get(key)
+        if switches[key] is not None and not isinstance(switches[key], bool):
+            report(RuleError(path, f"'{key}' must be true or false",
+                             line=_find_key(text, 0, key)))
+            switches[key] = None
     evidence = []
     for item in _tables(data, "evidence", path, report):
         cue = guarded(_cue, item, path, text, report, defines)
@@ -413,7 +416,7 @@ def parse(text: str, path: Path | str = "<rules>",
                            guarded(_str_list, head, "domains", path, text, None, default=[])],
                   signatures=[p for p in sigs if p], rules=rules, source=str(path), lang=head.get("lang"),
                   disable=guarded(_str_list, head, "disable", path, text, None, default=[]),
-                  evidence=evidence, threshold=threshold, fallback=run_fallback)
+                  evidence=evidence, threshold=threshold, **switches)
 
 
 def _tables(data: dict, key: str, path, report) -> list[dict]:

@@ -75,8 +75,9 @@ def rule_files(draw, oid: str):
             head.append(f"signatures = [{_lit(draw(patterns()))}]")
         if draw(st.booleans()):
             head.append(f"threshold = {draw(st.integers(1, 3))}")
-        if draw(st.booleans()):
-            head.append(f"fallback = {draw(st.sampled_from(['true', 'false']))}")
+        for switch in ("fallback", "drop_repeats"):
+            if draw(st.booleans()):
+                head.append(f"{switch} = {draw(st.sampled_from(['true', 'false']))}")
         cues = [f"[[evidence]]\nid = '{oid}-e{k}'\npattern = {_lit(draw(patterns()))}\n"
                 f"weight = {draw(st.integers(1, 2))}" for k in range(draw(st.integers(0, 2)))]
     return "\n".join(head + cues + [draw(rule_tables(f"{oid}-r{k}")) for k in range(n)]) + "\n"

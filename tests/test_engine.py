@@ -169,3 +169,20 @@ def test_a_page_has_a_time_budget_beyond_each_line(monkeypatch):
         Cleaner(outlets=[outlet]).clean("x\ny\n", outlet="slow")
     # outside a page (a rule's own examples, rules check) only the line budget applies
     assert scan.guarded_search(regex.compile("x"), "x") is not None
+
+
+def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
+    from cleaner.pipeline import Cleaner
+    head = "[outlet]\nid = 'rep'\ndrop_repeats = true\n"
+    page = ("Council approves the new harbour budget\n\nCouncil approves the new harbour budget\n"
+            "The council voted on Monday.\nYes.\n\nYes.\n")
+    cleaner = Cleaner(outlets=[parse(head, "rep.toml")])
+    result = cleaner.clean(page, outlet="rep")
+    # the headline printed twice goes once; a short line may repeat in an article
+    assert result.text == ("Council approves the new harbour budget\n\nThe council voted on "
+                           "Monday.\nYes.\n\nYes.\n")
+    assert [(r.rule, r.reason) for r in result.removals] == [("repeat", "repeats line 1")]
+    assert cleaner.clean(result.text, outlet="rep").text == result.text
+    # off unless the outlet's file asks
+    plain = Cleaner(outlets=[parse("[outlet]\nid = 'rep'\n", "rep.toml")])
+    assert plain.clean(page, outlet="rep").text.count("harbour") == 2
