@@ -96,6 +96,7 @@ SECTION_FIRST = frozenset("""related recommended more other latest top popular y
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER_KIND = "a title-case headline run into its summary (a teaser)"
 SEPARATOR = "separator"
+CUT_SENTENCE = "sentence without final punctuation"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
@@ -297,6 +298,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         while end < limit and not _ends_article(texts[end], words[end],
                                                 _residue_between(doc, idx[end - 1], idx[end])):
             end += 1
+        if _cut_short(doc, idx, texts, words, kinds, end, limit):
+            end = limit
     head = set() if extracted else _head(start, end, texts, words, kinds)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
@@ -337,6 +340,20 @@ def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int) -> boo
     return _comments(texts[p], _folded(texts[p])) or any(
         _comments(t, _folded(t)) for t in (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p])
                                            if doc.lines[j].removed_by))
+
+
+def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list[str]],
+               kinds: list[str], end: int, limit: int) -> bool:
+    """Whether the page was cut in the article (scraped corpora keep a page's first
+    2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
+    off, and at most a sub-heading above it."""
+    rest = range(end, limit)
+    if not 1 <= len(rest) <= 2 or limit < len(idx) or kinds[limit - 1] != CUT_SENTENCE:
+        return False
+    if len(rest) == 2 and (len(words[end]) > MENU_WORDS or _punctuated(texts[end])):
+        return False
+    return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
+                   or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -391,7 +408,7 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
     if wordy:
-        return SENTENCE, "sentence without final punctuation"
+        return SENTENCE, CUT_SENTENCE
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
 
 

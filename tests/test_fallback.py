@@ -513,3 +513,13 @@ def test_comments_open_where_a_rule_removed_their_heading():
     r = clean("\n".join([*MENU, *ARTICLE, "Leave a Reply", *comments, *FOOTER]))
     assert r.text.split("\n")[:-1] == ARTICLE
     assert "Leave a Reply" in {x.text for x in r.document.lines if x.removed_by == "comment-form"}
+
+
+def test_a_page_cut_in_the_article_keeps_its_last_sub_heading_and_broken_sentence():
+    """Scraped corpora keep a page's first 2,000 bytes or so: the article's last lines are
+    a sub-heading and a sentence broken off, not the frame."""
+    tail = ["CLASHES ENSUE", "As students tried to push their way into the office, the police pushed back and the"]
+    kept, _, _ = run([*MENU, *ARTICLE, *tail])
+    assert kept == [*ARTICLE, *tail]
+    kept, _, _ = run([*MENU, *ARTICLE, *FOOTER, tail[1]])
+    assert kept == ARTICLE    # after the footer it is no part of the article
