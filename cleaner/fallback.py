@@ -109,6 +109,9 @@ BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s
 CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*(?:by\b|:|credit)|getty images|\bcredit\s*(?::|\.\.\.|…)"
                         r"|\bfile (?:photo|image|picture)\b|\((?:ap |afp |reuters )?photo\b|\.\s+/\s+[^/.]{2,40}$"
                         r"|[(\[](?:reuters|ap|afp|epa|getty images|file)(?::[^)\]]*)?[)\]]$")
+# A photo's credit on its own line, under its caption ("Photo: Evan Vucci, AP"). Such
+# lines also part the article from a gallery above it, so they go only inside the run.
+PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?\s*:\s*[^.!?]{1,80}$")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -309,6 +312,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif start <= p < end and kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif start <= p < end and ":" in texts[p][:20] and PHOTO_CREDIT.match(texts[p]):
+            doc.remove(i, "fallback: a photo's credit line inside the article")
         elif p < start and p not in head:
             doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
         elif p >= end:

@@ -523,3 +523,11 @@ def test_a_page_cut_in_the_article_keeps_its_last_sub_heading_and_broken_sentenc
     assert kept == [*ARTICLE, *tail]
     kept, _, _ = run([*MENU, *ARTICLE, *FOOTER, tail[1]])
     assert kept == ARTICLE    # after the footer it is no part of the article
+
+
+def test_a_photo_credit_inside_the_article_goes():
+    caption = "A view of the old bridge on Tuesday, in the town centre."
+    kept, doc, _ = run([*MENU, *ARTICLE[:2], caption, "Photo: Evan Vucci, AP", *ARTICLE[2:]])
+    assert kept == [*ARTICLE[:2], caption, *ARTICLE[2:]]
+    assert "Photo: Evan Vucci, AP" in {ln.text for ln in doc.lines
+                                       if ln.removed_by == "fallback: a photo's credit line inside the article"}
