@@ -93,11 +93,12 @@ SECTION = regex.compile(r"""(?ix)^(?:
 SECTION_FIRST = frozenset("""related recommended more other latest top popular you most trending post
     article articles don't dont weitere mehr das actualités sur à lire noticias artículos notícias
     artigos articoli notizie leia veja leggi te lo mais""".split())
-# A link to another article: its headline in Title Case, then its summary sentence.
+# Names of line classes other code asks about (--explain shows them as reasons)
 TEASER_KIND = "a title-case headline run into its summary (a teaser)"
-SEPARATOR = "separator"
-CUT_SENTENCE = "sentence without final punctuation"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
+CUT_SENTENCE = "sentence without final punctuation"
+SEPARATOR = "separator"
+# A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
@@ -106,12 +107,14 @@ BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
 # "... Credit... Name/The New York Times").
-CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*(?:by\b|:|credit)|getty images|\bcredit\s*(?::|\.\.\.|…)"
-                        r"|\bfile (?:photo|image|picture)\b|\((?:ap |afp |reuters )?photo\b|\.\s+/\s+[^/.]{2,40}$"
+CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*(?:by\b|:|credit)|getty images"
+                        r"|\bcredit\s*(?::|\.\.\.|…)|\bfile (?:photo|image|picture)\b|\((?:ap |afp |reuters )?photo\b"
+                        r"|\.\s+/\s+[^/.]{2,40}$"
                         r"|[(\[](?:reuters|ap|afp|epa|getty images|file)(?::[^)\]]*)?[)\]]$")
 # A photo's credit on its own line, under its caption ("Photo: Evan Vucci, AP"). Such
 # lines also part the article from a gallery above it, so they go only inside the run.
-PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?\s*:\s*[^.!?]{1,80}$")
+PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
+                              r"\s*:\s*[^.!?]{1,80}$")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -342,9 +345,8 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
 def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int) -> bool:
     """Whether the readers' comments open at kept line p (p > 0): it is their heading, or
     a rule removed their heading just above it (generic.toml's comment-form)."""
-    return _comments(texts[p], _folded(texts[p])) or any(
-        _comments(t, _folded(t)) for t in (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p])
-                                           if doc.lines[j].removed_by))
+    removed = (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p]) if doc.lines[j].removed_by)
+    return _comments(texts[p], _folded(texts[p])) or any(_comments(t, _folded(t)) for t in removed)
 
 
 def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list[str]],
@@ -516,12 +518,13 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     """The article's head above its main prose run (docs/POLICY.md keeps it): walking up
     at most HEAD_REACH lines, the headline and the standfirst lines under it, skipping
     the bylines, dates, captions, legal lines and repeats (here or in the article: a
-    gallery caption) that stand between them and the body. The headline is the page's first line, a line repeating most of its words or
-    shown twice (a page title above the headline), or the one line of the head that could
-    be one: several such lines and none marked are a list of other stories."""
+    gallery caption) that stand between them and the body; a menu line above them ends
+    the head. The headline is the page's title (its first line that is no date), a line
+    repeating most of the title's words or shown twice, or else one of at most two head
+    lines: more, and none marked, are a list of other stories."""
     candidates: list[int] = []
     seen: Counter[str] = Counter(set(texts[start:end]))
-    first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)   # the page's title, as a rule
+    first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
     title = set(words[first])
 
     def titled(p: int) -> bool:
@@ -533,7 +536,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if _section(text, folded) or _comments(text, folded):
             break
         seen[text] += 1
-        if seen[text] > 1 or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded) or CAPTION.search(text):
+        if (seen[text] > 1 or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
+                or CAPTION.search(text)):
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row")):
@@ -543,7 +547,9 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
     if marked:
         return {p for p in candidates if p >= marked[-1]}
-    return set(candidates) if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS else set()
+    if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
+        return set(candidates)
+    return set()
 
 
 def _dated(words: list[str]) -> bool:
