@@ -13,9 +13,10 @@ the publisher's footer when it holds two legal notices (copyright, trademarks, t
 and carried over a closing list or table up to the next menu line or residue; a page
 whose best run holds less prose than one long sentence is kept whole (there is no
 article to find). Inside the run everything stays
-(sub-headings, lists, quotes) except lines repeating the frame; so does the article's
-head when a headline sits a few lines above the run (the page's first line, or a line
-repeating its words): headline, standfirst, byline. Everything else goes, with its
+(sub-headings, lists, quotes) except lines repeating the frame and separators without
+words, which never end the run either (a live page's entries stay together). Above the
+run, the article's head stays: the headline and standfirst, not the bylines, dates and
+captions between them and the body (`_head`). Everything else goes, with its
 reason. For HTML (`extracted`), trafilatura chose the content: only comments go.
 
 Decisions are stable when removed lines disappear: every prefix and suffix of the
@@ -61,11 +62,14 @@ PROSE_CAP = 60         # a prose line scores its words up to this: no footer lin
 LONG_LINE = 3 * PROSE_CAP   # but a line this long holds several paragraphs: it scores them all
 PENALTY = 15           # cost of a line that is not prose and has no sentence punctuation
 SECTION_PENALTY = 20   # cost of a heading that opens a block of links to other pages
+DATED_WORDS = 16       # a line of at most this many words, over a quarter of them numbers, is a date
 FIGURES_WORDS = 5      # a line of at least this many words, half of them numbers, is a table row
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
-HEADLINE_REACH = 3     # the headline may sit this many lines above the run (standfirst, byline)
+HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this many lines above the run
+HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
+HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
 ENGLISH_HEAD = 400     # most pages are English: the first this many words settle that
@@ -89,8 +93,28 @@ SECTION = regex.compile(r"""(?ix)^(?:
 SECTION_FIRST = frozenset("""related recommended more other latest top popular you most trending post
     article articles don't dont weitere mehr das actualités sur à lire noticias artículos notícias
     artigos articoli notizie leia veja leggi te lo mais""".split())
+# Names of line classes other code asks about (--explain shows them as reasons)
+TEASER_KIND = "a title-case headline run into its summary (a teaser)"
+MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
+CUT_SENTENCE = "sentence without final punctuation"
+SEPARATOR = "separator"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
+# A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
+# The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
+BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
+                       r"|(?i:associated press|wire services?|contributor|staff writer|correspondent|reporter)$")
+# A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
+# "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
+# "... Credit... Name/The New York Times").
+CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*(?:by\b|:|credit)|getty images"
+                        r"|\bcredit\s*(?::|\.\.\.|…)|\bfile (?:photo|image|picture)\b|\((?:ap |afp |reuters )?photo\b"
+                        r"|\.\s+/\s+[^/.]{2,40}$"
+                        r"|[(\[](?:reuters|ap|afp|epa|getty images|file)(?::[^)\]]*)?[)\]]$")
+# A photo's credit on its own line, under its caption ("Photo: Evan Vucci, AP"). Such
+# lines also part the article from a gallery above it, so they go only inside the run.
+PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
+                              r"\s*:\s*[^.!?]{1,80}$")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -258,7 +282,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             # keeping it all loses less than a guess
             return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
-    comments = next((p for p in range(first_prose + 1, end) if _comments(texts[p], _folded(texts[p]))), None)
+    comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p)), None)
     if extracted:
         end = len(idx) if comments is None else comments
     else:
@@ -280,15 +304,20 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         while end < limit and not _ends_article(texts[end], words[end],
                                                 _residue_between(doc, idx[end - 1], idx[end])):
             end += 1
-    headline = next((p for p in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1)
-                     if _is_headline(p, texts, words)), None)
+        if _cut_short(doc, idx, texts, words, kinds, end, limit):
+            end = limit
+    head = set() if extracted else _head(start, end, texts, words, kinds)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
     for p, i in enumerate(idx):
         if start <= p < end and texts[p] in frame:
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
-        elif p < start and (headline is None or p < headline):
+        elif start <= p < end and kinds[p] == SEPARATOR:
+            doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif start <= p < end and ":" in texts[p][:20] and PHOTO_CREDIT.match(texts[p]):
+            doc.remove(i, "fallback: a photo's credit line inside the article")
+        elif p < start and p not in head:
             doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
         elif p >= end:
             where = ("in the comments after the article" if comments is not None and p >= comments
@@ -311,6 +340,27 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
             scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
         elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
             scores[p], kinds[p] = PUNCTUATED, "table row"
+
+
+def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int) -> bool:
+    """Whether the readers' comments open at kept line p (p > 0): it is their heading, or
+    a rule removed their heading just above it (generic.toml's comment-form)."""
+    removed = (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p]) if doc.lines[j].removed_by)
+    return _comments(texts[p], _folded(texts[p])) or any(_comments(t, _folded(t)) for t in removed)
+
+
+def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list[str]],
+               kinds: list[str], end: int, limit: int) -> bool:
+    """Whether the page was cut in the article (scraped corpora keep a page's first
+    2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
+    off, and at most a sub-heading above it."""
+    rest = range(end, limit)
+    if not 1 <= len(rest) <= 2 or limit < len(idx) or kinds[limit - 1] != CUT_SENTENCE:
+        return False
+    if len(rest) == 2 and (len(words[end]) > MENU_WORDS or _punctuated(texts[end])):
+        return False
+    return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
+                   or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -350,11 +400,13 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     wordy = n >= PROSE_WORDS and (unspaced or stopwords >= PROSE_STOPWORDS * len(words))
     if _table_row(text):
         return PUNCTUATED, "table row"
+    if not n:
+        return 0, SEPARATOR    # "___", "* * *": between a live page's entries, no boundary
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
         if _teaser(text):
-            return -PENALTY, "a title-case headline run into its summary (a teaser)"
+            return -PENALTY, TEASER_KIND
         if not (punctuated or wrapped) and _title_cased(text, n):
-            return -PENALTY, "capitalised words without sentence punctuation (a menu run into one line)"
+            return -PENALTY, MENU_KIND
         # paragraphs run into one line (a page sent as one line) count by their length
         return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"
     folded = _folded(text)
@@ -363,7 +415,7 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
     if wordy:
-        return SENTENCE, "sentence without final punctuation"
+        return SENTENCE, CUT_SENTENCE
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
 
 
@@ -444,7 +496,7 @@ def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
     removed, at a heading of links or comments, or at a menu-sized line."""
     folded = _folded(text)
     return after_residue or _section(text, folded) or _comments(text, folded) or (
-        len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
+        0 < len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
 
 
 def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
@@ -462,17 +514,46 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
     return best_start, best_end
 
 
-def _is_headline(p: int, texts: list[str], words: list[list[str]]) -> bool:
-    """Whether line p is the page's first line, or repeats most of its words (a headline
-    under the page title). `words`: the lines' words (`_words`)."""
-    if p == 0:
-        return len(_cased_words(texts[0], words[0])) >= 2
-    a = set(_cased_words(texts[p], words[p]))
-    b = set(_cased_words(texts[0], words[0]))
-    return len(a) >= 2 and len(a & b) >= 0.7 * len(a)
+def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> set[int]:
+    """The article's head above its main prose run (docs/POLICY.md keeps it): walking up
+    at most HEAD_REACH lines, the headline and the standfirst lines under it, skipping
+    the bylines, dates, captions, legal lines and repeats (here or in the article: a
+    gallery caption) that stand between them and the body; a menu line above them ends
+    the head. The headline is the page's title (its first line that is no date), a line
+    repeating most of the title's words or shown twice, or else one of at most two head
+    lines: more, and none marked, are a list of other stories."""
+    candidates: list[int] = []
+    seen: Counter[str] = Counter(set(texts[start:end]))
+    first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
+    title = set(words[first])
+
+    def titled(p: int) -> bool:
+        return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
+
+    for p in range(start - 1, max(start - 1 - HEAD_REACH, -1), -1):
+        text = texts[p]
+        folded = _folded(text)
+        if _section(text, folded) or _comments(text, folded):
+            break
+        seen[text] += 1
+        if (seen[text] > 1 or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
+                or CAPTION.search(text)):
+            continue
+        if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
+                and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row")):
+            candidates.append(p)
+        elif candidates and not _punctuated(text):
+            break      # a menu or a site's name above the headline
+    marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
+    if marked:
+        return {p for p in candidates if p >= marked[-1]}
+    if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
+        return set(candidates)
+    return set()
 
 
-def _cased_words(text: str, words: list[str]) -> list[str]:
-    """WORD's words of the text, each lower-cased: on ASCII, its `_words`. (Elsewhere
-    lower-casing first may differ: İ lower-cases to i and a combining dot.)"""
-    return words if text.isascii() else [w.lower() for w in WORD.findall(text)]
+def _dated(words: list[str]) -> bool:
+    """A date or time line ("Published On 22 Nov 2023", "1 min read", "11:48 p.m.",
+    "Updated Nov 19, 6:55 AM; Posted Nov 19, 6:51 AM", "Posted on May 30, 2015 by Admin")."""
+    figures = sum(map(str.isdigit, map(_FIRST, words)))
+    return 0 < len(words) <= DATED_WORDS and 4 * figures > len(words)

@@ -34,7 +34,8 @@ def edit_draft(path: Path, new_rule: str) -> None:
     the one-author byline rule with the page's meta rule, switch the fallback off."""
     entries = path.read_text(encoding="utf-8").split("\n\n")
     byline = [e for e in entries if 'id = "gazette-by-jane-holt-0"' in e]
-    assert len(byline) == 1 and "# [[rule]]" in byline[0], "the draft leaves the byline in doubt"
+    # the fallback looks past a byline for the headline: the rule is proposed, not in doubt
+    assert len(byline) == 1 and "# [[rule]]" not in byline[0]
     kept = [re.sub(r"^# (?=\[\[rule\]\]|id =|kind =|pattern =|examples =)", "", e, flags=re.M)
             for e in entries if e not in byline]
     text = "\n\n".join(kept).replace("fallback = true", "fallback = false")
@@ -75,10 +76,9 @@ def test_walkthrough(tmp_path):
     assert re.search(r"^overall\s+2 pages\s+1\.000\s+1\.000\s+1\.000$", out, re.M), out
 
 
-def test_draft_alone_leaves_the_fallback_to_guess(tmp_path):
-    """Why the edit step matters: the unedited draft leaves the lines in doubt to the
-    generic fallback, which takes a headline for template, and `rules test` shows it
-    as a diff (exit 1)."""
+def test_draft_alone_keeps_the_headline_above_a_byline(tmp_path):
+    """The unedited draft leaves the fallback on: it keeps the headline above a byline its
+    rules miss (another author's), so the draft alone already gives the article."""
     shutil.copytree(EXAMPLE, tmp_path / "docs" / "examples" / "gazette")
     collect, suggest, *_ = blocks("sh")
     run(collect, tmp_path)
@@ -90,6 +90,5 @@ def test_draft_alone_leaves_the_fallback_to_guess(tmp_path):
     bindir = str(Path(sys.executable).parent)
     p = subprocess.run([os.path.join(bindir, "clean"), "rules", "test", "--rules", "my-rules"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert p.returncode == 1
-    assert "FAIL gazette/library.txt" in p.stdout
-    assert "-Volunteers save village library from closure" in p.stdout
+    assert p.returncode == 0, p.stdout
+    assert "ok   gazette/library.txt" in p.stdout
