@@ -211,6 +211,9 @@ def site_template(pages: Iterable[str], min_share: float = 0.5, min_pages: int =
     return frozenset(line for line, c in counts.items() if c >= need)
 
 
+READ_CHARS = 65536    # characters of a line the fallback reads words from
+
+
 class Memo:
     """What the fallback has read from a page's lines, kept across the page's rounds:
     the idempotency round reads mostly the lines the first round kept. One per page."""
@@ -230,7 +233,10 @@ class Memo:
         for text in texts:
             found = known.get(text)
             if found is None:
-                w = _words(text)
+                # a huge line (a page sent as one line) is judged by its first READ_CHARS
+                # characters: thousands of words say it is prose as well as millions,
+                # and a word list of the whole costs many times the page in memory
+                w = _words(text if len(text) <= READ_CHARS else text[:READ_CHARS])
                 found = known[text] = (w, sum(map(english, w)))
             words.append(found[0])
             stops.append(found[1])

@@ -122,3 +122,20 @@ def test_signature_revealed_by_a_cut_picks_the_outlet():
 def test_xhtml_with_xml_declaration_is_html():
     from cleaner.html import looks_like_html
     assert looks_like_html('<?xml version="1.0" encoding="utf-8"?>\n<html><body></body></html>')
+
+
+def test_a_page_of_one_huge_line_costs_a_few_times_its_size_in_memory():
+    # a page sent as one line used to peak at 15x its size: the fallback listed every word
+    import tracemalloc
+    from cleaner.pipeline import Cleaner
+    cleaner = Cleaner()
+    cleaner.clean("Warm up: load the rules and stoplists first.\n")
+    text = "The council said on Monday that the new harbour would open next year. " * 40000
+    tracemalloc.start()
+    try:
+        result = cleaner.clean(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.text == text.rstrip() + "\n"
+    assert peak < 6 * len(text)
