@@ -74,19 +74,26 @@ class Detector:
                     best = (len(d), o)
         return best[1] if best else None
 
-    def scan(self, lines: list[str], folded: Folded | None = None) -> list[Hit]:
-        """Every cue found on the page, each confirmed on its line alone; `folded`: the
-        lines as prefilter.Folded, if already built."""
-        hits = []
+    def scan(self, lines: list[str], folded: Folded | None = None,
+             every: bool = True) -> list[Hit]:
+        """The cues found on the page, each confirmed on its line alone; `folded`: the
+        lines as prefilter.Folded, if already built. A cue counts once per page, so
+        unless `every` hit is wanted (to judge a subset of the lines later) each is
+        confirmed on its first line only."""
+        hits, found = [], set()
         try:
             candidates = self.scanner.candidates(lines, folded or Folded(lines))
             for line, ks in candidates.items():
                 if not lines[line]:     # blank lines are layout: a cue matching "" says nothing
                     continue
                 for k in sorted(ks):
+                    if k in found:
+                        continue
                     m = guarded_search(self._cues[k][1].pattern.compiled, lines[line])
                     if m is not None:
                         hits.append(Hit(line, self._cues[k][0], k, m.group()))
+                        if not every:
+                            found.add(k)
         except (TimeoutError, ScanTimeout):
             raise self._culprit(lines) from None
         return hits

@@ -163,7 +163,7 @@ class Cleaner:
             found = self.detector.by_url(url)
             if found is not None:
                 return found, "url", None
-        hits = self.detector.scan(*page_scan(doc))
+        hits = self.detector.scan(*page_scan(doc), every=False)
         found = self.detector.pick(hits)
         return found, ("evidence" if found else None), hits
 
