@@ -101,13 +101,17 @@ class Detector:
     def pick(self, hits: list[Hit], kept=None) -> Outlet | None:
         """The outlet whose evidence on kept lines (`kept(line)`: is it still there)
         passes its threshold by the largest factor (ties: first in order)."""
-        scores = self.scores(hits, kept)
+        scores = self._scores(hits, kept)
         passed = [n for n, s in scores.items() if s >= self._named[n].needed]
         if not passed:
             return None
         return self._named[min(passed, key=lambda n: (-scores[n] / self._named[n].needed, n))]
 
-    def scores(self, hits: list[Hit], kept=None) -> dict[int, int]:
+    def scores(self, hits: list[Hit]) -> dict[str, int]:
+        """Each outlet's evidence weight on the page (outlets with none left out)."""
+        return {self._named[n].id: w for n, w in self._scores(hits).items()}
+
+    def _scores(self, hits: list[Hit], kept=None) -> dict[int, int]:
         seen: dict[int, set[int]] = {}
         for h in hits:
             if kept is None or kept(h.line):

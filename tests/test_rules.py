@@ -55,7 +55,7 @@ DETECTOR = Detector(OUTLETS)
 def _scores(text: str) -> dict[str, int]:
     """Each outlet's evidence weight on the page (lines stripped, as detection sees them)."""
     lines = [ln.strip() for ln in text.split("\n")]
-    return {DETECTOR._named[n].id: w for n, w in DETECTOR.scores(DETECTOR.scan(lines)).items()}
+    return DETECTOR.scores(DETECTOR.scan(lines))
 
 
 def _claims(text: str) -> str | None:
