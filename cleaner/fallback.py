@@ -29,7 +29,7 @@ import math
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import chain, islice
 from operator import itemgetter
@@ -177,10 +177,11 @@ def resolve_lang(lang: str | None, words: list[str]) -> str:
     return _detect([sample], [sum(map(stoplist(DEFAULT_LANG).__contains__, sample))])
 
 
-def _detect(lines: list[list[str]], english: list[int]) -> str:
+def _detect(lines: list[list[str]], english: list[int], counts: Callable[[], int] | None = None) -> str:
     """The language whose stoplist covers most of the first SAMPLE words of these lines
     (lower case). `english`: each line's English stopwords, which settle most pages
-    without counting a hundred stoplists (or reading the words again)."""
+    without counting a hundred stoplists (or reading the words again). `counts`: gives
+    `_stopword_vectors` summed over those words (Memo.stop_counts), when not English."""
     seen = hits = 0
     for words, n in zip(lines, english):
         if seen + len(words) > ENGLISH_HEAD:
@@ -192,7 +193,8 @@ def _detect(lines: list[list[str]], english: list[int]) -> str:
     if not seen or hits / seen >= ENGLISH_SHARE:
         return DEFAULT_LANG
     names = languages()
-    total = sum(filter(None, map(_stopword_vectors().get, islice(chain.from_iterable(lines), SAMPLE))))
+    total = (counts() if counts is not None
+             else sum(filter(None, map(_stopword_vectors().get, islice(chain.from_iterable(lines), SAMPLE)))))
     hits = array("H", total.to_bytes(2 * len(names), sys.byteorder))
     # ties go to the alphabetically first name, so the choice never depends on order
     return names[hits.index(max(hits))] if total else DEFAULT_LANG
@@ -217,13 +219,16 @@ READ_CHARS = 65536    # characters of a line the fallback reads words from
 class Memo:
     """What the fallback has read from a page's lines, kept across the page's rounds:
     the idempotency round reads mostly the lines the first round kept. One per page."""
-    __slots__ = ("_lines", "_scores")
+    __slots__ = ("_lines", "_scores", "_counts", "_legal", "_comments")
 
     def __init__(self):
         # a line -> its words, and how many are English stopwords (detection needs that,
         # and so does scoring: most pages are English)
         self._lines: dict[str, tuple[list[str], int]] = {}
         self._scores: dict[tuple[str, str, bool], tuple[int, str]] = {}
+        self._counts: dict[str, int] = {}    # a line -> its words' `_stopword_vectors` summed
+        self._legal: dict[str, bool] = {}    # a line -> `_legal`, `_comments` (each round asks)
+        self._comments: dict[str, bool] = {}
 
     def read(self, texts: list[str]) -> tuple[list[list[str]], list[int]]:
         """Each line's `words` and its English stopwords."""
@@ -241,6 +246,35 @@ class Memo:
             words.append(found[0])
             stops.append(found[1])
         return words, stops
+
+    def stop_counts(self, texts: list[str], words: list[list[str]]) -> int:
+        """`_stopword_vectors` summed over the first SAMPLE of these lines' words (from
+        `read`): a line's sum is kept, so a page not in English, whose language every
+        round detects again, sums each line's vectors once."""
+        vector = _stopword_vectors().get
+        known = self._counts
+        total, left = 0, SAMPLE
+        for text, w in zip(texts, words):
+            if len(w) >= left:      # the line the sample ends in counts in part
+                return total + sum(filter(None, map(vector, w[:left])))
+            found = known.get(text)
+            if found is None:
+                found = known[text] = sum(filter(None, map(vector, w)))
+            total += found
+            left -= len(w)
+        return total
+
+    def legal(self, text: str) -> bool:
+        found = self._legal.get(text)
+        if found is None:
+            found = self._legal[text] = _legal(text, _folded(text))
+        return found
+
+    def comments(self, text: str) -> bool:
+        found = self._comments.get(text)
+        if found is None:
+            found = self._comments[text] = _comments(text, _folded(text))
+        return found
 
     def scores(self, texts: list[str], words: list[list[str]], english: list[int],
                lang: str) -> tuple[list[int], list[str]]:
@@ -276,7 +310,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     idx = doc.kept_indices()
     texts = [doc.lines[i].text.strip() for i in idx]
     words, english = memo.read(texts)
-    lang = _detect(words, english) if lang is None else resolve_lang(lang, [])
+    lang = (_detect(words, english, lambda: memo.stop_counts(texts, words)) if lang is None
+            else resolve_lang(lang, []))
     scores, kinds = memo.scores(texts, words, english, lang)
     if extracted:
         start, end = 0, len(idx)
@@ -288,7 +323,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             # keeping it all loses less than a guess
             return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
-    comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p)), None)
+    comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p, memo)), None)
     if extracted:
         end = len(idx) if comments is None else comments
     else:
@@ -298,7 +333,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # short article: a run with two legal notices is that, and the article is before it
         limit = len(idx) if comments is None else comments
         while True:
-            legal = [p for p in range(start, end) if _legal(texts[p], _folded(texts[p]))]
+            legal = [p for p in range(start, end) if memo.legal(texts[p])]
             if len(legal) < 2:
                 break
             limit = legal[0]
@@ -348,11 +383,11 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
             scores[p], kinds[p] = PUNCTUATED, "table row"
 
 
-def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int) -> bool:
+def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int, memo: Memo) -> bool:
     """Whether the readers' comments open at kept line p (p > 0): it is their heading, or
     a rule removed their heading just above it (generic.toml's comment-form)."""
     removed = (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p]) if doc.lines[j].removed_by)
-    return _comments(texts[p], _folded(texts[p])) or any(_comments(t, _folded(t)) for t in removed)
+    return memo.comments(texts[p]) or any(map(memo.comments, removed))
 
 
 def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list[str]],

@@ -531,3 +531,19 @@ def test_a_photo_credit_inside_the_article_goes():
     assert kept == [*ARTICLE[:2], caption, *ARTICLE[2:]]
     assert "Photo: Evan Vucci, AP" in {ln.text for ln in doc.lines
                                        if ln.removed_by == "fallback: a photo's credit line inside the article"}
+
+
+@given(st.lists(st.sampled_from(PAGE_LINES + ["der die und das ist nicht " * 40, ""]), max_size=60),
+       st.data())
+def test_a_memo_counts_the_sample_stopwords_as_summing_them_afresh(lines, data):
+    """Memo.stop_counts keeps each line's sum across rounds: for any subset of the lines
+    (a later round's), it is the sum over their first SAMPLE words, the line that sample
+    ends in counted in part."""
+    memo = fallback.Memo()
+    vector = fallback._stopword_vectors().get
+    for _ in range(3):
+        texts = [t.strip() for t in lines]
+        words, _ = memo.read(texts)
+        afresh = sum(filter(None, map(vector, [w for ws in words for w in ws][:fallback.SAMPLE])))
+        assert memo.stop_counts(texts, words) == afresh
+        lines = [t for t in lines if data.draw(st.booleans())]
