@@ -124,10 +124,14 @@ def top_level_branches(source: str) -> list[str]:
     return branches
 
 
-def compile_union(pats: list[Pat], flags: int = 0) -> regex.Pattern:
-    """One alternation of many patterns; a bad member is reported by name."""
+def compile_union(pats: list[Pat], flags: int = 0, lead: str = "") -> regex.Pattern:
+    """One alternation of many patterns, after `lead`; a bad member is reported by name.
+    A verbose member's last line may be a comment: a newline ends it before the group
+    closes."""
+    members = (f"(?:{p.source}\n)" if _VERBOSE.match(p.source) else f"(?:{p.source})"
+               for p in pats)
     try:
-        return regex.compile("|".join(f"(?:{p.source})" for p in pats), FLAGS | flags)
+        return regex.compile(f"{lead}(?:{'|'.join(members)})", FLAGS | flags)
     except regex.error:
         for p in pats:
             p.compiled     # raises RuleError naming the culprit

@@ -20,7 +20,7 @@ import regex
 
 from .errors import CleanerError
 from .prefilter import Folded, Prefilter
-from .ruleset import FLAGS, Pat, compile_union
+from .ruleset import Pat, compile_union
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
@@ -99,10 +99,8 @@ class LineScanner:
         for anchored in (True, False):
             ks = [k for k in self.prefilter.unfiltered if self.finders[k].anchored == anchored]
             if ks:
-                union = compile_union([self.finders[k] for k in ks], regex.MULTILINE)
-                if anchored:
-                    union = regex.compile("\\n(?:" + union.pattern + ")", FLAGS | regex.MULTILINE)
-                out.append((union, ks))
+                out.append((compile_union([self.finders[k] for k in ks], regex.MULTILINE,
+                                          "\\n" if anchored else ""), ks))
         return tuple(out)
 
     def candidates(self, texts: list[str], folded: Folded) -> dict[int, set[int]]:

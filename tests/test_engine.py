@@ -186,3 +186,15 @@ def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
     # off unless the outlet's file asks
     plain = Cleaner(outlets=[parse("[outlet]\nid = 'rep'\n", "rep.toml")])
     assert plain.clean(page, outlet="rep").text.count("harbour") == 2
+
+
+def test_a_verbose_pattern_ending_in_a_comment_joins_a_scan():
+    # rules without literals are joined into one regex scan; a verbose member whose last
+    # line is a comment once swallowed the group's closing parenthesis
+    from cleaner.pipeline import Cleaner
+    rules = ("[[rule]]\nid = 'r'\nkind = 'drop_line'\n"
+             "pattern = '''(?x) ^\\d+ \\ \\w\\w  # digits, then two letters'''\n"
+             "[[rule]]\nid = 's'\nkind = 'drop_line'\npattern = '^\\d\\d:\\d\\d$'\n")
+    cleaner = Cleaner(outlets=[parse(HEAD + rules, "t.toml")])
+    assert cleaner.clean("Title\n12 ab\n10:30\nText here.\n", outlet="t").text == \
+        "Title\n\nText here.\n"
