@@ -83,19 +83,22 @@ class Detector:
         hits, found = [], set()
         try:
             candidates = self.scanner.candidates(lines, folded or Folded(lines))
-            for line, ks in candidates.items():
-                if not lines[line]:     # blank lines are layout: a cue matching "" says nothing
+        except ScanTimeout as e:     # one of e.patterns, on e.line or after it
+            raise self._culprit(lines[e.line:], e.patterns) from None
+        for line, ks in candidates.items():
+            if not lines[line]:     # blank lines are layout: a cue matching "" says nothing
+                continue
+            for k in sorted(ks):
+                if k in found:
                     continue
-                for k in sorted(ks):
-                    if k in found:
-                        continue
+                try:
                     m = guarded_search(self._cues[k][1].pattern.compiled, lines[line])
-                    if m is not None:
-                        hits.append(Hit(line, self._cues[k][0], k, m.group()))
-                        if not every:
-                            found.add(k)
-        except (TimeoutError, ScanTimeout):
-            raise self._culprit(lines) from None
+                except TimeoutError:
+                    raise self._timeout(k) from None
+                if m is not None:
+                    hits.append(Hit(line, self._cues[k][0], k, m.group()))
+                    if not every:
+                        found.add(k)
         return hits
 
     def pick(self, hits: list[Hit], kept=None) -> Outlet | None:
@@ -129,15 +132,19 @@ class Detector:
                                     h.text))
         return out
 
-    def _culprit(self, lines: list[str]) -> "SignatureTimeout":
-        """The cue that runs out of time on a line by itself (else the first one)."""
+    def _culprit(self, lines: list[str], ks: list[int]) -> "SignatureTimeout":
+        """The cue of `ks` that runs out of time on one of `lines` by itself (else the
+        first of them)."""
         for line in lines:
-            for n, cue in self._cues:
+            for k in ks:
                 try:
-                    guarded_search(cue.pattern.compiled, line)
+                    guarded_search(self._cues[k][1].pattern.compiled, line)
                 except TimeoutError:
-                    return SignatureTimeout(self._named[n], cue)
-        n, cue = self._cues[0]
+                    return self._timeout(k)
+        return self._timeout(ks[0])
+
+    def _timeout(self, k: int) -> "SignatureTimeout":
+        n, cue = self._cues[k]
         return SignatureTimeout(self._named[n], cue)
 
 
@@ -148,5 +155,6 @@ class SignatureTimeout(RuleTimeout):
         self.rule = None
         p = cue.pattern
         what = "signature" if cue.id == "signature" else f"evidence {cue.id}"
-        Exception.__init__(self, f"{what} '{p.source}' of outlet {outlet.id} ({p.path}:{p.line}) ran "
-                         "out of time: the pattern backtracks catastrophically; rewrite it")
+        Exception.__init__(self, f"{what} '{p.source}' of outlet {outlet.id} ({p.path}:"
+                                 f"{p.line}) ran out of time: the pattern backtracks "
+                                 "catastrophically; rewrite it")
