@@ -365,8 +365,9 @@ def parse(text: str, path: Path | str = "<rules>",
         report(RuleError(path, f"invalid TOML: {e}", line=line))
         return None
     for key in sorted(set(data) - TABLES):
-        report(RuleError(path, _unknown(key, TABLES, "top-level table"),
-                         line=_find_key(text, 0, key)))
+        header = regex.search(r"^\s*\[\[?\s*" + regex.escape(key) + r"\s*\]", text, regex.M)
+        line = text.count("\n", 0, header.start()) + 1 if header else _find_key(text, 0, key)
+        report(RuleError(path, _unknown(key, TABLES, "top-level table"), line=line))
     defines = guarded(_defines, data.get("define", {}), path, text, default={})
     head = data.get("outlet")
     if not isinstance(head, dict):
@@ -464,23 +465,32 @@ def _expand(source: str, defines: dict[str, str], path, rid, line, seen=()) -> s
     return _DEFINE_USE.sub(piece, source) if "{{" in source else source
 
 
-def _cue(item: dict, path, text: str, report, defines: dict[str, str]) -> Cue:
-    cid = item.get("id")
-    if not isinstance(cid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", cid):
-        raise RuleError(path, f"every [[evidence]] needs an id of letters, digits, '-', '_' "
-                        f"or '.' (got {cid!r})", line=_rule_line(text, str(cid)))
-    lineno = _rule_line(text, cid)
+def _table(item: dict, table: str, keys: set[str], path, text: str, report):
+    """A [[rule]] or [[evidence]] table's id, its line, and an `error(msg, key)` maker
+    naming both; unknown keys are reported. A bad id leaves nothing to check: raises."""
+    tid = item.get("id")
+    if not isinstance(tid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", tid):
+        raise RuleError(path, f"every [[{table}]] needs an id of letters, digits, '-', '_' "
+                        f"or '.' (got {tid!r})", line=_rule_line(text, str(tid)))
+    lineno = _rule_line(text, tid)
+
+    def error(msg, key=None):
+        return RuleError(path, msg, tid, _find_key(text, lineno, key) if key else lineno)
+
     for key in item:
-        if key not in EVIDENCE_KEYS:
-            report(RuleError(path, _unknown(key, EVIDENCE_KEYS, "evidence key"), cid,
-                             _find_key(text, lineno, key)))
+        if key not in keys:
+            report(error(_unknown(key, keys, f"{table} key"), key))
+    return tid, lineno, error
+
+
+def _cue(item: dict, path, text: str, report, defines: dict[str, str]) -> Cue:
+    cid, lineno, error = _table(item, "evidence", EVIDENCE_KEYS, path, text, report)
     weight = item.get("weight", 1)
     if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
-        report(RuleError(path, "'weight' must be a positive integer", cid,
-                         _find_key(text, lineno, "weight")))
+        report(error("'weight' must be a positive integer", "weight"))
         weight = 1
     if not isinstance(item.get("pattern"), str) or not item["pattern"]:
-        raise RuleError(path, "evidence needs a non-empty string 'pattern'", cid, lineno)
+        raise error("evidence needs a non-empty string 'pattern'")
     return Cue(cid, _pat(item["pattern"], path, text, cid, "pattern", lineno, defines), weight,
                str(item.get("description", "")),
                _str_list(item, "examples", path, text, cid, lineno),
@@ -491,18 +501,7 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
     """One [[rule]] table. A problem the rest of the rule can be checked past goes to
     `report` (which raises when loading, collects for `rules check`); one that leaves
     no rule to check raises."""
-    rid = item.get("id")
-    if not isinstance(rid, str) or not regex.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid):
-        raise RuleError(path, f"every [[rule]] needs an id of letters, digits, '-', '_' "
-                        f"or '.' (got {rid!r})", line=_rule_line(text, str(rid)))
-    lineno = _rule_line(text, rid)
-
-    def error(msg, key=None):
-        return RuleError(path, msg, rid, _find_key(text, lineno, key) if key else lineno)
-
-    for key in item:
-        if key not in RULE_KEYS:
-            report(error(_unknown(key, RULE_KEYS, "rule key"), key))
+    rid, lineno, error = _table(item, "rule", RULE_KEYS, path, text, report)
     kind = item.get("kind")
     if kind not in KINDS:
         raise error(f"kind must be one of {', '.join(KINDS)} (got {kind!r})", "kind")

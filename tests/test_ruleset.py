@@ -100,3 +100,21 @@ def test_a_verbose_pattern_may_span_lines_with_comments(tmp_path):
     # a newline outside a verbose pattern is still refused
     with pytest.raises(RuleError, match="control character"):
         parse(text.replace("(?x)", ""), tmp_path / "v.toml")
+
+
+def test_evidence_tables_are_checked_like_rules(tmp_path):
+    head = "[outlet]\nid = 'e'\n"
+    cases = {
+        "[[evidence]]\nid = 'c'\npattern = 'x'\nweigth = 2\n":
+            "e.toml:6: c: unknown evidence key 'weigth' (did you mean 'weight'?)",
+        "[[evidence]]\nid = 'c'\npattern = 'x'\nweight = 0\n":
+            "e.toml:6: c: 'weight' must be a positive integer",
+        "[[evidence]]\nid = 'c'\n": "e.toml:4: c: evidence needs a non-empty string 'pattern'",
+        "[[evidence]]\nid = 'c'\npattern = 'x'\n[[evidence]]\nid = 'c'\npattern = 'y'\n":
+            "e.toml:7: c: duplicate evidence id",
+        "[outlet2]\n": "e.toml:3: unknown top-level table 'outlet2' (did you mean 'outlet'?)",
+    }
+    for body, message in cases.items():
+        with pytest.raises(RuleError) as e:
+            parse(head + body, "e.toml")
+        assert str(e.value) == message
