@@ -317,7 +317,7 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
                 _note_slow(p, notes)
                 _note_letter_runs(p, notes)
         for rule in outlet.rules:
-            pats = [p for p in (rule.pattern, rule.end, rule.hint) if p is not None]
+            pats = [p for p in (rule.pattern, rule.end, rule.hint, rule.caption) if p is not None]
             ok = True
             for p in pats:
                 ok = _check_pattern(p, problems) and ok

@@ -89,8 +89,7 @@ class Compiled:
                 for k in sorted(ks):
                     rule = self.line_rules[k]
                     m = self._search(rule, texts[i], i)
-                    if m is not None:
-                        self._act(doc, rule, m, i)
+                    if m is not None and self._act(doc, rule, m, i):
                         break
 
     def _candidates(self, scanner: LineScanner, rules: list[Rule], texts: list[str],
@@ -142,20 +141,32 @@ class Compiled:
         else:
             doc.remove(i, ln.cut_by[-1])
 
-    def _act(self, doc: Document, rule: Rule, m: regex.Match, i: int) -> None:
-        if rule.kind == "meta":
+    def _act(self, doc: Document, rule: Rule, m: regex.Match, i: int) -> bool:
+        """Remove what the rule takes at line i; False when it declines (a caption that
+        does not read as one, a block whose needed end never comes), so that later rules
+        still judge the line."""
+        taken = [i]
+        if rule.kind == "drop_caption":
+            caption = _caption_lines(doc, i, rule)
+            if caption is None:
+                return False
+            taken += caption
+        elif rule.kind == "drop_block":
+            # through the end line, or to the end of the text if no end is set; an end
+            # that never comes keeps the body (recall first), and the start too if asked
+            end = len(doc.lines) - 1 if rule.end is None else _find_end(doc, rule, i)
+            if end is None and rule.needs_end:
+                return False
+            taken = range(i, (end or i) + 1)
+        elif rule.kind == "meta":
             for key, value in m.groupdict().items():
                 if value:
                     doc.add_meta(key, value)
-        last = i
-        if rule.kind == "drop_caption":
-            _drop_following(doc, i, rule)
-        elif rule.kind == "drop_block":
-            # through the end line, or to the end of the text if no end is set; an end
-            # that never comes keeps the body (recall first)
-            last = len(doc.lines) - 1 if rule.end is None else (_find_end(doc, rule, i) or i)
-        for j in range(i, last + 1):
+        for j in taken:
+            if rule.capture and j != i:
+                doc.add_meta(rule.capture, doc.lines[j].text)
             doc.remove(j, rule.id)
+        return True
 
 
 def drop_repeats(doc: Document) -> None:
@@ -178,31 +189,38 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
         ln = doc.lines[j]
         if ln.blank or ln.removed_by is not None:
             continue
-        s = ln.text.strip()
-        try:
-            if guarded_search(rule.end.compiled, s):
-                return j
-        except TimeoutError:
-            raise RuleTimeout(rule, j + 1) from None
+        if _matches(rule, rule.end, ln.text.strip(), j):
+            return j
         seen += 1
         if seen >= rule.max_lines:
             return None
     return None
 
 
-def _drop_following(doc: Document, i: int, rule: Rule) -> None:
+def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
     """The caption around a marker: `rule.before` kept lines above it (already judged:
-    lines are taken in order), `rule.lines` below it; blank and removed lines skipped."""
+    lines are taken in order), `rule.lines` below it; blank and removed lines skipped.
+    None when a line of it fails the rule's `caption` pattern: no caption, so the marker
+    is no marker either."""
+    taken = []
     for step, count in ((-1, rule.before), (1, rule.lines)):
         j = i + step
         while count and 0 <= j < len(doc.lines):
             ln = doc.lines[j]
             if not ln.blank and ln.removed_by is None:
-                if rule.capture:
-                    doc.add_meta(rule.capture, ln.text)
-                doc.remove(j, rule.id)
+                if rule.caption is not None and not _matches(rule, rule.caption, ln.text.strip(), j):
+                    return None
+                taken.append(j)
                 count -= 1
             j += step
+    return taken
+
+
+def _matches(rule: Rule, pat, s: str, j: int) -> bool:
+    try:
+        return guarded_search(pat.compiled, s) is not None
+    except TimeoutError:
+        raise RuleTimeout(rule, j + 1) from None
 
 
 def check_examples(rule: Rule) -> list[str]:

@@ -28,7 +28,7 @@ EVIDENCE_KEYS = {"id", "pattern", "weight", "description", "examples", "keep"}
 TABLES = {"outlet", "rule", "evidence", "define"}
 THRESHOLD = 2      # evidence weight a page needs when its outlet's file names none
 RULE_KEYS = {"id", "kind", "pattern", "start", "end", "hint", "description", "examples", "keep",
-             "enabled", "max_lines", "lines", "before", "capture"}
+             "enabled", "max_lines", "lines", "before", "capture", "caption", "needs_end"}
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
 GENERIC_ID = "generic"
@@ -149,6 +149,8 @@ class Rule:
     lines: int = 1                              # caption lines after the marker
     before: int = 0                             # caption lines before the marker
     capture: str | None = None                  # drop_caption: keep caption as this metadata
+    caption: Pat | None = None                  # drop_caption: each caption line must match
+    needs_end: bool = False                     # drop_block: no end found, nothing goes
     description: str = ""
     examples: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
@@ -217,7 +219,7 @@ class Outlet:
         for c in self.evidence:
             c.pattern.compiled
         for r in self.rules:
-            for p in (r.pattern, r.end, r.hint):
+            for p in (r.pattern, r.end, r.hint, r.caption):
                 if p is not None:
                     p.compiled
 
@@ -528,8 +530,16 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
                                                 "whole number, 0 or more"), key))
         else:
             numbers[key] = value
-    if "before" in item and kind != "drop_caption":
-        report(error("'before' is for drop_caption rules", "before"))
+    for key, owner in (("before", "drop_caption"), ("caption", "drop_caption"),
+                       ("needs_end", "drop_block")):
+        if key in item and kind != owner:
+            report(error(f"'{key}' is for {owner} rules", key))
+    caption = (_pat(item["caption"], path, text, rid, "caption", lineno, defines)
+               if "caption" in item and kind == "drop_caption" else None)
+    needs_end = item.get("needs_end", False)
+    if not isinstance(needs_end, bool) or (needs_end and "end" not in item):
+        report(error("'needs_end' must be true or false, and true needs an 'end'", "needs_end"))
+        needs_end = False
     capture = item.get("capture")
     if capture is not None and (kind != "drop_caption" or capture not in META_GROUPS):
         report(error(f"'capture' is for drop_caption rules and names one of "
@@ -541,6 +551,7 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
         enabled = True
     return Rule(id=rid, kind=kind, pattern=trigger, end=end, hint=hint, max_lines=numbers["max_lines"],
                 lines=numbers["lines"], before=numbers["before"], capture=capture,
+                caption=caption, needs_end=needs_end,
                 description=str(item.get("description", "")),
                 examples=_str_list(item, "examples", path, text, rid, lineno),
                 keep=_str_list(item, "keep", path, text, rid, lineno),

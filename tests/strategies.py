@@ -46,6 +46,8 @@ def rule_tables(draw, rid: str):
             lines.append(f"end = {_lit(draw(patterns()))}")
             if draw(st.booleans()):
                 lines.append(f"max_lines = {draw(st.integers(1, 5))}")
+            if draw(st.booleans()):
+                lines.append("needs_end = true")
     elif kind == "meta":
         group = draw(st.sampled_from(["author", "agency", "published", "tags"]))
         lines.append(f"pattern = {_lit(draw(patterns(group)))}")
@@ -60,6 +62,8 @@ def rule_tables(draw, rid: str):
             lines.append(f"before = {draw(st.integers(0, 2))}")
         if draw(st.booleans()):
             lines.append(f"capture = '{draw(st.sampled_from(['author', 'tags']))}'")
+        if draw(st.booleans()):
+            lines.append(f"caption = {_lit(draw(patterns()))}")
     if draw(st.integers(0, 9)) == 0:
         lines.append("enabled = false")
     return "\n".join(lines)

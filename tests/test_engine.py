@@ -52,6 +52,34 @@ def test_drop_block_whose_end_never_comes_keeps_the_body():
     assert doc.render() == "x\ny\nz\nEND\n"
 
 
+def test_drop_block_that_needs_its_end_leaves_the_start_without_it():
+    # 'Russia' heads the 2017 menu only when the menu's last item follows; alone it is text,
+    # and a later rule may still judge the line
+    rules = ("[[rule]]\nid='menu'\nkind='drop_block'\nstart='^Russia$'\nend='^Guide$'\n"
+             "max_lines=3\nneeds_end=true\n"
+             "[[rule]]\nid='word'\nkind='drop_line'\npattern='^Russia$'\n")
+    assert run(rules, "Russia\nBusiness\nGuide\nBody.").render() == "Body.\n"
+    doc = run(rules, "Russia\nBody one.\nBody two.\nBody three.\nGuide")
+    assert doc.render() == "Body one.\nBody two.\nBody three.\nGuide\n"
+    assert [r.rule for r in doc.removals()] == ["word"]
+    with pytest.raises(RuleError, match="'needs_end' must be true or false, and true needs"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_block'\nstart='a'\nneeds_end=true\n", "t.toml")
+    with pytest.raises(RuleError, match="'needs_end' is for drop_block rules"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nneeds_end=true\n", "t.toml")
+
+
+def test_drop_caption_whose_caption_does_not_read_as_one_takes_nothing():
+    # a lower-case kicker heads a related card only when a Title Case headline follows
+    rules = ("[[rule]]\nid='card'\nkind='drop_caption'\npattern='^[a-z]+ [a-z]+$'\n"
+             "caption='^(?:\\p{Lu}\\w*+ ?)++$'\n"
+             "examples=[\"long recovery\\nNavalny Leaves Hospital\"]\nkeep=[\"baby carrier\\ncamera bag, two\"]\n")
+    assert run(rules, "Body.\nlong recovery\nNavalny Leaves Hospital").render() == "Body.\n"
+    assert run(rules, "baby carrier\ncamera bag, two").render() == "baby carrier\ncamera bag, two\n"
+    assert check_examples(parse(HEAD + rules, "t.toml").rules[0]) == []
+    with pytest.raises(RuleError, match="'caption' is for drop_caption rules"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\ncaption='b'\n", "t.toml")
+
+
 def test_drop_caption_takes_next_nonblank_line():
     rules = "[[rule]]\nid='cap'\nkind='drop_caption'\npattern='^Photo Caption,$'\n"
     doc = run(rules, "a\n\nPhoto Caption,\n\nthe caption\n\nb")
