@@ -22,7 +22,7 @@ from re import _constants as C, _parser
 import regex
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
-from .ruleset import pattern_pieces
+from .ruleset import plain
 
 MAX_SET = 64    # an exact-string set larger than this is given up (products grow fast)
 MIN_ATOM = 3    # shorter atoms with a letter ("by", "\\nht") would flag most lines
@@ -103,14 +103,6 @@ def stdlib_tree(source: str):
     return tree, any("i" in m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2))
 
 
-def _plain(source: str) -> str:
-    """A verbose pattern ((?x) at its top) as the same pattern written plainly: spaces
-    and newlines outside character classes dropped, `#` comments dropped, escapes kept
-    (an escaped space is a space)."""
-    return "".join(piece for _, piece, kind in pattern_pieces(source, verbose=True)
-                   if kind == "literal" or kind == "syntax" and not piece.isspace())
-
-
 def _prepare(source: str) -> str | None:
     flags = [m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)]
     if any(set(f) - _SAFE_FLAGS - {"x"} for f in flags):
@@ -119,7 +111,7 @@ def _prepare(source: str) -> str | None:
         lead = _GLOBAL_FLAGS.match(source)
         if not (lead and lead.group(2) and "x" in lead.group(2)):
             return None     # verbose from the middle on: rare, left to the regex scan
-        source = _plain(source)
+        source = plain(source)
     source = _PROPERTY.sub(lambda m: m.group(1) or r"\w", source)
     if any(m.group(1) is None for m in _BRACES.finditer(source)):
         return None
