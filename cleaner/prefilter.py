@@ -14,7 +14,7 @@ the regex module as before.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from re import _constants as C, _parser
@@ -193,17 +193,23 @@ def _node(op, av) -> Info:
         return _seq(av[3])
     if op is C.ATOMIC_GROUP:
         return _seq(av)
-    if op is C.BRANCH:
-        infos = [_seq(alt) for alt in av[1]]
-        return (_union(i[0] for i in infos), _union((_best(*i[:2]) for i in infos), MAX_ATOMS),
-                _union(i[2] for i in infos))
     if op in _REPEATS:
         lo, hi, body = av
         exact, best, prefix = _seq(body)
         if lo == 0:     # optional: nothing required, but a small optional part is exact
             return (_union((_EMPTY, exact)) if hi == 1 else None), None, None
         return (exact if lo == hi == 1 else None), _best(exact, best), prefix
-    return _NOTHING     # classes, backreferences, conditionals
+    return _NOTHING     # classes, backreferences, conditionals (alternations: see _seq)
+
+
+def _branch(infos: list[Info]) -> tuple[Info, Callable[[set[str]], set[str] | None]]:
+    """An alternation's Info, and what it adds after `tail` (the exact strings just
+    before it): each alternative's own best atoms, or the tail joined to its start,
+    whichever is better ("^(?:-|Summary)$" gives "\\n-", not "-")."""
+    def after(tail: set[str]) -> set[str] | None:
+        return _union((_best(best, _times(tail, start)) for _, best, start in infos), MAX_ATOMS)
+    return (_union(i[0] for i in infos), _union((_best(*i[:2]) for i in infos), MAX_ATOMS),
+            _union(i[2] for i in infos)), after
 
 
 def _union(sets, limit: int = MAX_SET) -> set[str] | None:
@@ -231,7 +237,11 @@ def _seq(items) -> Info:
             tail = {t + pending for t in tail}
             run = run and {r + pending for r in run}
             pending = ""
-        exact, best, start = _node(op, av)
+        if op is C.BRANCH:     # here, not in _node: it reaches into the tail before it
+            (exact, best, start), after = _branch([_seq(alt) for alt in av[1]])
+            candidates.append(after(tail))
+        else:
+            exact, best, start = _node(op, av)
         candidates.append(best)
         grown = _times(tail, exact) if exact is not None else None
         if grown is not None:
