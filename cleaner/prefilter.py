@@ -148,10 +148,14 @@ _EMPTY = {""}
 
 @lru_cache(maxsize=4096)      # the same pieces are weighed many times while multiplying
 def _weak(atom: str) -> bool:
-    """Too common to help: only newlines, or a short piece with letters, digits or
-    spaces ("by", "\nht"); short punctuation ("<", "©") is rare in prose and fine."""
+    """Too common to help: only newlines, a sentence's stop or comma alone (in most
+    lines of prose), or a short piece with letters, digits or spaces ("by", "\nht");
+    other short punctuation ("<", "©", "\n.") is rare in prose and fine."""
     core = atom.strip("\n")
-    return not core or (len(atom) < MIN_ATOM and not all(_rare(c) for c in core))
+    return not core or atom in _PROSE or (len(atom) < MIN_ATOM and not all(_rare(c) for c in core))
+
+
+_PROSE = frozenset(".,")
 
 
 def _rare(c: str) -> bool:
