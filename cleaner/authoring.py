@@ -501,10 +501,11 @@ def _letters_and_space(items) -> bool:
 
 def _note_slow(p: Pat, notes: list[RuleError]) -> None:
     if atoms(p.source) in (None, EVERY_LINE):
+        fix = ("put a literal word in it" if p.key == "hint" else
+               "put a literal word in it, or add a `hint`")
         notes.append(RuleError(p.path, f"'{p.key}' has no literal text the prefilter can "
                                "look for, so the regex engine tries it on every line (slow "
-                               "on big corpora): put a literal word in it, or add a `hint`",
-                               p.rule_id, p.line))
+                               f"on big corpora): {fix}", p.rule_id, p.line))
 
 
 def _note_letter_runs(p: Pat, notes: list[RuleError]) -> None:

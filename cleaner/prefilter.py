@@ -14,7 +14,7 @@ the regex module as before.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from re import _constants as C, _parser
@@ -22,7 +22,7 @@ from re import _constants as C, _parser
 import regex
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
-from .ruleset import pattern_pieces
+from .ruleset import plain
 
 MAX_SET = 64    # an exact-string set larger than this is given up (products grow fast)
 MIN_ATOM = 3    # shorter atoms with a letter ("by", "\\nht") would flag most lines
@@ -103,14 +103,6 @@ def stdlib_tree(source: str):
     return tree, any("i" in m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2))
 
 
-def _plain(source: str) -> str:
-    """A verbose pattern ((?x) at its top) as the same pattern written plainly: spaces
-    and newlines outside character classes dropped, `#` comments dropped, escapes kept
-    (an escaped space is a space)."""
-    return "".join(piece for _, piece, kind in pattern_pieces(source, verbose=True)
-                   if kind == "literal" or kind == "syntax" and not piece.isspace())
-
-
 def _prepare(source: str) -> str | None:
     flags = [m.group(2) for m in _GLOBAL_FLAGS.finditer(source) if m.group(2)]
     if any(set(f) - _SAFE_FLAGS - {"x"} for f in flags):
@@ -119,7 +111,7 @@ def _prepare(source: str) -> str | None:
         lead = _GLOBAL_FLAGS.match(source)
         if not (lead and lead.group(2) and "x" in lead.group(2)):
             return None     # verbose from the middle on: rare, left to the regex scan
-        source = _plain(source)
+        source = plain(source)
     source = _PROPERTY.sub(lambda m: m.group(1) or r"\w", source)
     if any(m.group(1) is None for m in _BRACES.finditer(source)):
         return None
@@ -156,10 +148,14 @@ _EMPTY = {""}
 
 @lru_cache(maxsize=4096)      # the same pieces are weighed many times while multiplying
 def _weak(atom: str) -> bool:
-    """Too common to help: only newlines, or a short piece with letters, digits or
-    spaces ("by", "\nht"); short punctuation ("<", "©") is rare in prose and fine."""
+    """Too common to help: only newlines, a sentence's stop or comma alone (in most
+    lines of prose), or a short piece with letters, digits or spaces ("by", "\nht");
+    other short punctuation ("<", "©", "\n.") is rare in prose and fine."""
     core = atom.strip("\n")
-    return not core or (len(atom) < MIN_ATOM and not all(_rare(c) for c in core))
+    return not core or atom in _PROSE or (len(atom) < MIN_ATOM and not all(_rare(c) for c in core))
+
+
+_PROSE = frozenset(".,")
 
 
 def _rare(c: str) -> bool:
@@ -201,17 +197,23 @@ def _node(op, av) -> Info:
         return _seq(av[3])
     if op is C.ATOMIC_GROUP:
         return _seq(av)
-    if op is C.BRANCH:
-        infos = [_seq(alt) for alt in av[1]]
-        return (_union(i[0] for i in infos), _union((_best(*i[:2]) for i in infos), MAX_ATOMS),
-                _union(i[2] for i in infos))
     if op in _REPEATS:
         lo, hi, body = av
         exact, best, prefix = _seq(body)
         if lo == 0:     # optional: nothing required, but a small optional part is exact
             return (_union((_EMPTY, exact)) if hi == 1 else None), None, None
         return (exact if lo == hi == 1 else None), _best(exact, best), prefix
-    return _NOTHING     # classes, backreferences, conditionals
+    return _NOTHING     # classes, backreferences, conditionals (alternations: see _seq)
+
+
+def _branch(infos: list[Info]) -> tuple[Info, Callable[[set[str]], set[str] | None]]:
+    """An alternation's Info, and what it adds after `tail` (the exact strings just
+    before it): each alternative's own best atoms, or the tail joined to its start,
+    whichever is better ("^(?:-|Summary)$" gives "\\n-", not "-")."""
+    def after(tail: set[str]) -> set[str] | None:
+        return _union((_best(best, _times(tail, start)) for _, best, start in infos), MAX_ATOMS)
+    return (_union(i[0] for i in infos), _union((_best(*i[:2]) for i in infos), MAX_ATOMS),
+            _union(i[2] for i in infos)), after
 
 
 def _union(sets, limit: int = MAX_SET) -> set[str] | None:
@@ -239,7 +241,11 @@ def _seq(items) -> Info:
             tail = {t + pending for t in tail}
             run = run and {r + pending for r in run}
             pending = ""
-        exact, best, start = _node(op, av)
+        if op is C.BRANCH:     # here, not in _node: it reaches into the tail before it
+            (exact, best, start), after = _branch([_seq(alt) for alt in av[1]])
+            candidates.append(after(tail))
+        else:
+            exact, best, start = _node(op, av)
         candidates.append(best)
         grown = _times(tail, exact) if exact is not None else None
         if grown is not None:

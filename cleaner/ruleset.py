@@ -68,8 +68,9 @@ class Pat:
     @property
     def anchored(self) -> bool:
         """Every top-level branch starts with ^ (after inline flags): the pattern can
-        only match at the start of a line, which lets the engine try it only there."""
-        return all(_FLAGS_THEN_CARET.match(b) for b in top_level_branches(self.source))
+        only match at the start of a line, which lets the engine try it only there. A
+        verbose pattern is read as written plainly: its layout and comments come first."""
+        return all(_FLAGS_THEN_CARET.match(b) for b in top_level_branches(plain(self.source)))
 
 
 _FLAGS_THEN_CARET = regex.compile(r"(?:\(\?[a-zA-Z-]+\))*\^")
@@ -105,6 +106,16 @@ def pattern_pieces(source: str, verbose: bool = False):
         else:
             yield i, c, "syntax"
         i += 1
+
+
+def plain(source: str) -> str:
+    """A pattern verbose from its start ((?x) leading it) as the same pattern written
+    plainly: spaces and newlines outside character classes dropped, `#` comments
+    dropped, escapes kept (an escaped space is a space). Any other pattern as it is."""
+    if not _VERBOSE.match(source):
+        return source
+    return "".join(piece for _, piece, kind in pattern_pieces(source, verbose=True)
+                   if kind == "literal" or kind == "syntax" and not piece.isspace())
 
 
 def top_level_branches(source: str) -> list[str]:

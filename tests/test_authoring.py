@@ -275,10 +275,18 @@ id = "hinted"
 kind = "drop_line"
 pattern = '^\\p{Lu}\\w+ / \\p{Lu}\\w+ Photo$'
 hint = ' Photo$'
+[[rule]]
+id = "hinted-slow"
+kind = "drop_line"
+pattern = '^\\p{Lu}\\w+ \\p{Lu}\\w+ \\p{Lu}\\w+$'
+hint = '\\p{Lu}\\w+$'
 """)
     notes = []
     assert check_paths([tmp_path], notes) == (1, [])
-    assert [(n.rule_id, "prefilter" in str(n)) for n in notes] == [(None, True), ("credit", True)]
+    assert [(n.rule_id, "prefilter" in str(n)) for n in notes] == [
+        (None, True), ("credit", True), ("hinted-slow", True)]
+    assert str(notes[1]).endswith("or add a `hint`")
+    assert "'hint' has no literal" in str(notes[2]) and "add a `hint`" not in str(notes[2])
 
 
 def test_check_notes_case_insensitive_runs_of_letters_and_spaces(tmp_path):

@@ -37,6 +37,11 @@ FIXTURE_LINES = sorted({ln.strip() for ln in RAW_LINES} - {""})
     (r".*", None),
     (r"\d{4}", None),
     (r"^(?:^Read)$", {"\nread\n"}),            # one line start, however many anchors
+    # each alternative after the literal text before it: a line starting with "-", not
+    # every line holding one
+    (r"^(?:-|\.|Summary|\d\. Post update)$", {"\n-", "\n.", "\nsummary", ". post update"}),
+    (r"[.!?]\s\p{Lu}", None),                  # a stop alone is in most lines of prose
+    (r"[,;]\s\p{Lu}", None),
 ])
 def test_atoms(source, expected):
     assert atoms(source) == (frozenset(expected) if expected else None)

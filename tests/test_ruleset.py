@@ -118,3 +118,17 @@ def test_evidence_tables_are_checked_like_rules(tmp_path):
         with pytest.raises(RuleError) as e:
             parse(head + body, "e.toml")
         assert str(e.value) == message
+
+
+@pytest.mark.parametrize("source, anchored", [
+    ("(?x)\n  ^(?:  # a caption\n    Photo | Video\n  )$", True),
+    ("(?ix)  # two kinds\n  ^Photo\\ by | ^Video", True),
+    ("(?x)\n  Photo  # not at a line start\n  | ^Video", False),
+    ("(?x) [ ]^x", False),           # a class is not layout
+    ("^a|(?i)^b", True),
+    ("a|^b", False),
+])
+def test_a_verbose_pattern_is_anchored_by_its_first_caret(source, anchored):
+    # a pattern's layout and comments before its ^ must not cost it the anchored scan
+    from cleaner.ruleset import Pat
+    assert Pat(source, "x.toml", "r", 1, "pattern").anchored is anchored
