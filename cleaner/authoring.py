@@ -10,11 +10,12 @@ from re import _constants as C
 
 import regex
 
-from .engine import RuleTimeout, check_examples
+from .document import Document
+from .engine import Compiled, RuleTimeout, check_examples
 from .errors import UsageError
 from .prefilter import EVERY_LINE, atoms, stdlib_tree
 from .evaluate import Pair, clean_pair, unified_diff
-from .ruleset import (FLAGS, OUTLET_ID, Pat, RuleError, parse, pattern_pieces, toml_files,
+from .ruleset import (FLAGS, OUTLET_ID, Outlet, Pat, RuleError, parse, pattern_pieces, toml_files,
                       top_level_branches)
 
 # ---- rules new ----------------------------------------------------------------------
@@ -351,7 +352,8 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
             for line in lines:
                 if not _matches(rule, line):
                     continue
-                first = next((r for r in rules[:n] if _matches(r, line)), None)
+                first = next((r for r in rules[:n] if _matches(r, line)
+                              and _takes_in(r, text, line)), None)
                 # harmless: a drop_line whose line an earlier non-meta rule removes anyway
                 if first is not None and (rule.kind != "drop_line" or first.kind == "meta"):
                     fix = ("start the block on the line after the meta rule's line, to keep "
@@ -364,6 +366,20 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
                         f"matches it); {fix}", rule.id, rule.lineno))
                     break
     return out
+
+
+def _takes_in(rule, text: str, line: str) -> bool:
+    """Whether a rule that may decline (a `caption` that must match, a block that
+    `needs_end`) takes `line` when run alone on the example text around it."""
+    if rule.caption is None and not rule.needs_end:
+        return True
+    doc = Document(text)
+    try:
+        Compiled(Outlet(id="check", name="check", domains=[], signatures=[],
+                        rules=[rule])).apply(doc)
+    except RuleTimeout:
+        return True
+    return any(ln.removed_by and ln.text.strip() == line for ln in doc.lines)
 
 
 def _matches(rule, line: str) -> bool:

@@ -22,6 +22,7 @@ from .scan import LineScanner, ScanTimeout, budget, guarded_search, page_spent
 
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
 REPEAT_MIN = 20        # characters a line needs before repeating it says it is residue
+DOUBLED_MAX = 300      # a longer line printed twice is a paragraph, not a caption
 
 
 class RuleTimeout(CleanerError):
@@ -181,6 +182,22 @@ def drop_repeats(doc: Document) -> None:
                 doc.remove(i, f"repeat: repeats line {seen[key] + 1}")
             else:
                 seen[key] = i
+
+
+def drop_doubled(doc: Document) -> None:
+    """Drop both copies of a line printed twice in a row, on adjacent lines (whitespace
+    aside; REPEAT_MIN to DOUBLED_MAX characters): an uncredited caption under its alt
+    text. A text that repeats itself (a standfirst shown again as the first paragraph)
+    has a blank line or a byline between its copies."""
+    lines = doc.lines
+    for i in range(len(lines) - 1):
+        a, b = lines[i], lines[i + 1]
+        if a.blank or b.blank or a.removed_by is not None or b.removed_by is not None:
+            continue
+        key = " ".join(a.text.split())
+        if REPEAT_MIN <= len(key) <= DOUBLED_MAX and key == " ".join(b.text.split()):
+            doc.remove(i, f"doubled: printed twice, lines {i + 1} and {i + 2}")
+            doc.remove(i + 1, f"doubled: printed twice, lines {i + 1} and {i + 2}")
 
 
 def _find_end(doc: Document, rule: Rule, i: int) -> int | None:

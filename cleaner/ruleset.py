@@ -23,7 +23,7 @@ FLAGS = regex.VERSION1
 KINDS = ("drop_line", "drop_block", "drop_caption", "cut", "meta")
 META_GROUPS = META_KEYS        # the named groups a meta rule may capture
 OUTLET_KEYS = {"id", "name", "domains", "signatures", "disable", "description", "lang",
-               "threshold", "fallback", "drop_repeats"}
+               "threshold", "fallback", "drop_repeats", "drop_doubled"}
 EVIDENCE_KEYS = {"id", "pattern", "weight", "description", "examples", "keep"}
 TABLES = {"outlet", "rule", "evidence", "define"}
 THRESHOLD = 2      # evidence weight a page needs when its outlet's file names none
@@ -207,6 +207,7 @@ class Outlet:
     threshold: int | None = None    # None: THRESHOLD
     fallback: bool | None = None    # run the generic fallback after the rules (None: no)
     drop_repeats: bool | None = None   # drop a line that repeats an earlier kept one
+    drop_doubled: bool | None = None   # drop both copies of a line printed twice in a row
 
     @property
     def needed(self) -> int:
@@ -340,7 +341,7 @@ def merge(outlets: dict[str, Outlet], new: Outlet) -> None:
                        if s.source not in {o.source for o in old.signatures}]
     cues = {c.id: c for c in new.evidence}
     old.evidence = [cues.pop(c.id, c) for c in old.evidence] + list(cues.values())
-    for key in ("threshold", "fallback", "drop_repeats", "lang"):
+    for key in ("threshold", "fallback", "drop_repeats", "drop_doubled", "lang"):
         if getattr(new, key) is not None:
             setattr(old, key, getattr(new, key))
 
@@ -403,7 +404,7 @@ def parse(text: str, path: Path | str = "<rules>",
                          line=_find_key(text, 0, "threshold")))
         threshold = None
     switches = {}
-    for key in ("fallback", "drop_repeats"):
+    for key in ("fallback", "drop_repeats", "drop_doubled"):
         switches[key] = head.get(key)
         if switches[key] is not None and not isinstance(switches[key], bool):
             report(RuleError(path, f"'{key}' must be true or false",

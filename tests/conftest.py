@@ -59,7 +59,7 @@ def check_invariants(cleaner: Cleaner, text: str, rule_ids: set[str], **kw) -> N
             assert ln.text == source[i].rstrip()
     # every removal and cut names a rule that exists (or the fallback, with its reason)
     for r in result.removals:
-        assert r.rule in rule_ids or (r.rule in ("fallback", "repeat") and r.reason), r
+        assert r.rule in rule_ids or (r.rule in ("fallback", "repeat", "doubled") and r.reason), r
     for c in result.cuts:
         assert c.rule in rule_ids and c.line, c
 

@@ -79,7 +79,7 @@ def rule_files(draw, oid: str):
             head.append(f"signatures = [{_lit(draw(patterns()))}]")
         if draw(st.booleans()):
             head.append(f"threshold = {draw(st.integers(1, 3))}")
-        for switch in ("fallback", "drop_repeats"):
+        for switch in ("fallback", "drop_repeats", "drop_doubled"):
             if draw(st.booleans()):
                 head.append(f"{switch} = {draw(st.sampled_from(['true', 'false']))}")
         cues = [f"[[evidence]]\nid = '{oid}-e{k}'\npattern = {_lit(draw(patterns()))}\n"

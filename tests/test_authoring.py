@@ -240,6 +240,34 @@ examples = ["Avatar"]
     # "avatar" never fires either, but its line goes anyway: no note
 
 
+def test_a_rule_that_declines_shadows_only_where_it_takes_the_line():
+    # a block that needs its end, first in the file, takes a byline only with its end:
+    # the meta rule after it still fires on its own example
+    text = HEAD + """[[rule]]
+id = "byline-box"
+kind = "drop_block"
+start = '^By [\\p{L} ]+$'
+end = '^Subscribe$'
+needs_end = true
+max_lines = 2
+examples = ["By Jane Roe\\nSubscribe"]
+[[rule]]
+id = "byline"
+kind = "meta"
+pattern = '^By (?P<author>[\\p{L} ]+)$'
+examples = ["By Jane Roe"]
+[[rule]]
+id = "byline-caption"
+kind = "drop_caption"
+pattern = '^By [\\p{L} ]+$'
+examples = ["By Jane Roe\\nSubscribe"]
+"""
+    notes = []
+    assert check_text(text, "x.toml", notes) == []
+    # where the end follows, the block does take the line first
+    assert [n.rule_id for n in notes if "never fires" in str(n)] == ["byline-caption"]
+
+
 def test_check_bad_signature_and_outlet_id():
     got = problems('[outlet]\nid = "X Y"\nsignatures = ["(x"]\n')
     assert got == ["x.toml:2: outlet id must be lowercase letters, digits, '-', '_' or '.'",

@@ -216,6 +216,29 @@ def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
     assert plain.clean(page, outlet="rep").text.count("harbour") == 2
 
 
+def test_an_outlet_may_drop_both_copies_of_a_line_printed_twice_in_a_row():
+    from cleaner.pipeline import Cleaner
+    head = "[outlet]\nid = 'dbl'\ndrop_doubled = true\ndrop_repeats = true\n"
+    page = ("Council approves the harbour budget\n\n"
+            "Workers at the harbour on Monday morning\nWorkers at the harbour on Monday morning\n"
+            "The council voted on Monday to approve it.\n\n"
+            "The council voted on Monday to approve it.\nYes.\nYes.\n")
+    cleaner = Cleaner(outlets=[parse(head, "dbl.toml")])
+    result = cleaner.clean(page, outlet="dbl")
+    # the caption under its alt text goes whole; a standfirst shown again after a blank
+    # line loses only its copy (drop_repeats); short lines may repeat
+    assert result.text == ("Council approves the harbour budget\n\n"
+                           "The council voted on Monday to approve it.\n\nYes.\nYes.\n")
+    assert [(r.rule, r.number, r.reason) for r in result.removals] == [
+        ("doubled", 3, "printed twice, lines 3 and 4"), ("doubled", 4, "printed twice, lines 3 and 4"),
+        ("repeat", 7, "repeats line 5")]
+    assert cleaner.clean(result.text, outlet="dbl").text == result.text
+    plain = Cleaner(outlets=[parse("[outlet]\nid = 'dbl'\n", "dbl.toml")])
+    assert plain.clean(page, outlet="dbl").text.count("Workers") == 2
+    with pytest.raises(RuleError, match="'drop_doubled' must be true or false"):
+        parse("[outlet]\nid = 'dbl'\ndrop_doubled = 1\n", "dbl.toml")
+
+
 def test_a_verbose_pattern_ending_in_a_comment_joins_a_scan():
     # rules without literals are joined into one regex scan; a verbose member whose last
     # line is a comment once swallowed the group's closing parenthesis
