@@ -188,9 +188,12 @@ def drop_doubled(doc: Document) -> None:
     """Drop both copies of a line printed twice in a row, on adjacent lines (whitespace
     aside; REPEAT_MIN to DOUBLED_MAX characters): an uncredited caption under its alt
     text. A text that repeats itself (a standfirst shown again as the first paragraph)
-    has a blank line or a byline between its copies."""
+    has a blank line or a byline between its copies; a headline printed twice keeps its
+    first copy (drop_repeats may take the second)."""
     lines = doc.lines
-    for i in range(len(lines) - 1):
+    kept = doc.kept_indices()
+    # the first kept line is the headline, which pages print twice too
+    for i in range(kept[0] + 1 if kept else len(lines), len(lines) - 1):
         a, b = lines[i], lines[i + 1]
         if a.blank or b.blank or a.removed_by is not None or b.removed_by is not None:
             continue

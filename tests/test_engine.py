@@ -219,19 +219,21 @@ def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
 def test_an_outlet_may_drop_both_copies_of_a_line_printed_twice_in_a_row():
     from cleaner.pipeline import Cleaner
     head = "[outlet]\nid = 'dbl'\ndrop_doubled = true\ndrop_repeats = true\n"
-    page = ("Council approves the harbour budget\n\n"
+    page = ("Council approves the harbour budget\nCouncil approves the harbour budget\n\n"
             "Workers at the harbour on Monday morning\nWorkers at the harbour on Monday morning\n"
             "The council voted on Monday to approve it.\n\n"
             "The council voted on Monday to approve it.\nYes.\nYes.\n")
     cleaner = Cleaner(outlets=[parse(head, "dbl.toml")])
     result = cleaner.clean(page, outlet="dbl")
-    # the caption under its alt text goes whole; a standfirst shown again after a blank
-    # line loses only its copy (drop_repeats); short lines may repeat
+    # the caption under its alt text goes whole; a headline printed twice and a standfirst
+    # shown again after a blank line lose only their copy (drop_repeats); short lines
+    # may repeat
     assert result.text == ("Council approves the harbour budget\n\n"
                            "The council voted on Monday to approve it.\n\nYes.\nYes.\n")
     assert [(r.rule, r.number, r.reason) for r in result.removals] == [
-        ("doubled", 3, "printed twice, lines 3 and 4"), ("doubled", 4, "printed twice, lines 3 and 4"),
-        ("repeat", 7, "repeats line 5")]
+        ("repeat", 2, "repeats line 1"),
+        ("doubled", 4, "printed twice, lines 4 and 5"), ("doubled", 5, "printed twice, lines 4 and 5"),
+        ("repeat", 8, "repeats line 6")]
     assert cleaner.clean(result.text, outlet="dbl").text == result.text
     plain = Cleaner(outlets=[parse("[outlet]\nid = 'dbl'\n", "dbl.toml")])
     assert plain.clean(page, outlet="dbl").text.count("Workers") == 2
