@@ -54,6 +54,9 @@ LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a lin
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
+# what a link to a story in pictures or on video says it is, not a sentence's end
+MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
+                          r"відео|фото|видео|фотогалерея|інфографіка|инфографика)\)$")
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
@@ -97,6 +100,7 @@ SECTION_FIRST = frozenset("""related recommended more other latest top popular y
 TEASER_KIND = "a title-case headline run into its summary (a teaser)"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
 CUT_SENTENCE = "sentence without final punctuation"
+MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 SEPARATOR = "separator"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
@@ -104,6 +108,11 @@ TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
 BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
                        r"|(?i:associated press|wire services?|contributor|staff writer|correspondent|reporter)$")
+# The authors of a live page or a joint report: two or more names and nothing else
+# ("Samantha Lock (now); Maanvi Singh, Adam Gabbatt and Martin Belam (earlier)").
+NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?"
+                      r"\s*(?:[,;&]|\s(?:and|und|et|y|и|і)\s)\s*)+"
+                      r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?$")
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
 # "... Credit... Name/The New York Times").
@@ -441,8 +450,12 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     wordy = n >= PROSE_WORDS and (unspaced or stopwords >= PROSE_STOPWORDS * len(words))
     if _table_row(text):
         return PUNCTUATED, "table row"
+    if _media_link(text):
+        return -PENALTY, MEDIA_KIND
     if not n:
         return 0, SEPARATOR    # "___", "* * *": between a live page's entries, no boundary
+    # a date or byline line above a paragraph opening in lower case is no broken sentence
+    wrapped = wrapped and not _dated(words)
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
         if _teaser(text):
             return -PENALTY, TEASER_KIND
@@ -517,9 +530,15 @@ def _legal(text: str, folded: str) -> bool:
 
 
 def _punctuated(text: str) -> bool:
-    """Ends like a sentence, but not with a count ("Most commented story (185)")."""
+    """Ends like a sentence, but not with a count ("Most commented story (185)") or a
+    link's media tag ("Tram blocks the avenue (video)")."""
     last = text[-1:]
-    return last in TERMINAL and not (last == ")" and COUNT.search(text))
+    return last in TERMINAL and not (last == ")" and (COUNT.search(text) or MEDIA_TAG.search(text)))
+
+
+def _media_link(text: str) -> bool:
+    """A link to another story that says it is a video or a gallery: MEDIA_TAG at its end."""
+    return text[-1:] == ")" and MEDIA_TAG.search(text) is not None
 
 
 def _table_row(text: str) -> bool:
@@ -534,9 +553,11 @@ def _figures(words: list[str]) -> bool:
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
-    removed, at a heading of links or comments, or at a menu-sized line."""
+    removed, at a heading of links or comments, at a link tagged as a video or gallery,
+    or at a menu-sized line."""
     folded = _folded(text)
     return after_residue or _section(text, folded) or _comments(text, folded) or (
+        _media_link(text)) or (
         0 < len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
 
 
@@ -566,7 +587,9 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     candidates: list[int] = []
     seen: Counter[str] = Counter(set(texts[start:end]))
     first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
-    title = set(words[first])
+    if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
+        first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
+    title = set(words[first]) if first >= 0 else set()
 
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
@@ -578,7 +601,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
             break
         seen[text] += 1
         if (seen[text] > 1 or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
-                or CAPTION.search(text)):
+                or CAPTION.search(text) or NAMES.match(text)):
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row")):

@@ -547,3 +547,46 @@ def test_a_memo_counts_the_sample_stopwords_as_summing_them_afresh(lines, data):
         afresh = sum(filter(None, map(vector, [w for ws in words for w in ws][:fallback.SAMPLE])))
         assert memo.stop_counts(texts, words) == afresh
         lines = [t for t in lines if data.draw(st.booleans())]
+
+
+def test_a_dated_byline_above_a_paragraph_opening_in_lower_case_is_no_prose():
+    """A line over a lower-case line is read as a sentence broken by a hard wrap; a date
+    line is none ("By Eliza Strickland | April 24, 2009 4:05 pm" over "swine flu...")."""
+    headline = "Deadly flu outbreak in the city prompts fears of a pandemic"
+    byline = "By Jo Park | April 24, 2009 4:05 pm"
+    body = ["swine flu" + ARTICLE[0], *ARTICLE[1:]]
+    kept, doc, _ = run([headline, byline, *body])
+    assert kept == [headline, *body]
+
+
+def test_a_list_of_authors_above_the_headline_is_no_head():
+    names = "Samantha Lock (now); Maanvi Singh, Adam Gabbatt,Rachel Hall and Martin Belam (earlier)"
+    headline = "150,000 people stuck in besieged city – as it happened"
+    kept, _, _ = run([*MENU, names, headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+    assert fallback.NAMES.match("Jo Park and Sam Lee") and fallback.NAMES.match("Léonie Chao-Fong, Tom Ambrose")
+    for line in ("Russia, Ukraine Agree To Talks", "Council Keeps Bridge Open", "Home, News and Sport"):
+        assert not fallback.NAMES.match(line)
+
+
+def test_a_short_first_line_shown_again_is_a_section_name_not_the_title():
+    """"News Feed" opens the page and heads a widget again above the article: the
+    headline is the line shown twice, not the section's name."""
+    headline = "Russian attacks over past day kill 1, injure at least 23"
+    kept, _, _ = run(["News Feed", ARTICLE[0], "Show More", "News Feed", headline, "1 min read", headline,
+                      *ARTICLE[1:]])
+    assert kept == [headline, *ARTICLE[1:]]
+    kept, _, _ = run(["Bridge Reopens", "1 min read", *ARTICLE])
+    assert kept == ["Bridge Reopens", *ARTICLE]     # shown once, a short first line is the headline
+
+
+@pytest.mark.parametrize("tag", ["(video)", "(Photos)", "(відео)", "(фото)", "(VIDEO)"])
+def test_links_tagged_as_videos_or_galleries_end_the_article(tag):
+    """A list of other stories under the article, each tagged with its media, is no
+    closing list of the article: such a line ends no sentence."""
+    related = [f"A tram blocks the avenue in the centre and traffic jams form {tag}",
+               "Shocking truth about drugs and a tragic end shown on the stage of the theatre.",
+               "A minute of silence in the centre of the city was not kept by all"]
+    kept, _, _ = run([*MENU, *ARTICLE, *related])
+    assert kept == ARTICLE
+    assert not fallback._punctuated(related[0]) and fallback._punctuated("He left (and came back).")
