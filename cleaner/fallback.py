@@ -124,6 +124,9 @@ CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*
 # lines also part the article from a gallery above it, so they go only inside the run.
 PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
                               r"\s*:\s*[^.!?]{1,80}$")
+# How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
+# "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
+CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -360,13 +363,17 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
+    credits = {p for p in range(start, end) if ":" in texts[p][:20] and PHOTO_CREDIT.match(texts[p])}
+    captions = _captions(texts, credits)
     for p, i in enumerate(idx):
         if start <= p < end and texts[p] in frame:
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif start <= p < end and kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif start <= p < end and ":" in texts[p][:20] and PHOTO_CREDIT.match(texts[p]):
+        elif p in credits:
             doc.remove(i, "fallback: a photo's credit line inside the article")
+        elif start <= p < end and (texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p])):
+            doc.remove(i, "fallback: a photo's caption inside the article")
         elif p < start and p not in head:
             doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
         elif p >= end:
@@ -390,6 +397,20 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
             scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
         elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
             scores[p], kinds[p] = PUNCTUATED, "table row"
+
+
+def _captions(texts: list[str], credits: set[int]) -> set[str]:
+    """The captions of the photos whose credit lines (`credits`) stand in the article: the
+    line above a credit when it ends like no sentence ("Reflection of the bank in a
+    puddle: no stroke of genius ends this crisis") or when captions and credits
+    alternate (a gallery); a punctuated line above a lone credit may be a paragraph
+    above a photo, and stays. Their copies in the article go with them."""
+    found = set()
+    for c in credits:
+        p = c - 1
+        if p >= 0 and p not in credits and (not _punctuated(texts[p]) or c - 2 in credits or c + 2 in credits):
+            found.add(texts[p])
+    return found
 
 
 def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int, memo: Memo) -> bool:

@@ -590,3 +590,30 @@ def test_links_tagged_as_videos_or_galleries_end_the_article(tag):
     kept, _, _ = run([*MENU, *ARTICLE, *related])
     assert kept == ARTICLE
     assert not fallback._punctuated(related[0]) and fallback._punctuated("He left (and came back).")
+
+
+def test_a_gallery_of_captions_and_credits_inside_the_article_goes():
+    """Captions alternating with their credit lines are a gallery, punctuated or not; a
+    caption ending like no sentence goes above a lone credit too, with its copies."""
+    gallery = ["A view of the town hall on election day, Tuesday, Nov. 6, 2018.", "Photo: Evan Vucci, AP",
+               "Voters line up in the rain outside the youth centre on Tuesday. less", "Photo: Pablo Martinez, AP",
+               "A poll worker sets up a voting booth at the school on Monday, Nov. 5, 2018.", "Photo: Chris Knight, AP"]
+    kept, doc, _ = run([*MENU, *ARTICLE, *gallery, *FOOTER])
+    assert kept == ARTICLE
+    assert {ln.removed_by for ln in doc.lines if ln.text in gallery[::2]} == {
+        "fallback: a photo's caption inside the article"}
+    caption = "Reflection of the bank in a puddle: no stroke of genius ends this crisis"
+    more = ["The mayor said the vote showed how much the town cared about the crossing and its history.",
+            "A final decision on the new footbridge further upstream is expected before the end of the year."]
+    kept, _, _ = run([*MENU, *ARTICLE, caption, caption, "Foto: Uwe Zucchi/ dpa", *more])
+    assert kept == [*ARTICLE, *more]
+
+
+@pytest.mark.parametrize("caption", [
+    "FILE - In this May 2, 2019 photo, cyclists cross the old bridge in the town centre.",
+    "ARCHIV - ILLUSTRATION - Eine Euro-Münze steht am 24.01.2012 in Köln auf einer EU-Fahne.",
+    "FILE PHOTO: Traders work on the floor at the New York Stock Exchange in New York, U.S."])
+def test_a_caption_opened_as_news_agencies_do_goes_inside_the_article(caption):
+    kept, _, _ = run([*MENU, *ARTICLE[:2], caption, *ARTICLE[2:]])
+    assert kept == ARTICLE
+    assert not fallback.CAPTION_OPENING.match("File sharing was banned - the court said so.")
