@@ -402,13 +402,16 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
 def _captions(texts: list[str], credits: set[int]) -> set[str]:
     """The captions of the photos whose credit lines (`credits`) stand in the article: the
     line above a credit when it ends like no sentence ("Reflection of the bank in a
-    puddle: no stroke of genius ends this crisis") or when captions and credits
-    alternate (a gallery); a punctuated line above a lone credit may be a paragraph
-    above a photo, and stays. Their copies in the article go with them."""
+    puddle: no stroke of genius ends this crisis") or when three or more captions and
+    credits alternate (a gallery). A punctuated line above a credit may be a paragraph
+    between photos that have no caption, and stays. Their copies in the article go too."""
+    def gallery(c: int) -> bool:
+        return any({c + k, c + k + 2, c + k + 4} <= credits for k in (-4, -2, 0))
+
     found = set()
     for c in credits:
         p = c - 1
-        if p >= 0 and p not in credits and (not _punctuated(texts[p]) or c - 2 in credits or c + 2 in credits):
+        if p >= 0 and p not in credits and (not _punctuated(texts[p]) or gallery(c)):
             found.add(texts[p])
     return found
 

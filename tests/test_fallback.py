@@ -617,3 +617,12 @@ def test_a_caption_opened_as_news_agencies_do_goes_inside_the_article(caption):
     kept, _, _ = run([*MENU, *ARTICLE[:2], caption, *ARTICLE[2:]])
     assert kept == ARTICLE
     assert not fallback.CAPTION_OPENING.match("File sharing was banned - the court said so.")
+
+
+def test_paragraphs_between_photos_without_captions_stay():
+    """Credits under photos that have no caption, a paragraph between each: the
+    paragraphs are no gallery's captions."""
+    credit = "Фото: Олег Синєгубов"
+    page = [*MENU, ARTICLE[0], ARTICLE[1], credit, ARTICLE[3], credit, ARTICLE[4], credit, *FOOTER]
+    kept, _, _ = run(page)
+    assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
