@@ -54,6 +54,7 @@ LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a lin
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
+CLOCK = regex.compile(r"\d[:.]\d\d\b")   # a time of day ("10:40", "18.30")
 # what a link to a story in pictures or on video says it is, not a sentence's end
 MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
                           r"відео|фото|видео|фотогалерея|інфографіка|инфографика)\)$")
@@ -388,7 +389,7 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
     other lines' text is their copy (in the page's metadata), not more paragraphs."""
-    figures = [kind != "prose" and _figures(w) for w, kind in zip(words, kinds)]
+    figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
     for p in range(len(texts)):
         if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
@@ -570,9 +571,14 @@ def _table_row(text: str) -> bool:
     return len(text) > 1 and text[0] == "|" == text[-1]
 
 
-def _figures(words: list[str]) -> bool:
-    """A row of a table flattened to text: mostly numbers (results, standings, prices)."""
-    return len(words) >= FIGURES_WORDS and 2 * sum(map(str.isdigit, map(_FIRST, words))) >= len(words)
+def _figures(text: str, words: list[str]) -> bool:
+    """A row of a table flattened to text: mostly numbers (results, standings, prices),
+    or a label and its figure ("SPD: 20,5 Prozent", "Union: 246 Mandate", "FDP 4,7 %";
+    a date or a time is no label's figure)."""
+    figures = sum(map(str.isdigit, map(_FIRST, words)))
+    return (2 * figures >= len(words) >= FIGURES_WORDS
+            or 0 < figures and 1 < len(words) < FIGURES_WORDS and (": " in text or "%" in text)
+            and CLOCK.search(text) is None)
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:

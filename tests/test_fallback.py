@@ -437,7 +437,8 @@ def test_a_table_of_figures_stays_with_the_article():
 
 
 def test_a_date_and_time_line_is_no_table():
-    assert not fallback._figures(fallback._words("Tuesday November 19, 2019"))
+    for line in ("Tuesday November 19, 2019", "Updated: 10:40", "Published: 19.11.2024"):
+        assert not fallback._figures(line, fallback._words(line))
     kept, _, _ = run([*MENU, "20 Nov 2019 08:00 GMT", *ARTICLE, *FOOTER])
     assert kept == ARTICLE
 
@@ -626,3 +627,13 @@ def test_paragraphs_between_photos_without_captions_stay():
     page = [*MENU, ARTICLE[0], ARTICLE[1], credit, ARTICLE[3], credit, ARTICLE[4], credit, *FOOTER]
     kept, _, _ = run(page)
     assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
+
+
+def test_short_rows_of_results_inside_the_article_stay():
+    """An election's results as "Party: figure" lines, too short for rows of figures, are
+    a table of the article (in a row), not menus that end it."""
+    results = ["Union: 33,0 Prozent", "SPD: 20,5 Prozent", "Linke: 9,2 Prozent", "Grüne: 8,9 Prozent",
+               "FDP: 10,7 Prozent", "AfD: 12,6 Prozent"]
+    kept, _, _ = run([*MENU, ARTICLE[0], *results, *ARTICLE[1:], *FOOTER])
+    assert kept == [ARTICLE[0], *results, *ARTICLE[1:]]
+    assert not fallback._figures("Home", ["home"]) and not fallback._figures("News: Sport", ["news", "sport"])
