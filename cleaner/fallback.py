@@ -71,6 +71,7 @@ FIGURES_WORDS = 5      # a line of at least this many words, half of them number
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
+LIST_ITEMS = 12        # a list a paragraph announces ("including:") has at most this many items
 HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this many lines above the run
 HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
@@ -388,7 +389,9 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
     """What a line's neighbours tell: a prose line right under a link marked with an
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
-    other lines' text is their copy (in the page's metadata), not more paragraphs."""
+    other lines' text is their copy (in the page's metadata), not more paragraphs; the
+    short lines between a paragraph announcing a list ("... best practices including:")
+    and the next paragraph are that list's items, when each has two words or more."""
     figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
     for p in range(len(texts)):
@@ -398,6 +401,17 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
             scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
         elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
             scores[p], kinds[p] = PUNCTUATED, "table row"
+    for p in range(len(texts) - 2):
+        if kinds[p] == "prose" and texts[p][-1] == ":":
+            items = range(p + 1, min(p + 2 + LIST_ITEMS, len(texts)))
+            after = next((q for q in items if kinds[q] == "prose"), None)
+            # a list the article goes on after (one at its end is the closing list's), of
+            # items of two words or more, no labels (menus, share buttons, contact lists)
+            if after is not None and not any(len(words[q]) < 2 or texts[q][-1] == ":"
+                                             or _section(texts[q], _folded(texts[q])) for q in range(p + 1, after)):
+                for q in range(p + 1, after):
+                    if scores[q] < PUNCTUATED:
+                        scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
 
 
 def _captions(texts: list[str], credits: set[int]) -> set[str]:

@@ -637,3 +637,17 @@ def test_short_rows_of_results_inside_the_article_stay():
     kept, _, _ = run([*MENU, ARTICLE[0], *results, *ARTICLE[1:], *FOOTER])
     assert kept == [ARTICLE[0], *results, *ARTICLE[1:]]
     assert not fallback._figures("Home", ["home"]) and not fallback._figures("News: Sport", ["news", "sport"])
+
+
+def test_a_list_the_article_announces_stays_but_a_menu_after_a_colon_does_not():
+    """Short items under "... including:" with the article going on after them are its
+    list; one-word buttons or "Instagram:" labels under a colon are no list of it."""
+    intro = "The report covers a range of topics around the best practices of the council, including:"
+    items = ["The most effective times to publish", "How to improve engagement", "Monitoring your audience",
+             "Investor Relations", "Press release benchmarks"]
+    kept, _, _ = run([*MENU, ARTICLE[0], intro, *items, *ARTICLE[1:], *FOOTER])
+    assert kept == [ARTICLE[0], intro, *items, *ARTICLE[1:]]
+    buttons = ["Buffer", "Pin", "Share", "Tweet"]
+    kept, _, _ = run([*MENU, ARTICLE[0], "Check out my free workshops and pick the topic that you want to watch now:",
+                      *buttons, *ARTICLE[1:], *FOOTER])
+    assert not set(buttons) & set(kept)
