@@ -71,6 +71,7 @@ FIGURES_WORDS = 5      # a line of at least this many words, half of them number
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
+RECORDS = 4           # a line repeated this often in a list after the article marks its records
 LIST_ITEMS = 12        # a list a paragraph announces ("including:") has at most this many items
 HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this many lines above the run
 HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
@@ -356,9 +357,14 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
                 return lang      # no prose but the footer's: keep it all rather than guess
         # Lists and tables that close an article (tour dates, results, specs) are not
         # prose: the run goes on over them up to a menu-like line, heading or residue.
-        while end < limit and not _ends_article(texts[end], words[end],
-                                                _residue_between(doc, idx[end - 1], idx[end])):
-            end += 1
+        while True:
+            while end < limit and not _ends_article(texts[end], words[end],
+                                                    _residue_between(doc, idx[end - 1], idx[end])):
+                end += 1
+            records = _records_end(texts, scores, start, end, limit)
+            if records == end:
+                break
+            end = records
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
     head = set() if extracted else _head(start, end, texts, words, kinds)
@@ -593,6 +599,31 @@ def _figures(text: str, words: list[str]) -> bool:
     return (2 * figures >= len(words) >= FIGURES_WORDS
             or 0 < figures and 1 < len(words) < FIGURES_WORDS and (": " in text or "%" in text)
             and CLOCK.search(text) is None)
+
+
+def _records_end(texts: list[str], scores: list[int], start: int, end: int, limit: int) -> int:
+    """Where a list of records that the article closes with ends (products with their
+    price and "Buy Now", a meal plan's meals with their times): lines repeated RECORDS
+    times or more after the run, the first of them within one record of its end, and more
+    prose among them than in the run itself. A short intro over a long list outweighs
+    nothing by its prose alone; a list of other stories seldom repeats a line so often,
+    nor outweighs the article. `end` when there is no such list."""
+    counts = Counter(texts[end:limit])
+    repeated = {t for t, c in counts.items() if c >= RECORDS}
+    if not repeated:
+        return end
+    hits = [p for p in range(end, limit) if texts[p] in repeated]
+    seen: dict[str, int] = {}
+    period = limit      # a record's length: the fewest lines between a repeated line's copies
+    for p in hits:
+        if texts[p] in seen:
+            period = min(period, p - seen[texts[p]])
+        seen[texts[p]] = p
+    first, last = hits[0], hits[-1]
+    if first - end > max(period, RECORDS) or (
+            sum(n for n in scores[end:last + 1] if n > 0) <= sum(scores[start:end])):
+        return end
+    return last + 1
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:

@@ -651,3 +651,30 @@ def test_a_list_the_article_announces_stays_but_a_menu_after_a_colon_does_not():
     kept, _, _ = run([*MENU, ARTICLE[0], "Check out my free workshops and pick the topic that you want to watch now:",
                       *buttons, *ARTICLE[1:], *FOOTER])
     assert not set(buttons) & set(kept)
+
+
+def _records(n):
+    """A shopping list's records: name, features, price, shop, button."""
+    return [line for k in range(n) for line in (
+        f"Cargo Bike Model {k + 1}", "Carries two children",
+        f"It carries the shopping of {k + 2} families, and there is room to spare for more.",
+        "Electric assistance", f"${k + 2}99.00", "Available from Amazon", "Buy Now")]
+
+
+def test_a_list_of_records_closing_a_short_article_stays():
+    """An intro over a long list of products (or meals, or events) whose records repeat
+    lines: the list outweighs the intro by its prose, and is the article's (here past
+    a "Don't Miss:" heading a rule removes, which would end a closing list)."""
+    intro = ARTICLE[:2]
+    r = clean("\n".join([*MENU, *intro, "Don't Miss:", *_records(8), *FOOTER]))
+    assert r.text.split("\n")[:-1] == [*intro, "", *_records(8)]
+
+
+def test_stories_after_the_article_repeating_a_label_are_no_records_of_it():
+    """A list of other stories, each with its section and reading time, repeats lines
+    too, but it holds less prose than the article above it."""
+    teasers = [line for k in range(5) for line in (
+        "Politics", f"Council {k} votes on the new budget", "1 min read",
+        f"The budget {k} was passed after a long debate in the chamber.")]
+    r = clean("\n".join([*MENU, *ARTICLE, "Don't Miss:", *teasers, *FOOTER]))
+    assert r.text.split("\n")[:-1] == ARTICLE
