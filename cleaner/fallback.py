@@ -54,6 +54,8 @@ LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a lin
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
+TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
+YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
 CLOCK = regex.compile(r"\d[:.]\d\d\b")   # a time of day ("10:40", "18.30")
 # what a link to a story in pictures or on video says it is, not a sentence's end
 MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
@@ -104,6 +106,7 @@ TEASER_KIND = "a title-case headline run into its summary (a teaser)"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
 CUT_SENTENCE = "sentence without final punctuation"
 MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
+STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
 SEPARATOR = "separator"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
@@ -382,6 +385,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, "fallback: a photo's credit line inside the article")
         elif start <= p < end and (texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p])):
             doc.remove(i, "fallback: a photo's caption inside the article")
+        elif start <= p < end and kinds[p] != "table row" and _stamp(texts[p], words[p]):
+            doc.remove(i, STAMP_REASON)
         elif p < start and p not in head:
             doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
         elif p >= end:
@@ -459,8 +464,9 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
-    """Whether a rule removed a line between lines a and b (share bar, "Read more")."""
-    return any(doc.lines[j].removed_by for j in range(a + 1, b))
+    """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
+    more"; or by an earlier round, as the frame); a timestamp in the article is no border."""
+    return any(doc.lines[j].removed_by not in (None, STAMP_REASON) for j in range(a + 1, b))
 
 
 def _words(text: str) -> list[str]:
@@ -689,6 +695,15 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
         return set(candidates)
     return set()
+
+
+def _stamp(text: str, words: list[str]) -> bool:
+    """A timestamp: a date with its year and a time of day, in a line ending like no
+    sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
+    Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, or a
+    time in a sentence or heading ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
+    return (_dated(words) and not _punctuated(text) and ":" in text and TIME.search(text) is not None
+            and YEAR.search(text) is not None)
 
 
 def _dated(words: list[str]) -> bool:

@@ -678,3 +678,19 @@ def test_stories_after_the_article_repeating_a_label_are_no_records_of_it():
         f"The budget {k} was passed after a long debate in the chamber.")]
     r = clean("\n".join([*MENU, *ARTICLE, "Don't Miss:", *teasers, *FOOTER]))
     assert r.text.split("\n")[:-1] == ARTICLE
+
+
+def test_timestamps_inside_the_article_go_and_end_nothing():
+    """A live page's stamps with date and time go (docs/POLICY.md); the entries after
+    the last stamp stay in the round that no longer sees it; a time in a heading, an
+    entry's time alone and a date in a table stay."""
+    stamps = ["• 3/2/2014 11:18:35 AM   Paul Middelhoff", "10:26 p.m. EDT | Sept. 1, 2005 | permalink",
+              "11:25 17.08.2022 Источник: ТАСС"]
+    entry = ["Navy chief pledges loyalty to region", "The admiral said so on Sunday in the port."]
+    page = [*MENU, ARTICLE[0], stamps[0], ARTICLE[1], stamps[1], ARTICLE[3], stamps[2], *entry]
+    kept, doc, _ = run(page)
+    assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], *entry]
+    assert [ln for ln in clean("\n".join(page)).text.split("\n") if ln] == [ARTICLE[0], ARTICLE[1], ARTICLE[3], *entry]
+    for line in ("23:05 Uhr: Merkel will AfD-Wähler zurückgewinnen - nur wie?", "11:48 p.m.",
+                 "2018.04.05 ~ OPEN RUN", "Round 1: 10 March 2024, Interlagos"):
+        assert not fallback._stamp(line, fallback._words(line))
