@@ -50,6 +50,7 @@ LATIN1_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-\x00" else 32 for c
 TYPOGRAPHY = "“”‘—–…•‹›"
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+BULLETS = frozenset("•●▪■◦‣")   # a line opening with one is a list's item
 LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
@@ -664,7 +665,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     gallery caption) that stand between them and the body; a menu line above them ends
     the head. The headline is the page's title (its first line that is no date), a line
     repeating most of the title's words or shown twice, or else one of at most two head
-    lines: more, and none marked, are a list of other stories."""
+    lines: more, and none marked, are a list of other stories, unless all are bullet
+    points (the key facts)."""
     candidates: list[int] = []
     seen: Counter[str] = Counter(set(texts[start:end]))
     first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
@@ -694,6 +696,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         return {p for p in candidates if p >= marked[-1]}
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
         return set(candidates)
+    if candidates and all(texts[p][:1] in BULLETS for p in candidates):
+        return set(candidates)      # the key facts as bullet points over the body
     return set()
 
 

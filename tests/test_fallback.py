@@ -694,3 +694,13 @@ def test_timestamps_inside_the_article_go_and_end_nothing():
     for line in ("23:05 Uhr: Merkel will AfD-Wähler zurückgewinnen - nur wie?", "11:48 p.m.",
                  "2018.04.05 ~ OPEN RUN", "Round 1: 10 March 2024, Interlagos"):
         assert not fallback._stamp(line, fallback._words(line))
+
+
+def test_key_facts_as_bullet_points_over_the_body_stay():
+    """Three or more head lines, none marked as the headline, are a list of other stories
+    (test above), but bullet points are the article's key facts (docs/POLICY.md)."""
+    facts = ["• The council keeps the old bridge open for ten more years",
+             "• Repairs to the steel frame will start in the spring",
+             "• Cyclists and walkers may use it while the work goes on"]
+    kept, _, _ = run([*MENU, "Print", *facts, *ARTICLE, *FOOTER])
+    assert kept == [*facts, *ARTICLE]
