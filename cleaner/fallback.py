@@ -386,6 +386,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, "fallback: a photo's credit line inside the article")
         elif start <= p < end and (texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p])):
             doc.remove(i, "fallback: a photo's caption inside the article")
+        elif (start <= p < end - 1 or p in head and (p + 1 in head or p + 1 == start)) and _cut_copy(p, texts, words):
+            doc.remove(i, "fallback: the start of the next line (a cut copy of it)")
         elif start <= p < end and kinds[p] != "table row" and _stamp(texts[p], words[p]):
             doc.remove(i, STAMP_REASON)
         elif p < start and p not in head:
@@ -441,6 +443,14 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
         if p >= 0 and p not in credits and (not _punctuated(texts[p]) or gallery(c)):
             found.add(texts[p])
     return found
+
+
+def _cut_copy(p: int, texts: list[str], words: list[list[str]]) -> bool:
+    """Whether line p is the start of the next line, cut: a summary cut from the first
+    paragraph, a caption shown again with its credit (a heading opening its paragraph's
+    first words is shorter than a sentence)."""
+    return (len(words[p]) >= PROSE_WORDS and len(texts[p + 1]) > len(texts[p])
+            and texts[p + 1].startswith(texts[p]))
 
 
 def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int, memo: Memo) -> bool:

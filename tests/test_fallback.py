@@ -704,3 +704,17 @@ def test_key_facts_as_bullet_points_over_the_body_stay():
              "• Cyclists and walkers may use it while the work goes on"]
     kept, _, _ = run([*MENU, "Print", *facts, *ARTICLE, *FOOTER])
     assert kept == [*facts, *ARTICLE]
+
+
+def test_a_cut_copy_of_the_next_paragraph_goes():
+    """A summary cut from the first paragraph, or a caption shown again with its credit:
+    the line the next one starts with is its copy. A heading that opens its paragraph's
+    first words is too short to be one."""
+    cut = ARTICLE[0][:60]
+    kept, _, _ = run([*MENU, cut, ARTICLE[0], *ARTICLE[1:], *FOOTER])
+    assert kept == ARTICLE
+    kept, _, _ = run([*MENU, ARTICLE[0], "Engineers had warned", *ARTICLE[1:], *FOOTER])
+    assert kept == [ARTICLE[0], "Engineers had warned", *ARTICLE[1:]]
+    headline = "Ukraine and Russia: What you need to know right now"     # its longer copy goes
+    kept, _, _ = run([*MENU, headline, f"{headline}  -   Copyright  Thomson Reuters 2022", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
