@@ -26,8 +26,6 @@ Stoplists are jusText's (`justext.get_stoplist`), loaded when the fallback first
 from __future__ import annotations
 
 import math
-import sys
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -81,6 +79,8 @@ HEAD_WORDS = 4         # a headline or standfirst line has at least this many wo
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
+LANE = 10              # bits of a language's stopword counter in a word's vector (SAMPLE < 2**LANE)
+LANE_MASK = (1 << LANE) - 1
 ENGLISH_HEAD = 400     # most pages are English: the first this many words settle that
 ENGLISH_SHARE = 0.3    # when this share of them are English stopwords
 
@@ -108,6 +108,7 @@ MENU_KIND = "capitalised words without sentence punctuation (a menu run into one
 CUT_SENTENCE = "sentence without final punctuation"
 MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
+CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
@@ -176,13 +177,14 @@ def languages() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _stopword_vectors() -> dict[str, int]:
-    """word -> the languages whose stoplist has it, as one int holding a 16-bit counter
+    """word -> the languages whose stoplist has it, as one int holding a LANE-bit counter
     per language (in `languages()` order), 1 where it has the word: summing a page's
-    vectors counts the stopwords of every language at once, in C (SAMPLE < 2**16)."""
+    vectors counts the stopwords of every language at once, in C (SAMPLE < 2**LANE; the
+    narrower the lanes, the fewer digits each addition of these long ints walks)."""
     vectors: dict[str, int] = {}
     for i, name in enumerate(languages()):
         for w in stoplist(name):
-            vectors[w] = vectors.get(w, 0) | 1 << 16 * i
+            vectors[w] = vectors.get(w, 0) | 1 << LANE * i
     return vectors
 
 
@@ -214,7 +216,7 @@ def _detect(lines: list[list[str]], english: list[int], counts: Callable[[], int
     names = languages()
     total = (counts() if counts is not None
              else sum(filter(None, map(_stopword_vectors().get, islice(chain.from_iterable(lines), SAMPLE)))))
-    hits = array("H", total.to_bytes(2 * len(names), sys.byteorder))
+    hits = [total >> LANE * i & LANE_MASK for i in range(len(names))]
     # ties go to the alphabetically first name, so the choice never depends on order
     return names[hits.index(max(hits))] if total else DEFAULT_LANG
 
@@ -244,7 +246,7 @@ class Memo:
         # a line -> its words, and how many are English stopwords (detection needs that,
         # and so does scoring: most pages are English)
         self._lines: dict[str, tuple[list[str], int]] = {}
-        self._scores: dict[tuple[str, str, bool], tuple[int, str]] = {}
+        self._scores: dict[tuple[str, bool], dict[str, tuple[int, str]]] = {}
         self._counts: dict[str, int] = {}    # a line -> its words' `_stopword_vectors` summed
         self._legal: dict[str, bool] = {}    # a line -> `_legal`, `_comments` (each round asks)
         self._comments: dict[str, bool] = {}
@@ -283,10 +285,17 @@ class Memo:
             left -= len(w)
         return total
 
-    def legal(self, text: str) -> bool:
-        found = self._legal.get(text)
-        if found is None:
-            found = self._legal[text] = _legal(text, _folded(text))
+    def legal(self, texts: list[str], start: int, end: int) -> list[int]:
+        """The positions in [start, end) of lines holding a legal notice (`_legal`)."""
+        known = self._legal
+        found = []
+        for p in range(start, end):
+            text = texts[p]
+            is_legal = known.get(text)
+            if is_legal is None:
+                is_legal = known[text] = _legal(text, _folded(text))
+            if is_legal:
+                found.append(p)
         return found
 
     def comments(self, text: str) -> bool:
@@ -299,16 +308,19 @@ class Memo:
                lang: str) -> tuple[list[int], list[str]]:
         """Each line's `_score` (its words and English stopwords from `read`)."""
         stops = stoplist(lang)
-        known = self._scores
+        # a line -> its score, one table for lines over a lower-case line and one for others
+        tables = (self._scores.setdefault((lang, False), {}), self._scores.setdefault((lang, True), {}))
         scores, kinds = [], []
+        last = len(texts) - 1
         for p, text in enumerate(texts):
-            wrapped = p + 1 < len(texts) and texts[p + 1][:1].islower()
-            found = known.get((text, lang, wrapped))
+            wrapped = p < last and texts[p + 1][:1].islower()
+            known = tables[wrapped]
+            found = known.get(text)
             if found is None:
                 w = words[p]
                 count = (english[p] if lang == DEFAULT_LANG
                          else sum(map(stops.__contains__, w)) if stops else len(w))
-                found = known[text, lang, wrapped] = _score(text, w, count, wrapped)
+                found = known[text] = _score(text, w, count, wrapped)
             scores.append(found[0])
             kinds.append(found[1])
         return scores, kinds
@@ -352,7 +364,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # short article: a run with two legal notices is that, and the article is before it
         limit = len(idx) if comments is None else comments
         while True:
-            legal = [p for p in range(start, end) if memo.legal(texts[p])]
+            legal = memo.legal(texts, start, end)
             if len(legal) < 2:
                 break
             limit = legal[0]
@@ -375,27 +387,30 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
-    credits = {p for p in range(start, end) if ":" in texts[p][:20] and PHOTO_CREDIT.match(texts[p])}
+    credits = {p for p in range(start, end) if texts[p].find(":", 0, 20) > 0 and PHOTO_CREDIT.match(texts[p])}
     captions = _captions(texts, credits)
     for p, i in enumerate(idx):
-        if start <= p < end and texts[p] in frame:
-            doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
-        elif start <= p < end and kinds[p] == SEPARATOR:
-            doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif p in credits:
-            doc.remove(i, "fallback: a photo's credit line inside the article")
-        elif start <= p < end and (texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p])):
-            doc.remove(i, "fallback: a photo's caption inside the article")
-        elif (start <= p < end - 1 or p in head and (p + 1 in head or p + 1 == start)) and _cut_copy(p, texts, words):
-            doc.remove(i, "fallback: the start of the next line (a cut copy of it)")
-        elif start <= p < end and kinds[p] != "table row" and _stamp(texts[p], words[p]):
-            doc.remove(i, STAMP_REASON)
-        elif p < start and p not in head:
-            doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
+        if p < start:
+            if p not in head:
+                doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
+            elif (p + 1 in head or p + 1 == start) and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
+                doc.remove(i, CUT_COPY_REASON)
         elif p >= end:
             where = ("in the comments after the article" if comments is not None and p >= comments
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
+        elif texts[p] in frame:
+            doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
+        elif kinds[p] == SEPARATOR:
+            doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif p in credits:
+            doc.remove(i, "fallback: a photo's credit line inside the article")
+        elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
+            doc.remove(i, "fallback: a photo's caption inside the article")
+        elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
+            doc.remove(i, CUT_COPY_REASON)
+        elif ":" in texts[p] and kinds[p] != "table row" and _stamp(texts[p], words[p]):
+            doc.remove(i, STAMP_REASON)
     return lang
 
 
@@ -415,8 +430,8 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
             scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
         elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
             scores[p], kinds[p] = PUNCTUATED, "table row"
-    for p in range(len(texts) - 2):
-        if kinds[p] == "prose" and texts[p][-1] == ":":
+    for p in [p for p, t in enumerate(texts[:-2]) if t[-1] == ":"]:
+        if kinds[p] == "prose":
             items = range(p + 1, min(p + 2 + LIST_ITEMS, len(texts)))
             after = next((q for q in items if kinds[q] == "prose"), None)
             # a list the article goes on after (one at its end is the closing list's), of
@@ -449,15 +464,17 @@ def _cut_copy(p: int, texts: list[str], words: list[list[str]]) -> bool:
     """Whether line p is the start of the next line, cut: a summary cut from the first
     paragraph, a caption shown again with its credit (a heading opening its paragraph's
     first words is shorter than a sentence)."""
-    return (len(words[p]) >= PROSE_WORDS and len(texts[p + 1]) > len(texts[p])
-            and texts[p + 1].startswith(texts[p]))
+    return (texts[p + 1].startswith(texts[p]) and len(texts[p + 1]) > len(texts[p])
+            and len(words[p]) >= PROSE_WORDS)
 
 
 def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int, memo: Memo) -> bool:
     """Whether the readers' comments open at kept line p (p > 0): it is their heading, or
     a rule removed their heading just above it (generic.toml's comment-form)."""
-    removed = (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p]) if doc.lines[j].removed_by)
-    return memo.comments(texts[p]) or any(map(memo.comments, removed))
+    if memo.comments(texts[p]):
+        return True
+    lines = doc.lines
+    return any(memo.comments(lines[j].text.strip()) for j in range(idx[p - 1] + 1, idx[p]) if lines[j].removed_by)
 
 
 def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list[str]],
@@ -612,10 +629,11 @@ def _figures(text: str, words: list[str]) -> bool:
     """A row of a table flattened to text: mostly numbers (results, standings, prices),
     or a label and its figure ("SPD: 20,5 Prozent", "Union: 246 Mandate", "FDP 4,7 %";
     a date or a time is no label's figure)."""
+    n = len(words)
+    if n < FIGURES_WORDS and (n < 2 or ": " not in text and "%" not in text):
+        return False
     figures = sum(map(str.isdigit, map(_FIRST, words)))
-    return (2 * figures >= len(words) >= FIGURES_WORDS
-            or 0 < figures and 1 < len(words) < FIGURES_WORDS and (": " in text or "%" in text)
-            and CLOCK.search(text) is None)
+    return 2 * figures >= n if n >= FIGURES_WORDS else 0 < figures and CLOCK.search(text) is None
 
 
 def _records_end(texts: list[str], scores: list[int], start: int, end: int, limit: int) -> int:
@@ -625,6 +643,9 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
     prose among them than in the run itself. A short intro over a long list outweighs
     nothing by its prose alone; a list of other stories seldom repeats a line so often,
     nor outweighs the article. `end` when there is no such list."""
+    run = sum(scores[start:end])
+    if sum(filter((0).__lt__, scores[end:limit])) <= run:
+        return end      # (cheap, first) not even the whole rest holds more prose than the run
     counts = Counter(texts[end:limit])
     repeated = {t for t, c in counts.items() if c >= RECORDS}
     if not repeated:
@@ -637,8 +658,7 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
             period = min(period, p - seen[texts[p]])
         seen[texts[p]] = p
     first, last = hits[0], hits[-1]
-    if first - end > max(period, RECORDS) or (
-            sum(n for n in scores[end:last + 1] if n > 0) <= sum(scores[start:end])):
+    if first - end > max(period, RECORDS) or sum(filter((0).__lt__, scores[end:last + 1])) <= run:
         return end
     return last + 1
 
@@ -678,7 +698,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     lines: more, and none marked, are a list of other stories, unless all are bullet
     points (the key facts)."""
     candidates: list[int] = []
-    seen: Counter[str] = Counter(set(texts[start:end]))
+    run = set(texts[start:end])
+    seen: Counter[str] = Counter()
     first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
     if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
         first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
@@ -693,7 +714,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if _section(text, folded) or _comments(text, folded):
             break
         seen[text] += 1
-        if (seen[text] > 1 or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
+        if (seen[text] > 1 or text in run or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
                 or CAPTION.search(text) or NAMES.match(text)):
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
@@ -716,8 +737,8 @@ def _stamp(text: str, words: list[str]) -> bool:
     sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
     Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, or a
     time in a sentence or heading ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
-    return (_dated(words) and not _punctuated(text) and ":" in text and TIME.search(text) is not None
-            and YEAR.search(text) is not None)
+    return (":" in text and not _punctuated(text) and TIME.search(text) is not None
+            and YEAR.search(text) is not None and _dated(words))
 
 
 def _dated(words: list[str]) -> bool:
