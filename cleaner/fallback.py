@@ -26,8 +26,6 @@ Stoplists are jusText's (`justext.get_stoplist`), loaded when the fallback first
 from __future__ import annotations
 
 import math
-import sys
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -50,10 +48,17 @@ LATIN1_RUNS = bytes(ord(c.lower()) if c.isalnum() or c in "'-\x00" else 32 for c
 TYPOGRAPHY = "“”‘—–…•‹›"
 # scripts written without spaces: two characters count as one word
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+BULLETS = frozenset("•●▪■◦‣")   # a line opening with one is a list's item
 LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
+TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
+YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
+CLOCK = regex.compile(r"\d[:.]\d\d\b")   # a time of day ("10:40", "18.30")
+# what a link to a story in pictures or on video says it is, not a sentence's end
+MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
+                          r"відео|фото|видео|фотогалерея|інфографіка|инфографика)\)$")
 PROSE_WORDS = 8        # a prose line has at least this many words,
 PROSE_STOPWORDS = 0.2  # this share of stopwords (when the language has a stoplist),
 LONG_WORDS = 20        # and sentence punctuation at its end unless it is this long
@@ -67,11 +72,15 @@ FIGURES_WORDS = 5      # a line of at least this many words, half of them number
 MENU_WORDS = 3         # an unpunctuated line this short is a menu item or a button
 PUNCTUATED = 1         # a short line ending like a sentence (list items, datelines)
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
+RECORDS = 4           # a line repeated this often in a list after the article marks its records
+LIST_ITEMS = 12        # a list a paragraph announces ("including:") has at most this many items
 HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this many lines above the run
 HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
+LANE = 10              # bits of a language's stopword counter in a word's vector (SAMPLE < 2**LANE)
+LANE_MASK = (1 << LANE) - 1
 ENGLISH_HEAD = 400     # most pages are English: the first this many words settle that
 ENGLISH_SHARE = 0.3    # when this share of them are English stopwords
 
@@ -97,6 +106,9 @@ SECTION_FIRST = frozenset("""related recommended more other latest top popular y
 TEASER_KIND = "a title-case headline run into its summary (a teaser)"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
 CUT_SENTENCE = "sentence without final punctuation"
+MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
+STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
+CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
@@ -104,6 +116,11 @@ TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
 BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
                        r"|(?i:associated press|wire services?|contributor|staff writer|correspondent|reporter)$")
+# The authors of a live page or a joint report: two or more names and nothing else
+# ("Samantha Lock (now); Maanvi Singh, Adam Gabbatt and Martin Belam (earlier)").
+NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?"
+                      r"\s*(?:[,;&]|\s(?:and|und|et|y|и|і)\s)\s*)+"
+                      r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?$")
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
 # "... Credit... Name/The New York Times").
@@ -115,6 +132,9 @@ CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*
 # lines also part the article from a gallery above it, so they go only inside the run.
 PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
                               r"\s*:\s*[^.!?]{1,80}$")
+# How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
+# "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
+CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -157,13 +177,14 @@ def languages() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _stopword_vectors() -> dict[str, int]:
-    """word -> the languages whose stoplist has it, as one int holding a 16-bit counter
+    """word -> the languages whose stoplist has it, as one int holding a LANE-bit counter
     per language (in `languages()` order), 1 where it has the word: summing a page's
-    vectors counts the stopwords of every language at once, in C (SAMPLE < 2**16)."""
+    vectors counts the stopwords of every language at once, in C (SAMPLE < 2**LANE; the
+    narrower the lanes, the fewer digits each addition of these long ints walks)."""
     vectors: dict[str, int] = {}
     for i, name in enumerate(languages()):
         for w in stoplist(name):
-            vectors[w] = vectors.get(w, 0) | 1 << 16 * i
+            vectors[w] = vectors.get(w, 0) | 1 << LANE * i
     return vectors
 
 
@@ -195,7 +216,7 @@ def _detect(lines: list[list[str]], english: list[int], counts: Callable[[], int
     names = languages()
     total = (counts() if counts is not None
              else sum(filter(None, map(_stopword_vectors().get, islice(chain.from_iterable(lines), SAMPLE)))))
-    hits = array("H", total.to_bytes(2 * len(names), sys.byteorder))
+    hits = [total >> LANE * i & LANE_MASK for i in range(len(names))]
     # ties go to the alphabetically first name, so the choice never depends on order
     return names[hits.index(max(hits))] if total else DEFAULT_LANG
 
@@ -225,7 +246,7 @@ class Memo:
         # a line -> its words, and how many are English stopwords (detection needs that,
         # and so does scoring: most pages are English)
         self._lines: dict[str, tuple[list[str], int]] = {}
-        self._scores: dict[tuple[str, str, bool], tuple[int, str]] = {}
+        self._scores: dict[tuple[str, bool], dict[str, tuple[int, str]]] = {}
         self._counts: dict[str, int] = {}    # a line -> its words' `_stopword_vectors` summed
         self._legal: dict[str, bool] = {}    # a line -> `_legal`, `_comments` (each round asks)
         self._comments: dict[str, bool] = {}
@@ -264,10 +285,17 @@ class Memo:
             left -= len(w)
         return total
 
-    def legal(self, text: str) -> bool:
-        found = self._legal.get(text)
-        if found is None:
-            found = self._legal[text] = _legal(text, _folded(text))
+    def legal(self, texts: list[str], start: int, end: int) -> list[int]:
+        """The positions in [start, end) of lines holding a legal notice (`_legal`)."""
+        known = self._legal
+        found = []
+        for p in range(start, end):
+            text = texts[p]
+            is_legal = known.get(text)
+            if is_legal is None:
+                is_legal = known[text] = _legal(text, _folded(text))
+            if is_legal:
+                found.append(p)
         return found
 
     def comments(self, text: str) -> bool:
@@ -280,16 +308,19 @@ class Memo:
                lang: str) -> tuple[list[int], list[str]]:
         """Each line's `_score` (its words and English stopwords from `read`)."""
         stops = stoplist(lang)
-        known = self._scores
+        # a line -> its score, one table for lines over a lower-case line and one for others
+        tables = (self._scores.setdefault((lang, False), {}), self._scores.setdefault((lang, True), {}))
         scores, kinds = [], []
+        last = len(texts) - 1
         for p, text in enumerate(texts):
-            wrapped = p + 1 < len(texts) and texts[p + 1][:1].islower()
-            found = known.get((text, lang, wrapped))
+            wrapped = p < last and texts[p + 1][:1].islower()
+            known = tables[wrapped]
+            found = known.get(text)
             if found is None:
                 w = words[p]
                 count = (english[p] if lang == DEFAULT_LANG
                          else sum(map(stops.__contains__, w)) if stops else len(w))
-                found = known[text, lang, wrapped] = _score(text, w, count, wrapped)
+                found = known[text] = _score(text, w, count, wrapped)
             scores.append(found[0])
             kinds.append(found[1])
         return scores, kinds
@@ -333,7 +364,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # short article: a run with two legal notices is that, and the article is before it
         limit = len(idx) if comments is None else comments
         while True:
-            legal = [p for p in range(start, end) if memo.legal(texts[p])]
+            legal = memo.legal(texts, start, end)
             if len(legal) < 2:
                 break
             limit = legal[0]
@@ -342,28 +373,44 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
                 return lang      # no prose but the footer's: keep it all rather than guess
         # Lists and tables that close an article (tour dates, results, specs) are not
         # prose: the run goes on over them up to a menu-like line, heading or residue.
-        while end < limit and not _ends_article(texts[end], words[end],
-                                                _residue_between(doc, idx[end - 1], idx[end])):
-            end += 1
+        while True:
+            while end < limit and not _ends_article(texts[end], words[end],
+                                                    _residue_between(doc, idx[end - 1], idx[end])):
+                end += 1
+            records = _records_end(texts, scores, start, end, limit)
+            if records == end:
+                break
+            end = records
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
     head = set() if extracted else _head(start, end, texts, words, kinds)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
+    credits = {p for p in range(start, end) if texts[p].find(":", 0, 20) > 0 and PHOTO_CREDIT.match(texts[p])}
+    captions = _captions(texts, credits)
     for p, i in enumerate(idx):
-        if start <= p < end and texts[p] in frame:
-            doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
-        elif start <= p < end and kinds[p] == SEPARATOR:
-            doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif start <= p < end and ":" in texts[p][:20] and PHOTO_CREDIT.match(texts[p]):
-            doc.remove(i, "fallback: a photo's credit line inside the article")
-        elif p < start and p not in head:
-            doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
+        if p < start:
+            if p not in head:
+                doc.remove(i, f"fallback: {kinds[p]}, before the article's main prose run")
+            elif (p + 1 in head or p + 1 == start) and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
+                doc.remove(i, CUT_COPY_REASON)
         elif p >= end:
             where = ("in the comments after the article" if comments is not None and p >= comments
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
+        elif texts[p] in frame:
+            doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
+        elif kinds[p] == SEPARATOR:
+            doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif p in credits:
+            doc.remove(i, "fallback: a photo's credit line inside the article")
+        elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
+            doc.remove(i, "fallback: a photo's caption inside the article")
+        elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
+            doc.remove(i, CUT_COPY_REASON)
+        elif ":" in texts[p] and kinds[p] != "table row" and _stamp(texts[p], words[p]):
+            doc.remove(i, STAMP_REASON)
     return lang
 
 
@@ -371,8 +418,10 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
     """What a line's neighbours tell: a prose line right under a link marked with an
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
-    other lines' text is their copy (in the page's metadata), not more paragraphs."""
-    figures = [kind != "prose" and _figures(w) for w, kind in zip(words, kinds)]
+    other lines' text is their copy (in the page's metadata), not more paragraphs; the
+    short lines between a paragraph announcing a list ("... best practices including:")
+    and the next paragraph are that list's items, when each has two words or more."""
+    figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
     for p in range(len(texts)):
         if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
@@ -381,13 +430,51 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
             scores[p], kinds[p] = -PENALTY, "summary under a link to another page (a teaser)"
         elif figures[p] and (p and figures[p - 1] or p + 1 < len(texts) and figures[p + 1]):
             scores[p], kinds[p] = PUNCTUATED, "table row"
+    for p in [p for p, t in enumerate(texts[:-2]) if t[-1] == ":"]:
+        if kinds[p] == "prose":
+            items = range(p + 1, min(p + 2 + LIST_ITEMS, len(texts)))
+            after = next((q for q in items if kinds[q] == "prose"), None)
+            # a list the article goes on after (one at its end is the closing list's), of
+            # items of two words or more, no labels (menus, share buttons, contact lists)
+            if after is not None and not any(len(words[q]) < 2 or texts[q][-1] == ":"
+                                             or _section(texts[q], _folded(texts[q])) for q in range(p + 1, after)):
+                for q in range(p + 1, after):
+                    if scores[q] < PUNCTUATED:
+                        scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
+
+
+def _captions(texts: list[str], credits: set[int]) -> set[str]:
+    """The captions of the photos whose credit lines (`credits`) stand in the article: the
+    line above a credit when it ends like no sentence ("Reflection of the bank in a
+    puddle: no stroke of genius ends this crisis") or when three or more captions and
+    credits alternate (a gallery). A punctuated line above a credit may be a paragraph
+    between photos that have no caption, and stays. Their copies in the article go too."""
+    def gallery(c: int) -> bool:
+        return any({c + k, c + k + 2, c + k + 4} <= credits for k in (-4, -2, 0))
+
+    found = set()
+    for c in credits:
+        p = c - 1
+        if p >= 0 and p not in credits and (not _punctuated(texts[p]) or gallery(c)):
+            found.add(texts[p])
+    return found
+
+
+def _cut_copy(p: int, texts: list[str], words: list[list[str]]) -> bool:
+    """Whether line p is the start of the next line, cut: a summary cut from the first
+    paragraph, a caption shown again with its credit (a heading opening its paragraph's
+    first words is shorter than a sentence)."""
+    return (texts[p + 1].startswith(texts[p]) and len(texts[p + 1]) > len(texts[p])
+            and len(words[p]) >= PROSE_WORDS)
 
 
 def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int, memo: Memo) -> bool:
     """Whether the readers' comments open at kept line p (p > 0): it is their heading, or
     a rule removed their heading just above it (generic.toml's comment-form)."""
-    removed = (doc.lines[j].text.strip() for j in range(idx[p - 1] + 1, idx[p]) if doc.lines[j].removed_by)
-    return memo.comments(texts[p]) or any(map(memo.comments, removed))
+    if memo.comments(texts[p]):
+        return True
+    lines = doc.lines
+    return any(memo.comments(lines[j].text.strip()) for j in range(idx[p - 1] + 1, idx[p]) if lines[j].removed_by)
 
 
 def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list[str]],
@@ -405,8 +492,9 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
-    """Whether a rule removed a line between lines a and b (share bar, "Read more")."""
-    return any(doc.lines[j].removed_by for j in range(a + 1, b))
+    """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
+    more"; or by an earlier round, as the frame); a timestamp in the article is no border."""
+    return any(doc.lines[j].removed_by not in (None, STAMP_REASON) for j in range(a + 1, b))
 
 
 def _words(text: str) -> list[str]:
@@ -441,8 +529,12 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     wordy = n >= PROSE_WORDS and (unspaced or stopwords >= PROSE_STOPWORDS * len(words))
     if _table_row(text):
         return PUNCTUATED, "table row"
+    if _media_link(text):
+        return -PENALTY, MEDIA_KIND
     if not n:
         return 0, SEPARATOR    # "___", "* * *": between a live page's entries, no boundary
+    # a date or byline line above a paragraph opening in lower case is no broken sentence
+    wrapped = wrapped and not _dated(words)
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
         if _teaser(text):
             return -PENALTY, TEASER_KIND
@@ -517,9 +609,15 @@ def _legal(text: str, folded: str) -> bool:
 
 
 def _punctuated(text: str) -> bool:
-    """Ends like a sentence, but not with a count ("Most commented story (185)")."""
+    """Ends like a sentence, but not with a count ("Most commented story (185)") or a
+    link's media tag ("Tram blocks the avenue (video)")."""
     last = text[-1:]
-    return last in TERMINAL and not (last == ")" and COUNT.search(text))
+    return last in TERMINAL and not (last == ")" and (COUNT.search(text) or MEDIA_TAG.search(text)))
+
+
+def _media_link(text: str) -> bool:
+    """A link to another story that says it is a video or a gallery: MEDIA_TAG at its end."""
+    return text[-1:] == ")" and MEDIA_TAG.search(text) is not None
 
 
 def _table_row(text: str) -> bool:
@@ -527,16 +625,51 @@ def _table_row(text: str) -> bool:
     return len(text) > 1 and text[0] == "|" == text[-1]
 
 
-def _figures(words: list[str]) -> bool:
-    """A row of a table flattened to text: mostly numbers (results, standings, prices)."""
-    return len(words) >= FIGURES_WORDS and 2 * sum(map(str.isdigit, map(_FIRST, words))) >= len(words)
+def _figures(text: str, words: list[str]) -> bool:
+    """A row of a table flattened to text: mostly numbers (results, standings, prices),
+    or a label and its figure ("SPD: 20,5 Prozent", "Union: 246 Mandate", "FDP 4,7 %";
+    a date or a time is no label's figure)."""
+    n = len(words)
+    if n < FIGURES_WORDS and (n < 2 or ": " not in text and "%" not in text):
+        return False
+    figures = sum(map(str.isdigit, map(_FIRST, words)))
+    return 2 * figures >= n if n >= FIGURES_WORDS else 0 < figures and CLOCK.search(text) is None
+
+
+def _records_end(texts: list[str], scores: list[int], start: int, end: int, limit: int) -> int:
+    """Where a list of records that the article closes with ends (products with their
+    price and "Buy Now", a meal plan's meals with their times): lines repeated RECORDS
+    times or more after the run, the first of them within one record of its end, and more
+    prose among them than in the run itself. A short intro over a long list outweighs
+    nothing by its prose alone; a list of other stories seldom repeats a line so often,
+    nor outweighs the article. `end` when there is no such list."""
+    run = sum(scores[start:end])
+    if sum(filter((0).__lt__, scores[end:limit])) <= run:
+        return end      # (cheap, first) not even the whole rest holds more prose than the run
+    counts = Counter(texts[end:limit])
+    repeated = {t for t, c in counts.items() if c >= RECORDS}
+    if not repeated:
+        return end
+    hits = [p for p in range(end, limit) if texts[p] in repeated]
+    seen: dict[str, int] = {}
+    period = limit      # a record's length: the fewest lines between a repeated line's copies
+    for p in hits:
+        if texts[p] in seen:
+            period = min(period, p - seen[texts[p]])
+        seen[texts[p]] = p
+    first, last = hits[0], hits[-1]
+    if first - end > max(period, RECORDS) or sum(filter((0).__lt__, scores[end:last + 1])) <= run:
+        return end
+    return last + 1
 
 
 def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
-    removed, at a heading of links or comments, or at a menu-sized line."""
+    removed, at a heading of links or comments, at a link tagged as a video or gallery,
+    or at a menu-sized line."""
     folded = _folded(text)
     return after_residue or _section(text, folded) or _comments(text, folded) or (
+        _media_link(text)) or (
         0 < len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
 
 
@@ -562,11 +695,15 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     gallery caption) that stand between them and the body; a menu line above them ends
     the head. The headline is the page's title (its first line that is no date), a line
     repeating most of the title's words or shown twice, or else one of at most two head
-    lines: more, and none marked, are a list of other stories."""
+    lines: more, and none marked, are a list of other stories, unless all are bullet
+    points (the key facts)."""
     candidates: list[int] = []
-    seen: Counter[str] = Counter(set(texts[start:end]))
+    run = set(texts[start:end])
+    seen: Counter[str] = Counter()
     first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
-    title = set(words[first])
+    if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
+        first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
+    title = set(words[first]) if first >= 0 else set()
 
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
@@ -577,8 +714,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if _section(text, folded) or _comments(text, folded):
             break
         seen[text] += 1
-        if (seen[text] > 1 or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
-                or CAPTION.search(text)):
+        if (seen[text] > 1 or text in run or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
+                or CAPTION.search(text) or NAMES.match(text)):
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row")):
@@ -590,7 +727,18 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         return {p for p in candidates if p >= marked[-1]}
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
         return set(candidates)
+    if candidates and all(texts[p][:1] in BULLETS for p in candidates):
+        return set(candidates)      # the key facts as bullet points over the body
     return set()
+
+
+def _stamp(text: str, words: list[str]) -> bool:
+    """A timestamp: a date with its year and a time of day, in a line ending like no
+    sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
+    Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, or a
+    time in a sentence or heading ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
+    return (":" in text and not _punctuated(text) and TIME.search(text) is not None
+            and YEAR.search(text) is not None and _dated(words))
 
 
 def _dated(words: list[str]) -> bool:

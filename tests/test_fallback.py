@@ -437,7 +437,8 @@ def test_a_table_of_figures_stays_with_the_article():
 
 
 def test_a_date_and_time_line_is_no_table():
-    assert not fallback._figures(fallback._words("Tuesday November 19, 2019"))
+    for line in ("Tuesday November 19, 2019", "Updated: 10:40", "Published: 19.11.2024"):
+        assert not fallback._figures(line, fallback._words(line))
     kept, _, _ = run([*MENU, "20 Nov 2019 08:00 GMT", *ARTICLE, *FOOTER])
     assert kept == ARTICLE
 
@@ -547,3 +548,173 @@ def test_a_memo_counts_the_sample_stopwords_as_summing_them_afresh(lines, data):
         afresh = sum(filter(None, map(vector, [w for ws in words for w in ws][:fallback.SAMPLE])))
         assert memo.stop_counts(texts, words) == afresh
         lines = [t for t in lines if data.draw(st.booleans())]
+
+
+def test_a_dated_byline_above_a_paragraph_opening_in_lower_case_is_no_prose():
+    """A line over a lower-case line is read as a sentence broken by a hard wrap; a date
+    line is none ("By Eliza Strickland | April 24, 2009 4:05 pm" over "swine flu...")."""
+    headline = "Deadly flu outbreak in the city prompts fears of a pandemic"
+    byline = "By Jo Park | April 24, 2009 4:05 pm"
+    body = ["swine flu" + ARTICLE[0], *ARTICLE[1:]]
+    kept, doc, _ = run([headline, byline, *body])
+    assert kept == [headline, *body]
+
+
+def test_a_list_of_authors_above_the_headline_is_no_head():
+    names = "Samantha Lock (now); Maanvi Singh, Adam Gabbatt,Rachel Hall and Martin Belam (earlier)"
+    headline = "150,000 people stuck in besieged city – as it happened"
+    kept, _, _ = run([*MENU, names, headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+    assert fallback.NAMES.match("Jo Park and Sam Lee") and fallback.NAMES.match("Léonie Chao-Fong, Tom Ambrose")
+    for line in ("Russia, Ukraine Agree To Talks", "Council Keeps Bridge Open", "Home, News and Sport"):
+        assert not fallback.NAMES.match(line)
+
+
+def test_a_short_first_line_shown_again_is_a_section_name_not_the_title():
+    """"News Feed" opens the page and heads a widget again above the article: the
+    headline is the line shown twice, not the section's name."""
+    headline = "Russian attacks over past day kill 1, injure at least 23"
+    kept, _, _ = run(["News Feed", ARTICLE[0], "Show More", "News Feed", headline, "1 min read", headline,
+                      *ARTICLE[1:]])
+    assert kept == [headline, *ARTICLE[1:]]
+    kept, _, _ = run(["Bridge Reopens", "1 min read", *ARTICLE])
+    assert kept == ["Bridge Reopens", *ARTICLE]     # shown once, a short first line is the headline
+
+
+@pytest.mark.parametrize("tag", ["(video)", "(Photos)", "(відео)", "(фото)", "(VIDEO)"])
+def test_links_tagged_as_videos_or_galleries_end_the_article(tag):
+    """A list of other stories under the article, each tagged with its media, is no
+    closing list of the article: such a line ends no sentence."""
+    related = [f"A tram blocks the avenue in the centre and traffic jams form {tag}",
+               "Shocking truth about drugs and a tragic end shown on the stage of the theatre.",
+               "A minute of silence in the centre of the city was not kept by all"]
+    kept, _, _ = run([*MENU, *ARTICLE, *related])
+    assert kept == ARTICLE
+    assert not fallback._punctuated(related[0]) and fallback._punctuated("He left (and came back).")
+
+
+def test_a_gallery_of_captions_and_credits_inside_the_article_goes():
+    """Captions alternating with their credit lines are a gallery, punctuated or not; a
+    caption ending like no sentence goes above a lone credit too, with its copies."""
+    gallery = ["A view of the town hall on election day, Tuesday, Nov. 6, 2018.", "Photo: Evan Vucci, AP",
+               "Voters line up in the rain outside the youth centre on Tuesday. less", "Photo: Pablo Martinez, AP",
+               "A poll worker sets up a voting booth at the school on Monday, Nov. 5, 2018.", "Photo: Chris Knight, AP"]
+    kept, doc, _ = run([*MENU, *ARTICLE, *gallery, *FOOTER])
+    assert kept == ARTICLE
+    assert {ln.removed_by for ln in doc.lines if ln.text in gallery[::2]} == {
+        "fallback: a photo's caption inside the article"}
+    caption = "Reflection of the bank in a puddle: no stroke of genius ends this crisis"
+    more = ["The mayor said the vote showed how much the town cared about the crossing and its history.",
+            "A final decision on the new footbridge further upstream is expected before the end of the year."]
+    kept, _, _ = run([*MENU, *ARTICLE, caption, caption, "Foto: Uwe Zucchi/ dpa", *more])
+    assert kept == [*ARTICLE, *more]
+
+
+@pytest.mark.parametrize("caption", [
+    "FILE - In this May 2, 2019 photo, cyclists cross the old bridge in the town centre.",
+    "ARCHIV - ILLUSTRATION - Eine Euro-Münze steht am 24.01.2012 in Köln auf einer EU-Fahne.",
+    "FILE PHOTO: Traders work on the floor at the New York Stock Exchange in New York, U.S."])
+def test_a_caption_opened_as_news_agencies_do_goes_inside_the_article(caption):
+    kept, _, _ = run([*MENU, *ARTICLE[:2], caption, *ARTICLE[2:]])
+    assert kept == ARTICLE
+    assert not fallback.CAPTION_OPENING.match("File sharing was banned - the court said so.")
+
+
+def test_paragraphs_between_photos_without_captions_stay():
+    """Credits under photos that have no caption, a paragraph between each: the
+    paragraphs are no gallery's captions."""
+    credit = "Фото: Олег Синєгубов"
+    page = [*MENU, ARTICLE[0], ARTICLE[1], credit, ARTICLE[3], credit, ARTICLE[4], credit, *FOOTER]
+    kept, _, _ = run(page)
+    assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
+
+
+def test_short_rows_of_results_inside_the_article_stay():
+    """An election's results as "Party: figure" lines, too short for rows of figures, are
+    a table of the article (in a row), not menus that end it."""
+    results = ["Union: 33,0 Prozent", "SPD: 20,5 Prozent", "Linke: 9,2 Prozent", "Grüne: 8,9 Prozent",
+               "FDP: 10,7 Prozent", "AfD: 12,6 Prozent"]
+    kept, _, _ = run([*MENU, ARTICLE[0], *results, *ARTICLE[1:], *FOOTER])
+    assert kept == [ARTICLE[0], *results, *ARTICLE[1:]]
+    assert not fallback._figures("Home", ["home"]) and not fallback._figures("News: Sport", ["news", "sport"])
+
+
+def test_a_list_the_article_announces_stays_but_a_menu_after_a_colon_does_not():
+    """Short items under "... including:" with the article going on after them are its
+    list; one-word buttons or "Instagram:" labels under a colon are no list of it."""
+    intro = "The report covers a range of topics around the best practices of the council, including:"
+    items = ["The most effective times to publish", "How to improve engagement", "Monitoring your audience",
+             "Investor Relations", "Press release benchmarks"]
+    kept, _, _ = run([*MENU, ARTICLE[0], intro, *items, *ARTICLE[1:], *FOOTER])
+    assert kept == [ARTICLE[0], intro, *items, *ARTICLE[1:]]
+    buttons = ["Buffer", "Pin", "Share", "Tweet"]
+    kept, _, _ = run([*MENU, ARTICLE[0], "Check out my free workshops and pick the topic that you want to watch now:",
+                      *buttons, *ARTICLE[1:], *FOOTER])
+    assert not set(buttons) & set(kept)
+
+
+def _records(n):
+    """A shopping list's records: name, features, price, shop, button."""
+    return [line for k in range(n) for line in (
+        f"Cargo Bike Model {k + 1}", "Carries two children",
+        f"It carries the shopping of {k + 2} families, and there is room to spare for more.",
+        "Electric assistance", f"${k + 2}99.00", "Available from Amazon", "Buy Now")]
+
+
+def test_a_list_of_records_closing_a_short_article_stays():
+    """An intro over a long list of products (or meals, or events) whose records repeat
+    lines: the list outweighs the intro by its prose, and is the article's (here past
+    a "Don't Miss:" heading a rule removes, which would end a closing list)."""
+    intro = ARTICLE[:2]
+    r = clean("\n".join([*MENU, *intro, "Don't Miss:", *_records(8), *FOOTER]))
+    assert r.text.split("\n")[:-1] == [*intro, "", *_records(8)]
+
+
+def test_stories_after_the_article_repeating_a_label_are_no_records_of_it():
+    """A list of other stories, each with its section and reading time, repeats lines
+    too, but it holds less prose than the article above it."""
+    teasers = [line for k in range(5) for line in (
+        "Politics", f"Council {k} votes on the new budget", "1 min read",
+        f"The budget {k} was passed after a long debate in the chamber.")]
+    r = clean("\n".join([*MENU, *ARTICLE, "Don't Miss:", *teasers, *FOOTER]))
+    assert r.text.split("\n")[:-1] == ARTICLE
+
+
+def test_timestamps_inside_the_article_go_and_end_nothing():
+    """A live page's stamps with date and time go (docs/POLICY.md); the entries after
+    the last stamp stay in the round that no longer sees it; a time in a heading, an
+    entry's time alone and a date in a table stay."""
+    stamps = ["• 3/2/2014 11:18:35 AM   Paul Middelhoff", "10:26 p.m. EDT | Sept. 1, 2005 | permalink",
+              "11:25 17.08.2022 Источник: ТАСС"]
+    entry = ["Navy chief pledges loyalty to region", "The admiral said so on Sunday in the port."]
+    page = [*MENU, ARTICLE[0], stamps[0], ARTICLE[1], stamps[1], ARTICLE[3], stamps[2], *entry]
+    kept, doc, _ = run(page)
+    assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], *entry]
+    assert [ln for ln in clean("\n".join(page)).text.split("\n") if ln] == [ARTICLE[0], ARTICLE[1], ARTICLE[3], *entry]
+    for line in ("23:05 Uhr: Merkel will AfD-Wähler zurückgewinnen - nur wie?", "11:48 p.m.",
+                 "2018.04.05 ~ OPEN RUN", "Round 1: 10 March 2024, Interlagos"):
+        assert not fallback._stamp(line, fallback._words(line))
+
+
+def test_key_facts_as_bullet_points_over_the_body_stay():
+    """Three or more head lines, none marked as the headline, are a list of other stories
+    (test above), but bullet points are the article's key facts (docs/POLICY.md)."""
+    facts = ["• The council keeps the old bridge open for ten more years",
+             "• Repairs to the steel frame will start in the spring",
+             "• Cyclists and walkers may use it while the work goes on"]
+    kept, _, _ = run([*MENU, "Print", *facts, *ARTICLE, *FOOTER])
+    assert kept == [*facts, *ARTICLE]
+
+
+def test_a_cut_copy_of_the_next_paragraph_goes():
+    """A summary cut from the first paragraph, or a caption shown again with its credit:
+    the line the next one starts with is its copy. A heading that opens its paragraph's
+    first words is too short to be one."""
+    cut = ARTICLE[0][:60]
+    kept, _, _ = run([*MENU, cut, ARTICLE[0], *ARTICLE[1:], *FOOTER])
+    assert kept == ARTICLE
+    kept, _, _ = run([*MENU, ARTICLE[0], "Engineers had warned", *ARTICLE[1:], *FOOTER])
+    assert kept == [ARTICLE[0], "Engineers had warned", *ARTICLE[1:]]
+    headline = "Ukraine and Russia: What you need to know right now"     # its longer copy goes
+    kept, _, _ = run([*MENU, headline, f"{headline}  -   Copyright  Thomson Reuters 2022", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
