@@ -695,9 +695,9 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
 def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> set[int]:
     """The article's head above its main prose run (docs/POLICY.md keeps it): walking up
     at most HEAD_REACH lines (besides bylines, dates and keywords), the headline and the
-    standfirst lines under it, skipping the bylines, dates, captions, legal lines and repeats (here or in the article: a
-    gallery caption) that stand between them and the body; a menu line above them ends
-    the head. The headline is the page's title (its first line that is no date), a line
+    standfirst lines under it, skipping the bylines, dates, captions, legal lines and
+    repeats (here or in the article: a gallery caption) that stand between them and the
+    body; a menu line above them ends the head. The headline is the page's title (its first line that is no date), a line
     repeating most of the title's words or shown twice, or else one of at most two head
     lines: more, and none marked, are a list of other stories, unless all are bullet
     points (the key facts)."""
