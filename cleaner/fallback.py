@@ -735,6 +735,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
+    if _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
+        return {start - 1}
     if marked:
         return {p for p in candidates if p >= marked[-1]}
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
@@ -742,6 +744,18 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return set(candidates)      # the key facts as bullet points over the body
     return set()
+
+
+def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:
+    """Whether line p, right above the body, is a short headline ("Smoker's Friend",
+    "Budget Deficit Skyrocketing"): two or three words, opening with a capital, ending
+    like no sentence, under a sentence (an appeal: "Support The Moscow Times!") or a
+    date, not under a menu item or a name (then it is a caption's name, "Live reporter")."""
+    if p < 1 or not 2 <= len(words[p]) < HEAD_WORDS or kinds[p] in (MENU_KIND, TEASER_KIND, "table row"):
+        return False
+    text, above = texts[p], texts[p - 1]
+    return (text.lstrip("\"“‘'«")[:1].isupper() and not _punctuated(text) and text[-1] not in ",-–—|"
+            and (_punctuated(above) or _dated(words[p - 1])))
 
 
 def _head_dated(text: str, words: list[str]) -> bool:

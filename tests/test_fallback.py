@@ -84,6 +84,14 @@ def test_a_labelled_author_is_no_head_line():
     assert kept == [headline, standfirst, *ARTICLE]
 
 
+def test_a_short_headline_right_above_the_body_stays_and_the_appeal_over_it_goes():
+    kept, _, _ = run(["Support The Town News!", "Smoker's Friend", *ARTICLE, *FOOTER])
+    assert kept == ["Smoker's Friend", *ARTICLE]
+    # under a name, a short line is a caption's or a byline's ("Live reporter")
+    kept, _, _ = run([*MENU, "Jo Park", "Live reporter", *ARTICLE])
+    assert kept == ARTICLE
+
+
 def test_a_list_of_other_headlines_above_the_article_is_no_head():
     teasers = ["Man dies after crashing into power pole downtown",
                "The county fair will be free to attend next summer",
