@@ -136,6 +136,9 @@ CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*
 # lines also part the article from a gallery above it, so they go only inside the run.
 PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
                               r"\s*:\s*[^.!?]{1,80}$")
+# A photo's credit as a name and its agency ("Amy K. Dragoo/AIMMEDIA", "Jo Park / Reuters").
+SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}"
+                              r"\s*/\s*[\p{Lu}\p{N}][\p{L}\p{N}&.'’ -]{1,30}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
 # "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
 CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
@@ -727,7 +730,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         reach -= 1
         if reach < 0:
             break
-        if seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text):
+        if (seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
+                or "/" in text and SLASH_CREDIT.match(text)):
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):

@@ -92,6 +92,13 @@ def test_a_short_headline_right_above_the_body_stays_and_the_appeal_over_it_goes
     assert kept == ARTICLE
 
 
+def test_a_photo_credit_as_name_and_agency_is_no_head_line():
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    standfirst = "The vote ends a year of argument over the crossing."
+    kept, _, _ = run([*MENU, headline, standfirst, "Amy K. Dragoo/AIMMEDIA", *ARTICLE])
+    assert kept == [headline, standfirst, *ARTICLE]
+
+
 def test_a_list_of_other_headlines_above_the_article_is_no_head():
     teasers = ["Man dies after crashing into power pole downtown",
                "The county fair will be free to attend next summer",
