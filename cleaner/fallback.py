@@ -55,6 +55,8 @@ _FIRST = itemgetter(0)
 COUNT = regex.compile(r"\(\d+\)$")
 TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
+THOUSANDS = regex.compile(r"(\d),(\d\d\d)(?!\d)")   # "58,723"
+TAG_JOIN = regex.compile(r"\p{L},\p{L}")   # keywords joined without a space ("quake,Nepal")
 CLOCK = regex.compile(r"\d[:.]\d\d\b")   # a time of day ("10:40", "18.30")
 # what a link to a story in pictures or on video says it is, not a sentence's end
 MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
@@ -74,7 +76,8 @@ PUNCTUATED = 1         # a short line ending like a sentence (list items, dateli
 SENTENCE = -10         # wordy but unpunctuated: a standfirst, or a teaser headline
 RECORDS = 4           # a line repeated this often in a list after the article marks its records
 LIST_ITEMS = 12        # a list a paragraph announces ("including:") has at most this many items
-HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this many lines above the run
+HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this many lines above the run,
+                       # not counting the bylines, dates and keywords between (up to as many again)
 HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
 DEFAULT_LANG = "English"
@@ -115,7 +118,8 @@ TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!
 # A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
 BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
-                       r"|(?i:associated press|wire services?|contributor|staff writer|correspondent|reporter)$")
+                       r"|(?i:associated press|press trust of india|agence france-presse|wire services?"
+                       r"|contributor|staff writer|correspondent|reporter)$")
 # The authors of a live page or a joint report: two or more names and nothing else
 # ("Samantha Lock (now); Maanvi Singh, Adam Gabbatt and Martin Belam (earlier)").
 NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?"
@@ -132,6 +136,9 @@ CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*
 # lines also part the article from a gallery above it, so they go only inside the run.
 PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
                               r"\s*:\s*[^.!?]{1,80}$")
+# A photo's credit as a name and its agency ("Amy K. Dragoo/AIMMEDIA", "Jo Park / Reuters").
+SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}"
+                              r"\s*/\s*[\p{Lu}\p{N}][\p{L}\p{N}&.'’ -]{1,30}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
 # "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
 CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
@@ -690,10 +697,10 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
 
 def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> set[int]:
     """The article's head above its main prose run (docs/POLICY.md keeps it): walking up
-    at most HEAD_REACH lines, the headline and the standfirst lines under it, skipping
-    the bylines, dates, captions, legal lines and repeats (here or in the article: a
-    gallery caption) that stand between them and the body; a menu line above them ends
-    the head. The headline is the page's title (its first line that is no date), a line
+    at most HEAD_REACH lines (besides bylines, dates and keywords), the headline and the
+    standfirst lines under it, skipping the bylines, dates, captions, legal lines and
+    repeats (here or in the article: a gallery caption) that stand between them and the
+    body; a menu line above them ends the head. The headline is the page's title (its first line that is no date), a line
     repeating most of the title's words or shown twice, or else one of at most two head
     lines: more, and none marked, are a list of other stories, unless all are bullet
     points (the key facts)."""
@@ -708,21 +715,32 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
 
-    for p in range(start - 1, max(start - 1 - HEAD_REACH, -1), -1):
+    reach = HEAD_REACH
+    for p in range(start - 1, max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
         if _section(text, folded) or _comments(text, folded):
             break
         seen[text] += 1
-        if (seen[text] > 1 or text in run or BYLINE.match(text) or _dated(words[p]) or _legal(text, folded)
-                or CAPTION.search(text) or NAMES.match(text)):
+        # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
+        # name) lengthens the reach
+        if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text)
+                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2):
+            continue
+        reach -= 1
+        if reach < 0:
+            break
+        if (seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
+                or "/" in text and SLASH_CREDIT.match(text)):
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
-                and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row")):
+                and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):
             candidates.append(p)
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
+    if _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
+        return {start - 1}
     if marked:
         return {p for p in candidates if p >= marked[-1]}
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
@@ -730,6 +748,39 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return set(candidates)      # the key facts as bullet points over the body
     return set()
+
+
+def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:
+    """Whether line p, right above the body, is a short headline ("Smoker's Friend",
+    "Budget Deficit Skyrocketing"): two or three words, opening with a capital, ending
+    like no sentence, under a sentence (an appeal: "Support The Moscow Times!") or a
+    date, not under a menu item or a name (then it is a caption's name, "Live reporter")."""
+    if p < 1 or not 2 <= len(words[p]) < HEAD_WORDS or kinds[p] in (MENU_KIND, TEASER_KIND, "table row"):
+        return False
+    text, above = texts[p], texts[p - 1]
+    return (text.lstrip("\"“‘'«")[:1].isupper() and not _punctuated(text) and text[-1] not in ",-–—|"
+            and (_punctuated(above) or _dated(words[p - 1])))
+
+
+def _head_dated(text: str, words: list[str]) -> bool:
+    """A date line over the article (`_dated`), a figure with a thousands separator
+    counting once: a headline's "closes at 58,723" is no date."""
+    if _dated(words) and "," in text and THOUSANDS.search(text):
+        return _dated(_words(THOUSANDS.sub(r"\1\2", text)))
+    return _dated(words)
+
+
+def _names_list(text: str, words: list[str]) -> bool:
+    """A list of names, a comma after every word or two ("Metro cities - Delhi, Mumbai,
+    Chennai, Kolkata"): a menu, not a headline ("Fear, loss, devastation in Kathmandu ...")."""
+    commas = text.count(",")
+    return commas >= 3 and 2 * commas >= len(words)
+
+
+def _tags(text: str) -> bool:
+    """A page's keywords run into one line ("Nepal earthquake,Nepal rescue operations,Nepal
+    death toll"): two or more words joined by a comma without a space."""
+    return "," in text and len(TAG_JOIN.findall(text)) >= 2
 
 
 def _stamp(text: str, words: list[str]) -> bool:

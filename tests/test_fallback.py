@@ -60,6 +60,45 @@ def test_a_headline_above_a_caption_and_a_byline_stays_when_it_is_the_first_line
     assert kept == [headline, *ARTICLE]
 
 
+@pytest.mark.parametrize("headline", ["Council keeps the old bridge open for cyclists and walkers",
+                                      "Sensex up by 476 points, closes at 58,723; Nifty settles above 17,500"])
+def test_the_head_stays_over_dates_bylines_agencies_and_keywords(headline):
+    """A news site's head: the headline (figures in it make no date), the standfirst,
+    then a date, the author twice, the site's name, an agency and the page's keywords
+    run into one line; above it a list of cities (a menu). The skipped lines do not
+    use up the head's reach."""
+    standfirst = "The vote ends a year of argument over the crossing, which carries two thousand people a day."
+    cities = "Other cities - Noida, Gurgaon, Bengaluru, Hyderabad, Bhopal , Chandigarh , Dehradun"
+    frame = ["india Updated: May 23, 2019 13:30 IST", "Jo Park", "Jo Park", "Town Times",
+             "Press Trust of India", "bridge vote,old bridge,cycling"]
+    kept, _, _ = run([*MENU, cities, headline, standfirst, *frame, *ARTICLE])
+    assert kept == [headline, standfirst, *ARTICLE]
+
+
+def test_a_labelled_author_is_no_head_line():
+    """ "Author:" over a name: the name is the label's value, no standfirst."""
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    standfirst = "The vote ends a year of argument over the crossing."
+    kept, _, _ = run([*MENU, headline, standfirst, "Author:", "Town News Editorial Staff",
+                      "Publish date:", "Oct 4, 2018", *ARTICLE])
+    assert kept == [headline, standfirst, *ARTICLE]
+
+
+def test_a_short_headline_right_above_the_body_stays_and_the_appeal_over_it_goes():
+    kept, _, _ = run(["Support The Town News!", "Smoker's Friend", *ARTICLE, *FOOTER])
+    assert kept == ["Smoker's Friend", *ARTICLE]
+    # under a name, a short line is a caption's or a byline's ("Live reporter")
+    kept, _, _ = run([*MENU, "Jo Park", "Live reporter", *ARTICLE])
+    assert kept == ARTICLE
+
+
+def test_a_photo_credit_as_name_and_agency_is_no_head_line():
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    standfirst = "The vote ends a year of argument over the crossing."
+    kept, _, _ = run([*MENU, headline, standfirst, "Amy K. Dragoo/AIMMEDIA", *ARTICLE])
+    assert kept == [headline, standfirst, *ARTICLE]
+
+
 def test_a_list_of_other_headlines_above_the_article_is_no_head():
     teasers = ["Man dies after crashing into power pole downtown",
                "The county fair will be free to attend next summer",
