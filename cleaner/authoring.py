@@ -11,11 +11,11 @@ from re import _constants as C
 import regex
 
 from .document import Document
-from .engine import Compiled, RuleTimeout, check_examples
+from .engine import RuleTimeout, alone, check_examples
 from .errors import UsageError
 from .prefilter import EVERY_LINE, atoms, stdlib_tree
 from .evaluate import Pair, clean_pair, unified_diff
-from .ruleset import (FLAGS, OUTLET_ID, Outlet, Pat, RuleError, parse, pattern_pieces, toml_files,
+from .ruleset import (FLAGS, OUTLET_ID, Pat, RuleError, parse, pattern_pieces, toml_files,
                       top_level_branches)
 
 # ---- rules new ----------------------------------------------------------------------
@@ -375,8 +375,7 @@ def _takes_in(rule, text: str, line: str) -> bool:
         return True
     doc = Document(text)
     try:
-        Compiled(Outlet(id="check", name="check", domains=[], signatures=[],
-                        rules=[rule])).apply(doc)
+        alone(rule).apply(doc)
     except RuleTimeout:
         return True
     return any(ln.removed_by and ln.text.strip() == line for ln in doc.lines)

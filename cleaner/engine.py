@@ -176,7 +176,7 @@ def drop_repeats(doc: Document) -> None:
     lines ("Yes.", "Read more") may repeat in an article and are left alone."""
     seen: dict[str, int] = {}
     for i in doc.kept_indices():
-        key = " ".join(doc.lines[i].text.split())
+        key = _words(doc.lines[i].text)
         if len(key) >= REPEAT_MIN:
             if key in seen:
                 doc.remove(i, f"repeat: repeats line {seen[key] + 1}")
@@ -197,10 +197,15 @@ def drop_doubled(doc: Document) -> None:
         a, b = lines[i], lines[i + 1]
         if a.blank or b.blank or a.removed_by is not None or b.removed_by is not None:
             continue
-        key = " ".join(a.text.split())
-        if REPEAT_MIN <= len(key) <= DOUBLED_MAX and key == " ".join(b.text.split()):
+        key = _words(a.text)
+        if REPEAT_MIN <= len(key) <= DOUBLED_MAX and key == _words(b.text):
             doc.remove(i, f"doubled: printed twice, lines {i + 1} and {i + 2}")
             doc.remove(i + 1, f"doubled: printed twice, lines {i + 1} and {i + 2}")
+
+
+def _words(text: str) -> str:
+    """A line as repeats are compared: its words, whitespace aside."""
+    return " ".join(text.split())
 
 
 def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
@@ -243,12 +248,16 @@ def _matches(rule: Rule, pat, s: str, j: int) -> bool:
         raise RuleTimeout(rule, j + 1) from None
 
 
+def alone(rule: Rule) -> Compiled:
+    """One rule compiled as an outlet of its own, to see what it does without the rest."""
+    return Compiled(Outlet(id="check", name="check", domains=[], signatures=[], rules=[rule]))
+
+
 def check_examples(rule: Rule) -> list[str]:
     """Problems with a rule's own examples: each `examples` text, run through this rule
     alone, must lose every line (cut rules: change every line); `keep` texts must pass
     unchanged."""
-    single = Compiled(Outlet(id="check", name="check", domains=[], signatures=[],
-                             rules=[rule]))
+    single = alone(rule)
     problems = []
     for text in rule.examples:
         doc = Document(text)
