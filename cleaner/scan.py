@@ -14,58 +14,217 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
 from itertools import accumulate
+from re import _constants as C
 from time import monotonic
 
 import regex
 
 from .errors import CleanerError
-from .prefilter import Folded, Prefilter
+from .prefilter import Folded, Prefilter, stdlib_tree
 from .ruleset import Pat, compile_union
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
 PAGE_TIMEOUT = 10.0    # seconds all patterns together may spend on one ordinary page
 
-# When the page being cleaned must be done by (monotonic clock), if a page is being
-# cleaned: a context variable, so threads sharing a Cleaner keep their own.
-_deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
+# A timeout costs two reads of the process's CPU clock per call, system calls that cost
+# more than matching a short line. A pattern whose backtracking on a line of n characters
+# is bounded by at most STEP_LIMIT steps (`steps`) cannot run away there: it is searched
+# without one. Each step is a constant amount of C work (a character test, a backtrack,
+# a group's bookkeeping); the worst measured is ~1.3 ns (`^(?:.*?,){3}x` on "a,"*100:
+# 41 ms, bound 3.3e7 steps), so 1e6 steps take ~1 ms, and under 0.1 s even at 100 ns
+# a step: far inside the line's budget.
+STEP_LIMIT = 10 ** 6
+# Untimed searches of a page are charged their bound; every PAGE_STEPS steps of them the
+# page's clock is read again (by one timed search), so a page of many short lines still
+# stops within PAGE_STEPS steps (well under a second) of its budget.
+PAGE_STEPS = 10 ** 7
+
+
+class _Page:
+    __slots__ = ("deadline", "credit")
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.credit = PAGE_STEPS
+
+
+# The page being cleaned (its deadline by the monotonic clock and what is left of its
+# untimed steps), if a page is being cleaned: a context variable, so threads sharing a
+# Cleaner keep their own.
+_page: ContextVar[_Page | None] = ContextVar("page_budget", default=None)
 
 
 @contextmanager
 def page_budget(text: str):
     """Bound the time patterns may take on this page (on top of each line's budget), so
     that many slow lines cannot add up to minutes."""
-    token = _deadline.set(monotonic() + PAGE_TIMEOUT + len(text) * TIMEOUT_PER_MB / 1e6)
+    token = _page.set(_Page(monotonic() + PAGE_TIMEOUT + len(text) * TIMEOUT_PER_MB / 1e6))
     try:
         yield
     finally:
-        _deadline.reset(token)
+        _page.reset(token)
 
 
 def page_spent() -> bool:
     """The page being cleaned has used up its time (so a timeout is the page's, not a
     line's)."""
-    deadline = _deadline.get()
-    return deadline is not None and monotonic() >= deadline
+    page = _page.get()
+    return page is not None and monotonic() >= page.deadline
 
 
 def budget(s: str) -> float:
     """Seconds a pattern may spend on `s`: its own budget, within what is left of the
     page's."""
     own = TIMEOUT + len(s) * TIMEOUT_PER_MB / 1e6
-    deadline = _deadline.get()
-    if deadline is None:
+    page = _page.get()
+    if page is None:
         return own
     # a spent page budget still gives the regex module a positive timeout, which it
     # then reports at once
-    return max(min(own, deadline - monotonic()), 1e-9)
+    return max(min(own, page.deadline - monotonic()), 1e-9)
 
 
 def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):
     """pattern.search(s, pos) within the time budget of s (TimeoutError past it). The
     timeout goes by position (string, pos, endpos, concurrent, partial, timeout): as a
-    keyword, the regex module's argument parsing costs as much as searching a short line."""
+    keyword, the regex module's argument parsing costs as much as searching a short line.
+    A search `steps` bounds below STEP_LIMIT runs without a timeout."""
+    if pos is None:
+        costs = _costs.get(pattern)
+        if costs is None:
+            costs = _costs[pattern] = step_costs(pattern)
+        size = len(s).bit_length()
+        if size < len(costs):
+            page = _page.get()
+            if page is None:
+                return pattern.search(s)
+            page.credit -= costs[size]
+            if page.credit >= 0:
+                return pattern.search(s)
+            page.credit = PAGE_STEPS     # time to read the clock: this search is timed
     return pattern.search(s, pos, None, None, False, budget(s))
+
+
+# Per compiled pattern: costs[b], the steps bound on a line of under 2**b characters,
+# for each b whose bound is within STEP_LIMIT (empty: every search is timed).
+_costs: dict[regex.Pattern, tuple[int, ...]] = {}
+
+
+def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
+    out: list[int] = []
+    if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
+        return ()
+    tree = stdlib_tree(pattern.pattern)
+    if tree is None or tree[1]:
+        return ()
+    while len(out) < 32:
+        n = (1 << len(out)) - 1
+        bound = steps(tree[0], n)
+        if bound is None or bound > STEP_LIMIT:
+            break
+        out.append(bound)
+    return tuple(out)
+
+
+# Ignoring case folds a character to several (ß to ss), so a literal no longer matches a
+# fixed number of characters; multi-line anchors match inside the text: neither is
+# modelled below, so such patterns are always timed. (Also any inline flag group naming
+# i or m, wherever it stands: simpler than reading scopes, and rare in line rules.)
+_UNBOUNDED_FLAGS = regex.IGNORECASE | regex.MULTILINE
+_CASE_OR_LINES = regex.compile(r"\(\?[a-zA-Z-]*[im]")
+_CAP = 1 << 62      # bounds past this are all "too many"
+_SINGLE = {C.LITERAL, C.NOT_LITERAL, C.ANY, C.AT}
+_AT_START = ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING))
+
+
+def steps(tree, n: int) -> int | None:
+    """An upper bound on the backtracking steps of searching a string of n characters
+    for the pattern `tree` (the stdlib parser's tree, as prefilter.stdlib_tree gives it);
+    None for constructs not modelled.
+
+    Each node gets (out, work): how many ways it can match from one position, each of
+    which the rest of the pattern is tried after, and the steps it takes to find them
+    all. A sequence multiplies: its second node is tried once per way of the first. An
+    alternation adds. A repeat of a body with (o, w), whose every iteration takes at
+    least one character (else it is not modelled), runs at most k = min(max, min + n)
+    iterations: o**j ways to reach iteration j, each trying the body once more. Atomic
+    groups, possessive repeats and lookarounds leave one way out but cost all their
+    inner work. A search tries every start (n + 1); after a leading ^ only the first
+    start gets past it."""
+    items = list(tree)
+    found = _seq(items, n)
+    if found is None:
+        return None
+    out, work = found
+    if items and items[0] in _AT_START:
+        return n + 1 + out + work
+    return min((n + 1) * (out + work + 1), _CAP)
+
+
+def _seq(items, n: int) -> tuple[int, int] | None:
+    out, work = 1, 0
+    for op, av in items:
+        found = _node(op, av, n)
+        if found is None:
+            return None
+        o, w = found
+        work = min(work + out * w, _CAP)
+        out = min(out * o, _CAP)
+    return out, work
+
+
+def _node(op, av, n: int) -> tuple[int, int] | None:
+    if op in _SINGLE:
+        return 1, 1
+    if op is C.IN:                 # a class: one test per member
+        return 1, len(av)
+    if op is C.GROUPREF:           # compares up to n characters
+        return 1, n + 1
+    if op is C.SUBPATTERN:
+        return _seq(av[3], n)
+    if op is C.BRANCH:
+        found = [_seq(alt, n) for alt in av[1]]
+        if None in found:
+            return None
+        return min(sum(o for o, _ in found), _CAP), min(sum(w for _, w in found) + 1, _CAP)
+    if op is C.ATOMIC_GROUP or op is C.ASSERT or op is C.ASSERT_NOT:
+        found = _seq(av if op is C.ATOMIC_GROUP else av[1], n)
+        return None if found is None else (1, min(found[0] + found[1], _CAP))
+    if op is C.GROUPREF_EXISTS:
+        yes = _seq(av[1], n)
+        no = _seq(av[2], n) if av[2] is not None else (1, 1)
+        if yes is None or no is None:
+            return None
+        return min(yes[0] + no[0], _CAP), min(yes[1] + no[1] + 1, _CAP)
+    if op is C.MAX_REPEAT or op is C.MIN_REPEAT or op is C.POSSESSIVE_REPEAT:
+        lo, hi, body = av
+        if body.getwidth()[0] == 0:
+            return None
+        found = _seq(body, n)
+        if found is None:
+            return None
+        o, w = found
+        k = min(hi, lo + n)
+        ways = tries = 0      # ways out (iterations lo..k), body tries (iterations 0..k-1)
+        reach = 1             # ways to reach iteration j
+        for j in range(k + 1):
+            if j >= lo:
+                ways = min(ways + reach, _CAP)
+            if j < k:
+                tries = min(tries + reach, _CAP)
+            if o == 1 and j >= lo:       # every further iteration adds one of each
+                ways = min(ways + k - j, _CAP)
+                tries = min(tries + max(k - j - 1, 0), _CAP)
+                break
+            reach = min(reach * o, _CAP)
+            if tries >= _CAP:
+                return _CAP, _CAP
+        work = min(w * tries, _CAP)
+        if op is C.POSSESSIVE_REPEAT:
+            return 1, min(ways + work, _CAP)
+        return ways, work
+    return None
 
 
 class ScanTimeout(CleanerError):
