@@ -14,14 +14,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
 from itertools import accumulate
-from re import _constants as C
+from re import _constants as C, _parser
 from time import monotonic
 
 import regex
 
 from .errors import CleanerError
 from .prefilter import Folded, Prefilter, stdlib_tree
-from .ruleset import Pat, compile_union
+from .ruleset import Pat, compile_union, pattern_pieces, plain, top_level_branches
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
@@ -89,29 +89,163 @@ def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):
     """pattern.search(s, pos) within the time budget of s (TimeoutError past it). The
     timeout goes by position (string, pos, endpos, concurrent, partial, timeout): as a
     keyword, the regex module's argument parsing costs as much as searching a short line.
-    A search `steps` bounds below STEP_LIMIT runs without a timeout."""
+    A search `steps` bounds below STEP_LIMIT on s runs without a timeout; else, if the
+    pattern has a precheck so bounded, a line the precheck misses is missed untimed."""
     if pos is None:
-        costs = _costs.get(pattern)
-        if costs is None:
-            costs = _costs[pattern] = step_costs(pattern)
+        plan = _plans.get(pattern)
+        if plan is None:
+            plan = _planned(pattern)
+        costs, pre, pre_costs = plan
         size = len(s).bit_length()
         if size < len(costs):
-            page = _page.get()
-            if page is None:
+            if _charge(costs[size]):
                 return pattern.search(s)
-            page.credit -= costs[size]
-            if page.credit >= 0:
-                return pattern.search(s)
-            page.credit = PAGE_STEPS     # time to read the clock: this search is timed
+        elif size < len(pre_costs) and _charge(pre_costs[size]) and pre.search(s) is None:
+            return None
     return pattern.search(s, pos, None, None, False, budget(s))
 
 
-# Per compiled pattern: costs[b], the steps bound on a line of under 2**b characters,
-# for each b whose bound is within STEP_LIMIT (empty: every search is timed).
-_costs: dict[regex.Pattern, tuple[int, ...]] = {}
+def _charge(steps: int) -> bool:
+    """Whether an untimed search of up to `steps` steps may run now: not when the page's
+    untimed steps are spent (then its clock is read, by a timed search, and they renew)."""
+    page = _page.get()
+    if page is None:
+        return True
+    page.credit -= steps
+    if page.credit >= 0:
+        return True
+    page.credit = PAGE_STEPS
+    return False
+
+
+# Per compiled pattern: its costs (step_costs), and its precheck with the precheck's.
+_plans: dict[regex.Pattern, tuple[tuple[int, ...], regex.Pattern | None, tuple[int, ...]]] = {}
+
+
+def _planned(pattern: regex.Pattern):
+    """The pattern's plan from its PLAN_AFTER-th search on (the first are timed): a
+    plan takes a millisecond or two, which `clean FILE` of one page need not pay for
+    each of its patterns."""
+    uses = _uses[pattern] = _uses.get(pattern, 0) + 1
+    if uses < PLAN_AFTER:
+        return _TIMED
+    costs = step_costs(pattern)
+    pre = precheck(pattern) if len(costs) <= PRE_LINES else None
+    plan = _plans[pattern] = costs, pre, step_costs(pre) if pre is not None else ()
+    return plan
+
+
+PLAN_AFTER = 4
+_TIMED = ((), None, ())
+_uses: dict[regex.Pattern, int] = {}
+
+
+PRE_LINES = 10      # prechecks are bounded on lines under 2**PRE_LINES characters
+_LEAD = regex.compile(r"(?:\(\?[a-zA-Z]+\))*")
+_QUANTIFIER = regex.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
+_ESCAPE = regex.compile(r"\\(?:[pPN]\{[^}]*\}|[pP][A-Za-z]|x\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}"
+                        r"|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[gk]<[^>]*>|0[0-7]{0,2}|[1-9]\d*|.)",
+                        regex.DOTALL)
+
+
+def precheck(pattern: regex.Pattern) -> regex.Pattern | None:
+    """A cheaper pattern that matches wherever `pattern` does: each top-level branch cut
+    to its longest run of leading items whose search stays within STEP_LIMIT on lines
+    under 2**PRE_LINES characters. A match of a branch starts with a match of its leading
+    items, at the same place; so a line the precheck misses, the pattern misses. (The
+    rules' patterns fail on most lines they are tried on: a line prose shares a word
+    with.) None when no branch is cut, a branch keeps no literal or class, or the
+    pattern refers to its groups (a cut could renumber them)."""
+    if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
+        return None
+    source = plain(pattern.pattern)
+    lead = _LEAD.match(source).group()
+    branches = top_level_branches(source[len(lead):])
+    whole = stdlib_tree(source)
+    if whole is None or whole[1] or _refers(whole[0]):
+        return None
+    n, limit = (1 << PRE_LINES) - 1, STEP_LIMIT // len(branches)
+    cut = []
+    for branch in branches:
+        ends = _item_ends(branch)
+        if ends is None:
+            return None
+        # the longest prefix within the limit, by bisection: a longer prefix's bound is
+        # never smaller
+        lo, hi = 0, len(ends)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            tree = stdlib_tree(lead + branch[:ends[mid - 1]])
+            bound = steps(tree[0], n) if tree is not None else None
+            if bound is not None and bound <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        part = branch[:ends[lo - 1]] if lo else ""
+        # the cut is a prefix of the branch as the parser reads it too, and keeps a
+        # literal or a class (else it matches nearly every line)
+        short, full = stdlib_tree(lead + part), stdlib_tree(lead + branch)
+        if short is None or full is None:
+            return None
+        short, full = _tuples(short[0]), _tuples(full[0])
+        if full[:len(short)] != short or not any(op is C.LITERAL or op is C.IN for op, _ in short):
+            return None
+        cut.append(part)
+    if cut == branches:
+        return None
+    try:
+        return regex.compile(lead + "|".join(cut), pattern.flags)
+    except regex.error:
+        return None
+
+
+def _item_ends(source: str) -> list[int] | None:
+    """Where each top-level item of a branch (an atom with its quantifier) ends."""
+    level: dict[int, bool] = {}     # piece start -> outside every group and class
+    groups = classes = 0
+    for i, piece, kind in pattern_pieces(source):
+        level[i] = groups == classes == 0
+        if kind == "literal":
+            if piece.startswith("["):
+                classes += 1
+            elif piece == "]" and classes:
+                classes -= 1
+        elif piece == "(":
+            groups += 1
+        elif piece == ")":
+            groups -= 1
+    ends, i = [], 0
+    while i < len(source):
+        if source[i] in ")|":
+            return None
+        if source[i] == "\\":
+            j = _ESCAPE.match(source, i).end()
+        else:
+            j = i + 1
+            while j < len(source) and not level.get(j, False):
+                j += 1
+        quantifier = _QUANTIFIER.match(source, j)
+        i = quantifier.end() if quantifier else j
+        ends.append(i)
+    return ends
+
+
+def _tuples(node):
+    """A parsed tree as nested tuples, to compare."""
+    if isinstance(node, (list, tuple, _parser.SubPattern)):
+        return tuple(map(_tuples, node))
+    return node
+
+
+def _refers(node) -> bool:
+    if isinstance(node, (list, tuple, _parser.SubPattern)):
+        return any(map(_refers, node))
+    return node is C.GROUPREF or node is C.GROUPREF_EXISTS
 
 
 def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
+    """costs[b]: the steps bound of a search on a line of under 2**b characters, for each
+    b whose bound is within STEP_LIMIT (empty: every search is timed)."""
     out: list[int] = []
     if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
         return ()

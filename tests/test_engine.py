@@ -206,7 +206,10 @@ def test_searches_bounded_by_their_steps_skip_the_timeout(monkeypatch):
     from cleaner.ruleset import FLAGS
     timed = []
     monkeypatch.setattr(scan, "budget", lambda s: timed.append(s) or 0.05)
-    assert scan.guarded_search(regex.compile("^Read (?:more|also)$", FLAGS), "Read more")
+    pattern = regex.compile("^Read (?:more|also)$", FLAGS)
+    for _ in range(scan.PLAN_AFTER):        # (a pattern is planned after a few searches)
+        timed.clear()
+        assert scan.guarded_search(pattern, "Read more")
     assert timed == []
     # an exponential pattern is timed on all but short lines, where its bound is small
     evil = regex.compile("^(a|aa)+$", FLAGS)
@@ -219,6 +222,43 @@ def test_searches_bounded_by_their_steps_skip_the_timeout(monkeypatch):
         assert scan.step_costs(regex.compile(source, FLAGS)) == ()
 
 
+def test_a_line_its_precheck_misses_is_missed_without_a_timeout(monkeypatch):
+    # the pattern's leading items, bounded, find most candidate lines false untimed
+    import cleaner.scan as scan
+    from cleaner.ruleset import FLAGS
+    evil = regex.compile("^Breaking: (a|aa)+$|^Live(?:(x+x+)+y)", FLAGS)
+    assert scan.precheck(evil).pattern == "^Breaking: |^Live"
+    timed = []
+    monkeypatch.setattr(scan, "budget", lambda s: timed.append(s) or 0.05)
+    monkeypatch.setattr(scan, "PLAN_AFTER", 1)
+    assert scan.guarded_search(evil, "Not breaking: " + "a" * 60 + "b") is None
+    assert timed == []
+    with pytest.raises(TimeoutError):      # the precheck matches: the pattern is timed
+        scan.guarded_search(evil, "Breaking: " + "a" * 60 + "b")
+    # nothing to cut, or a cut that keeps no literal or class: no precheck
+    for source in ("^Read more$", "(?:(x+x+)+y)", "^.*(x+x+)+y", "(a)(x+x+)+\\1"):
+        assert scan.precheck(regex.compile(source, FLAGS)) is None
+
+
+def test_prechecks_match_the_examples_of_the_built_in_rules_and_cues():
+    # a precheck must match wherever its pattern does: a rule's or cue's examples are
+    # lines its pattern matches
+    import cleaner.scan as scan
+    from cleaner.ruleset import builtin_rules_dir, load_dirs
+    checked = 0
+    for outlet in load_dirs([builtin_rules_dir()]):
+        for item in [*outlet.rules, *outlet.cues]:
+            for pat in (getattr(item, key, None) for key in ("pattern", "end", "caption")):
+                pre = scan.precheck(pat.compiled) if pat is not None else None
+                if pre is None:
+                    continue
+                for line in (ln.strip() for text in item.examples for ln in text.split("\n")):
+                    if pat.compiled.search(line):
+                        assert pre.search(line), (pat.source, pre.pattern, line)
+                        checked += 1
+    assert checked > 100
+
+
 def test_untimed_searches_still_stop_when_the_page_is_spent(monkeypatch):
     # untimed searches are charged their bound; once the page's PAGE_STEPS are spent,
     # the next search is timed and sees the page's deadline
@@ -228,6 +268,7 @@ def test_untimed_searches_still_stop_when_the_page_is_spent(monkeypatch):
                    "pattern = '^xyz'\n", "slow.toml")
     monkeypatch.setattr(scan, "PAGE_TIMEOUT", -1.0)
     monkeypatch.setattr(scan, "PAGE_STEPS", 100)
+    monkeypatch.setattr(scan, "PLAN_AFTER", 1)
     with pytest.raises(RuleTimeout, match="ran out of the page's time"):
         Cleaner(outlets=[outlet]).clean("xyz\n" * 50, outlet="slow")
     monkeypatch.setattr(scan, "PAGE_STEPS", 10 ** 6)
