@@ -151,11 +151,12 @@ _ESCAPE = regex.compile(r"\\(?:[pPN]\{[^}]*\}|[pP][A-Za-z]|x\{[0-9a-fA-F]+\}|x[0
 def precheck(pattern: regex.Pattern) -> regex.Pattern | None:
     """A cheaper pattern that matches wherever `pattern` does: each top-level branch cut
     to its longest run of leading items whose search stays within STEP_LIMIT on lines
-    under 2**PRE_LINES characters. A match of a branch starts with a match of its leading
-    items, at the same place; so a line the precheck misses, the pattern misses. (The
-    rules' patterns fail on most lines they are tried on: a line prose shares a word
-    with.) None when no branch is cut, a branch keeps no literal or class, or the
-    pattern refers to its groups (a cut could renumber them)."""
+    under 2**PRE_LINES characters, and into the group after them the same way. A match
+    of a branch starts with a match of its leading items, at the same place, and a
+    group's match (or a lookahead's) with a match of its own; so a line the precheck
+    misses, the pattern misses. (The rules' patterns fail on most lines they are tried
+    on: a line prose shares a word with.) None when no branch is cut, a branch keeps no
+    literal or class, or the pattern refers to its groups (a cut could renumber them)."""
     if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
         return None
     source = plain(pattern.pattern)
@@ -165,30 +166,22 @@ def precheck(pattern: regex.Pattern) -> regex.Pattern | None:
     if whole is None or whole[1] or _refers(whole[0]):
         return None
     n, limit = (1 << PRE_LINES) - 1, STEP_LIMIT // len(branches)
+
+    def fits(part: str) -> bool:
+        tree = stdlib_tree(lead + part)
+        bound = steps(tree[0], n) if tree is not None else None
+        return bound is not None and bound <= limit
+
     cut = []
     for branch in branches:
-        ends = _item_ends(branch)
-        if ends is None:
-            return None
-        # the longest prefix within the limit, by bisection: a longer prefix's bound is
-        # never smaller
-        lo, hi = 0, len(ends)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            tree = stdlib_tree(lead + branch[:ends[mid - 1]])
-            bound = steps(tree[0], n) if tree is not None else None
-            if bound is not None and bound <= limit:
-                lo = mid
-            else:
-                hi = mid - 1
-        part = branch[:ends[lo - 1]] if lo else ""
+        part = _cut(branch, fits)
         # the cut is a prefix of the branch as the parser reads it too, and keeps a
         # literal or a class (else it matches nearly every line)
         short, full = stdlib_tree(lead + part), stdlib_tree(lead + branch)
         if short is None or full is None:
             return None
         short, full = _tuples(short[0]), _tuples(full[0])
-        if full[:len(short)] != short or not any(op is C.LITERAL or op is C.IN for op, _ in short):
+        if not (_leads(short, full) and _selective(short)):
             return None
         cut.append(part)
     if cut == branches:
@@ -199,8 +192,40 @@ def precheck(pattern: regex.Pattern) -> regex.Pattern | None:
         return None
 
 
-def _item_ends(source: str) -> list[int] | None:
-    """Where each top-level item of a branch (an atom with its quantifier) ends."""
+# a group a cut may enter: capturing, non-capturing, named, atomic, lookahead; not a
+# negative or a lookbehind one (its prefix is no weaker), nor one setting flags
+_OPENER = regex.compile(r"\((?:\?:|\?P?<\w+>|\?>|\?=|(?!\?))")
+
+
+def _cut(branch: str, fits) -> str:
+    """The longest run of the branch's leading items that `fits`, then the group after
+    them (if it is no repeat) cut the same way, if that still fits."""
+    ends = _item_ends(branch)
+    if ends is None:
+        return ""
+    # by bisection: a longer prefix's bound is never smaller
+    lo, hi = 0, len(ends)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(branch[:ends[mid - 1][1]]):
+            lo = mid
+        else:
+            hi = mid - 1
+    part = branch[:ends[lo - 1][1]] if lo else ""
+    if lo < len(ends):
+        atom_end, end = ends[lo]
+        opener = _OPENER.match(branch, len(part), atom_end)
+        if opener and end == atom_end:
+            inner = top_level_branches(branch[opener.end():atom_end - 1])
+            head = part + opener.group()
+            subs = [_cut(b, lambda c: fits(head + c + ")")) for b in inner]
+            if all(subs) and fits(head + "|".join(subs) + ")"):
+                part = head + "|".join(subs) + ")"
+    return part
+
+
+def _item_ends(source: str) -> list[tuple[int, int]] | None:
+    """Where each top-level item of a branch ends: its atom, and its quantifier."""
     level: dict[int, bool] = {}     # piece start -> outside every group and class
     groups = classes = 0
     for i, piece, kind in pattern_pieces(source):
@@ -226,8 +251,38 @@ def _item_ends(source: str) -> list[int] | None:
                 j += 1
         quantifier = _QUANTIFIER.match(source, j)
         i = quantifier.end() if quantifier else j
-        ends.append(i)
+        ends.append((j, i))
     return ends
+
+
+def _leads(short: tuple, full: tuple) -> bool:
+    """The parsed items `short` are a leading part of `full`: the same items, the last
+    of which may be a group, atomic group, lookahead or alternation cut the same way."""
+    k = len(short)
+    if k > len(full) or short[:k - 1] != full[:k - 1]:
+        return False
+    if not k or short[-1] == full[k - 1]:
+        return True
+    (op, av), (full_op, full_av) = short[-1], full[k - 1]
+    if op is not full_op:
+        return False
+    if op is C.SUBPATTERN:
+        return av[:3] == full_av[:3] and _leads(av[3], full_av[3])
+    if op is C.ASSERT:
+        return av[0] == full_av[0] == 1 and _leads(av[1], full_av[1])
+    if op is C.ATOMIC_GROUP:
+        return _leads(av, full_av)
+    if op is C.BRANCH:
+        return (len(av[1]) == len(full_av[1])
+                and all(map(_leads, av[1], full_av[1])))
+    return False
+
+
+def _selective(node) -> bool:
+    """A literal or a class somewhere in the parsed items (else they match most lines)."""
+    if isinstance(node, tuple) and len(node) == 2 and (node[0] is C.LITERAL or node[0] is C.IN):
+        return True
+    return isinstance(node, tuple) and any(map(_selective, node))
 
 
 def _tuples(node):
