@@ -14,58 +14,406 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
 from itertools import accumulate
+from re import _constants as C, _parser
 from time import monotonic
 
 import regex
 
 from .errors import CleanerError
-from .prefilter import Folded, Prefilter
-from .ruleset import Pat, compile_union
+from .prefilter import Folded, Prefilter, stdlib_tree
+from .ruleset import Pat, compile_union, pattern_pieces, plain, top_level_branches
 
 TIMEOUT = 2.0          # seconds a pattern may spend on one ordinary line
 TIMEOUT_PER_MB = 0.5   # extra seconds per MB, so a 50 MB line is not a false alarm
 PAGE_TIMEOUT = 10.0    # seconds all patterns together may spend on one ordinary page
 
-# When the page being cleaned must be done by (monotonic clock), if a page is being
-# cleaned: a context variable, so threads sharing a Cleaner keep their own.
-_deadline: ContextVar[float | None] = ContextVar("page_deadline", default=None)
+# A timeout costs two reads of the process's CPU clock per call, system calls that cost
+# more than matching a short line. A pattern whose backtracking on a line of n characters
+# is bounded by at most STEP_LIMIT steps (`steps`) cannot run away there: it is searched
+# without one. Each step is a constant amount of C work (a character test, a backtrack,
+# a group's bookkeeping); the worst measured is ~1.3 ns (`^(?:.*?,){3}x` on "a,"*100:
+# 41 ms, bound 3.3e7 steps), so 1e6 steps take ~1 ms, and under 0.1 s even at 100 ns
+# a step: far inside the line's budget.
+STEP_LIMIT = 10 ** 6
+# Untimed searches of a page are charged their bound; every PAGE_STEPS steps of them the
+# page's clock is read again (by one timed search), so a page of many short lines still
+# stops within PAGE_STEPS steps (well under a second) of its budget.
+PAGE_STEPS = 10 ** 7
+
+
+class _Page:
+    __slots__ = ("deadline", "credit")
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.credit = PAGE_STEPS
+
+
+# The page being cleaned (its deadline by the monotonic clock and what is left of its
+# untimed steps), if a page is being cleaned: a context variable, so threads sharing a
+# Cleaner keep their own.
+_page: ContextVar[_Page | None] = ContextVar("page_budget", default=None)
 
 
 @contextmanager
 def page_budget(text: str):
     """Bound the time patterns may take on this page (on top of each line's budget), so
     that many slow lines cannot add up to minutes."""
-    token = _deadline.set(monotonic() + PAGE_TIMEOUT + len(text) * TIMEOUT_PER_MB / 1e6)
+    token = _page.set(_Page(monotonic() + PAGE_TIMEOUT + len(text) * TIMEOUT_PER_MB / 1e6))
     try:
         yield
     finally:
-        _deadline.reset(token)
+        _page.reset(token)
 
 
 def page_spent() -> bool:
     """The page being cleaned has used up its time (so a timeout is the page's, not a
     line's)."""
-    deadline = _deadline.get()
-    return deadline is not None and monotonic() >= deadline
+    page = _page.get()
+    return page is not None and monotonic() >= page.deadline
 
 
 def budget(s: str) -> float:
     """Seconds a pattern may spend on `s`: its own budget, within what is left of the
     page's."""
     own = TIMEOUT + len(s) * TIMEOUT_PER_MB / 1e6
-    deadline = _deadline.get()
-    if deadline is None:
+    page = _page.get()
+    if page is None:
         return own
     # a spent page budget still gives the regex module a positive timeout, which it
     # then reports at once
-    return max(min(own, deadline - monotonic()), 1e-9)
+    return max(min(own, page.deadline - monotonic()), 1e-9)
 
 
 def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):
     """pattern.search(s, pos) within the time budget of s (TimeoutError past it). The
     timeout goes by position (string, pos, endpos, concurrent, partial, timeout): as a
-    keyword, the regex module's argument parsing costs as much as searching a short line."""
+    keyword, the regex module's argument parsing costs as much as searching a short line.
+    A search `steps` bounds below STEP_LIMIT on s runs without a timeout; else, if the
+    pattern has a precheck so bounded, a line the precheck misses is missed untimed."""
+    if pos is None:
+        plan = _plans.get(pattern)
+        if plan is None:
+            plan = _planned(pattern)
+        costs, pre, pre_costs = plan
+        size = len(s).bit_length()
+        if size < len(costs):
+            if _charge(costs[size]):
+                return pattern.search(s)
+        elif size < len(pre_costs) and _charge(pre_costs[size]) and pre.search(s) is None:
+            return None
     return pattern.search(s, pos, None, None, False, budget(s))
+
+
+def _charge(steps: int) -> bool:
+    """Whether an untimed search of up to `steps` steps may run now: not when the page's
+    untimed steps are spent (then its clock is read, by a timed search, and they renew)."""
+    page = _page.get()
+    if page is None:
+        return True
+    page.credit -= steps
+    if page.credit >= 0:
+        return True
+    page.credit = PAGE_STEPS
+    return False
+
+
+# Per compiled pattern: its costs (step_costs), and its precheck with the precheck's.
+_plans: dict[regex.Pattern, tuple[tuple[int, ...], regex.Pattern | None, tuple[int, ...]]] = {}
+
+
+def _planned(pattern: regex.Pattern):
+    """The pattern's plan from its PLAN_AFTER-th search on (the first are timed): a
+    plan takes a millisecond or two, which `clean FILE` of one page need not pay for
+    each of its patterns."""
+    uses = _uses[pattern] = _uses.get(pattern, 0) + 1
+    if uses < PLAN_AFTER:
+        return _TIMED
+    costs = step_costs(pattern)
+    pre = precheck(pattern) if len(costs) <= PRE_LINES else None
+    plan = _plans[pattern] = costs, pre, step_costs(pre) if pre is not None else ()
+    return plan
+
+
+PLAN_AFTER = 4
+_TIMED = ((), None, ())
+_uses: dict[regex.Pattern, int] = {}
+
+
+PRE_LINES = 10      # prechecks are bounded on lines under 2**PRE_LINES characters
+_LEAD = regex.compile(r"(?:\(\?[a-zA-Z]+\))*")
+_QUANTIFIER = regex.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
+_ESCAPE = regex.compile(r"\\(?:[pPN]\{[^}]*\}|[pP][A-Za-z]|x\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}"
+                        r"|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[gk]<[^>]*>|0[0-7]{0,2}|[1-9]\d*|.)",
+                        regex.DOTALL)
+
+
+def precheck(pattern: regex.Pattern) -> regex.Pattern | None:
+    """A cheaper pattern that matches wherever `pattern` does: each top-level branch cut
+    to its longest run of leading items whose search stays within STEP_LIMIT on lines
+    under 2**PRE_LINES characters, and into the group after them the same way. A match
+    of a branch starts with a match of its leading items, at the same place, and a
+    group's match (or a lookahead's) with a match of its own; so a line the precheck
+    misses, the pattern misses. (The rules' patterns fail on most lines they are tried
+    on: a line prose shares a word with.) None when no branch is cut, a branch keeps no
+    literal or class, or the pattern refers to its groups (a cut could renumber them)."""
+    if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
+        return None
+    source = plain(pattern.pattern)
+    lead = _LEAD.match(source).group()
+    branches = top_level_branches(source[len(lead):])
+    whole = stdlib_tree(source)
+    if whole is None or whole[1] or _refers(whole[0]):
+        return None
+    n, limit = (1 << PRE_LINES) - 1, STEP_LIMIT // len(branches)
+
+    def fits(part: str) -> bool:
+        tree = stdlib_tree(lead + part)
+        bound = steps(tree[0], n) if tree is not None else None
+        return bound is not None and bound <= limit
+
+    cut = []
+    for branch in branches:
+        part = _cut(branch, fits)
+        # the cut is a prefix of the branch as the parser reads it too, and keeps a
+        # literal or a class (else it matches nearly every line)
+        short, full = stdlib_tree(lead + part), stdlib_tree(lead + branch)
+        if short is None or full is None:
+            return None
+        short, full = _tuples(short[0]), _tuples(full[0])
+        if not (_leads(short, full) and _selective(short)):
+            return None
+        cut.append(part)
+    if cut == branches:
+        return None
+    try:
+        return regex.compile(lead + "|".join(cut), pattern.flags)
+    except regex.error:
+        return None
+
+
+# a group a cut may enter: capturing, non-capturing, named, atomic, lookahead; not a
+# negative or a lookbehind one (its prefix is no weaker), nor one setting flags
+_OPENER = regex.compile(r"\((?:\?:|\?P?<\w+>|\?>|\?=|(?!\?))")
+
+
+def _cut(branch: str, fits) -> str:
+    """The longest run of the branch's leading items that `fits`, then the group after
+    them (if it is no repeat) cut the same way, if that still fits."""
+    ends = _item_ends(branch)
+    if ends is None:
+        return ""
+    # by bisection: a longer prefix's bound is never smaller
+    lo, hi = 0, len(ends)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(branch[:ends[mid - 1][1]]):
+            lo = mid
+        else:
+            hi = mid - 1
+    part = branch[:ends[lo - 1][1]] if lo else ""
+    if lo < len(ends):
+        atom_end, end = ends[lo]
+        opener = _OPENER.match(branch, len(part), atom_end)
+        if opener and end == atom_end:
+            inner = top_level_branches(branch[opener.end():atom_end - 1])
+            head = part + opener.group()
+            subs = [_cut(b, lambda c: fits(head + c + ")")) for b in inner]
+            if all(subs) and fits(head + "|".join(subs) + ")"):
+                part = head + "|".join(subs) + ")"
+    return part
+
+
+def _item_ends(source: str) -> list[tuple[int, int]] | None:
+    """Where each top-level item of a branch ends: its atom, and its quantifier."""
+    level: dict[int, bool] = {}     # piece start -> outside every group and class
+    groups = classes = 0
+    for i, piece, kind in pattern_pieces(source):
+        level[i] = groups == classes == 0
+        if kind == "literal":
+            if piece.startswith("["):
+                classes += 1
+            elif piece == "]" and classes:
+                classes -= 1
+        elif piece == "(":
+            groups += 1
+        elif piece == ")":
+            groups -= 1
+    ends, i = [], 0
+    while i < len(source):
+        if source[i] in ")|":
+            return None
+        if source[i] == "\\":
+            j = _ESCAPE.match(source, i).end()
+        else:
+            j = i + 1
+            while j < len(source) and not level.get(j, False):
+                j += 1
+        quantifier = _QUANTIFIER.match(source, j)
+        i = quantifier.end() if quantifier else j
+        ends.append((j, i))
+    return ends
+
+
+def _leads(short: tuple, full: tuple) -> bool:
+    """The parsed items `short` are a leading part of `full`: the same items, the last
+    of which may be a group, atomic group, lookahead or alternation cut the same way."""
+    k = len(short)
+    if k > len(full) or short[:k - 1] != full[:k - 1]:
+        return False
+    if not k or short[-1] == full[k - 1]:
+        return True
+    (op, av), (full_op, full_av) = short[-1], full[k - 1]
+    if op is not full_op:
+        return False
+    if op is C.SUBPATTERN:
+        return av[:3] == full_av[:3] and _leads(av[3], full_av[3])
+    if op is C.ASSERT:
+        return av[0] == full_av[0] == 1 and _leads(av[1], full_av[1])
+    if op is C.ATOMIC_GROUP:
+        return _leads(av, full_av)
+    if op is C.BRANCH:
+        return (len(av[1]) == len(full_av[1])
+                and all(map(_leads, av[1], full_av[1])))
+    return False
+
+
+def _selective(node) -> bool:
+    """A literal or a class somewhere in the parsed items (else they match most lines)."""
+    if isinstance(node, tuple) and len(node) == 2 and (node[0] is C.LITERAL or node[0] is C.IN):
+        return True
+    return isinstance(node, tuple) and any(map(_selective, node))
+
+
+def _tuples(node):
+    """A parsed tree as nested tuples, to compare."""
+    if isinstance(node, (list, tuple, _parser.SubPattern)):
+        return tuple(map(_tuples, node))
+    return node
+
+
+def _refers(node) -> bool:
+    if isinstance(node, (list, tuple, _parser.SubPattern)):
+        return any(map(_refers, node))
+    return node is C.GROUPREF or node is C.GROUPREF_EXISTS
+
+
+def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
+    """costs[b]: the steps bound of a search on a line of under 2**b characters, for each
+    b whose bound is within STEP_LIMIT (empty: every search is timed)."""
+    out: list[int] = []
+    if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
+        return ()
+    tree = stdlib_tree(pattern.pattern)
+    if tree is None or tree[1]:
+        return ()
+    while len(out) < 32:
+        n = (1 << len(out)) - 1
+        bound = steps(tree[0], n)
+        if bound is None or bound > STEP_LIMIT:
+            break
+        out.append(bound)
+    return tuple(out)
+
+
+# Ignoring case folds a character to several (ß to ss), so a literal no longer matches a
+# fixed number of characters; multi-line anchors match inside the text: neither is
+# modelled below, so such patterns are always timed. (Also any inline flag group naming
+# i or m, wherever it stands: simpler than reading scopes, and rare in line rules.)
+_UNBOUNDED_FLAGS = regex.IGNORECASE | regex.MULTILINE
+_CASE_OR_LINES = regex.compile(r"\(\?[a-zA-Z-]*[im]")
+_CAP = 1 << 62      # bounds past this are all "too many"
+_SINGLE = {C.LITERAL, C.NOT_LITERAL, C.ANY, C.AT}
+_AT_START = ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING))
+
+
+def steps(tree, n: int) -> int | None:
+    """An upper bound on the backtracking steps of searching a string of n characters
+    for the pattern `tree` (the stdlib parser's tree, as prefilter.stdlib_tree gives it);
+    None for constructs not modelled.
+
+    Each node gets (out, work): how many ways it can match from one position, each of
+    which the rest of the pattern is tried after, and the steps it takes to find them
+    all. A sequence multiplies: its second node is tried once per way of the first. An
+    alternation adds. A repeat of a body with (o, w), whose every iteration takes at
+    least one character (else it is not modelled), runs at most k = min(max, min + n)
+    iterations: o**j ways to reach iteration j, each trying the body once more. Atomic
+    groups, possessive repeats and lookarounds leave one way out but cost all their
+    inner work. A search tries every start (n + 1); after a leading ^ only the first
+    start gets past it."""
+    items = list(tree)
+    found = _seq(items, n)
+    if found is None:
+        return None
+    out, work = found
+    if items and items[0] in _AT_START:
+        return n + 1 + out + work
+    return min((n + 1) * (out + work + 1), _CAP)
+
+
+def _seq(items, n: int) -> tuple[int, int] | None:
+    out, work = 1, 0
+    for op, av in items:
+        found = _node(op, av, n)
+        if found is None:
+            return None
+        o, w = found
+        work = min(work + out * w, _CAP)
+        out = min(out * o, _CAP)
+    return out, work
+
+
+def _node(op, av, n: int) -> tuple[int, int] | None:
+    if op in _SINGLE:
+        return 1, 1
+    if op is C.IN:                 # a class: one test per member
+        return 1, len(av)
+    if op is C.GROUPREF:           # compares up to n characters
+        return 1, n + 1
+    if op is C.SUBPATTERN:
+        return _seq(av[3], n)
+    if op is C.BRANCH:
+        found = [_seq(alt, n) for alt in av[1]]
+        if None in found:
+            return None
+        return min(sum(o for o, _ in found), _CAP), min(sum(w for _, w in found) + 1, _CAP)
+    if op is C.ATOMIC_GROUP or op is C.ASSERT or op is C.ASSERT_NOT:
+        found = _seq(av if op is C.ATOMIC_GROUP else av[1], n)
+        return None if found is None else (1, min(found[0] + found[1], _CAP))
+    if op is C.GROUPREF_EXISTS:
+        yes = _seq(av[1], n)
+        no = _seq(av[2], n) if av[2] is not None else (1, 1)
+        if yes is None or no is None:
+            return None
+        return min(yes[0] + no[0], _CAP), min(yes[1] + no[1] + 1, _CAP)
+    if op is C.MAX_REPEAT or op is C.MIN_REPEAT or op is C.POSSESSIVE_REPEAT:
+        lo, hi, body = av
+        if body.getwidth()[0] == 0:
+            return None
+        found = _seq(body, n)
+        if found is None:
+            return None
+        o, w = found
+        k = min(hi, lo + n)
+        ways = tries = 0      # ways out (iterations lo..k), body tries (iterations 0..k-1)
+        reach = 1             # ways to reach iteration j
+        for j in range(k + 1):
+            if j >= lo:
+                ways = min(ways + reach, _CAP)
+            if j < k:
+                tries = min(tries + reach, _CAP)
+            if o == 1 and j >= lo:       # every further iteration adds one of each
+                ways = min(ways + k - j, _CAP)
+                tries = min(tries + max(k - j - 1, 0), _CAP)
+                break
+            reach = min(reach * o, _CAP)
+            if tries >= _CAP:
+                return _CAP, _CAP
+        work = min(w * tries, _CAP)
+        if op is C.POSSESSIVE_REPEAT:
+            return 1, min(ways + work, _CAP)
+        return ways, work
+    return None
 
 
 class ScanTimeout(CleanerError):

@@ -199,6 +199,82 @@ def test_a_page_has_a_time_budget_beyond_each_line(monkeypatch):
     assert scan.guarded_search(regex.compile("x"), "x") is not None
 
 
+def test_searches_bounded_by_their_steps_skip_the_timeout(monkeypatch):
+    # a timeout reads the CPU clock twice (system calls); a search whose backtracking is
+    # bounded below STEP_LIMIT on the line runs without one (no budget asked for)
+    import cleaner.scan as scan
+    from cleaner.ruleset import FLAGS
+    timed = []
+    monkeypatch.setattr(scan, "budget", lambda s: timed.append(s) or 0.05)
+    pattern = regex.compile("^Read (?:more|also)$", FLAGS)
+    for _ in range(scan.PLAN_AFTER):        # (a pattern is planned after a few searches)
+        timed.clear()
+        assert scan.guarded_search(pattern, "Read more")
+    assert timed == []
+    # an exponential pattern is timed on all but short lines, where its bound is small
+    evil = regex.compile("^(a|aa)+$", FLAGS)
+    assert len(scan.step_costs(evil)) <= 6
+    with pytest.raises(TimeoutError):
+        scan.guarded_search(evil, "a" * 60 + "b")
+    # ignoring case (a letter may fold to two) and multi-line anchors are not
+    # modelled: always timed
+    for source in ("(?i)^read more$", "^read (?i:more)$", "(?m)^a$"):
+        assert scan.step_costs(regex.compile(source, FLAGS)) == ()
+
+
+def test_a_line_its_precheck_misses_is_missed_without_a_timeout(monkeypatch):
+    # the pattern's leading items, bounded, find most candidate lines false untimed
+    import cleaner.scan as scan
+    from cleaner.ruleset import FLAGS
+    evil = regex.compile("^Breaking: (a|aa)+$|^Live(?:(x+x+)+y)", FLAGS)
+    assert scan.precheck(evil).pattern == "^Breaking: |^Live"
+    timed = []
+    monkeypatch.setattr(scan, "budget", lambda s: timed.append(s) or 0.05)
+    monkeypatch.setattr(scan, "PLAN_AFTER", 1)
+    assert scan.guarded_search(evil, "Not breaking: " + "a" * 60 + "b") is None
+    assert timed == []
+    with pytest.raises(TimeoutError):      # the precheck matches: the pattern is timed
+        scan.guarded_search(evil, "Breaking: " + "a" * 60 + "b")
+    # nothing to cut, or a cut that keeps no literal or class: no precheck
+    for source in ("^Read more$", "(?:(x+x+)+y)", "^.*(x+x+)+y", "(a)(x+x+)+\\1"):
+        assert scan.precheck(regex.compile(source, FLAGS)) is None
+
+
+def test_prechecks_match_the_examples_of_the_built_in_rules_and_cues():
+    # a precheck must match wherever its pattern does: a rule's or cue's examples are
+    # lines its pattern matches
+    import cleaner.scan as scan
+    from cleaner.ruleset import builtin_rules_dir, load_dirs
+    checked = 0
+    for outlet in load_dirs([builtin_rules_dir()]):
+        for item in [*outlet.rules, *outlet.cues]:
+            for pat in (getattr(item, key, None) for key in ("pattern", "end", "caption")):
+                pre = scan.precheck(pat.compiled) if pat is not None else None
+                if pre is None:
+                    continue
+                for line in (ln.strip() for text in item.examples for ln in text.split("\n")):
+                    if pat.compiled.search(line):
+                        assert pre.search(line), (pat.source, pre.pattern, line)
+                        checked += 1
+    assert checked > 100
+
+
+def test_untimed_searches_still_stop_when_the_page_is_spent(monkeypatch):
+    # untimed searches are charged their bound; once the page's PAGE_STEPS are spent,
+    # the next search is timed and sees the page's deadline
+    import cleaner.scan as scan
+    from cleaner.pipeline import Cleaner
+    outlet = parse("[outlet]\nid = 'slow'\n[[rule]]\nid = 'r'\nkind = 'drop_line'\n"
+                   "pattern = '^xyz'\n", "slow.toml")
+    monkeypatch.setattr(scan, "PAGE_TIMEOUT", -1.0)
+    monkeypatch.setattr(scan, "PAGE_STEPS", 100)
+    monkeypatch.setattr(scan, "PLAN_AFTER", 1)
+    with pytest.raises(RuleTimeout, match="ran out of the page's time"):
+        Cleaner(outlets=[outlet]).clean("xyz\n" * 50, outlet="slow")
+    monkeypatch.setattr(scan, "PAGE_STEPS", 10 ** 6)
+    assert Cleaner(outlets=[outlet]).clean("xyz\n" * 50, outlet="slow").text == ""
+
+
 def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
     from cleaner.pipeline import Cleaner
     head = "[outlet]\nid = 'rep'\ndrop_repeats = true\n"
