@@ -141,6 +141,9 @@ SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){
                               r"\s*/\s*[\p{Lu}\p{N}][\p{L}\p{N}&.'’ -]{1,30}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
 # "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
+# A live page's entry: its number and title ("2. A movable feast at Stormont", with its time
+# run on: "...Stormontpublished at 12:03 British Summer Time 17 June 2021")
+ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
 CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
@@ -715,8 +718,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
 
+    # the first entry's title of a live page, right above its text, is the article's
+    entry = {start - 1} if start and _entry_title(texts[start - 1], words[start - 1]) else set()
     reach = HEAD_REACH
-    for p in range(start - 1, max(start - 1 - 2 * HEAD_REACH, -1), -1):
+    for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
         if _section(text, folded) or _comments(text, folded):
@@ -727,7 +732,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text)
                 or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2):
             continue
-        reach -= 1
+        if text[:1] not in BULLETS:     # the key facts as bullet points count as one
+            reach -= 1
         if reach < 0:
             break
         if (seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
@@ -739,15 +745,15 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
-    if _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
+    if not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
         return {start - 1}
     if marked:
-        return {p for p in candidates if p >= marked[-1]}
+        return entry | {p for p in candidates if p >= marked[-1]}
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
-        return set(candidates)
+        return entry | set(candidates)
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
-        return set(candidates)      # the key facts as bullet points over the body
-    return set()
+        return entry | set(candidates)      # the key facts as bullet points over the body
+    return entry
 
 
 def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:
@@ -783,13 +789,21 @@ def _tags(text: str) -> bool:
     return "," in text and len(TAG_JOIN.findall(text)) >= 2
 
 
+def _entry_title(text: str, words: list[str]) -> bool:
+    """A live page's entry title (ENTRY), with more words than figures: "6. September
+    2012" is a date."""
+    return (text[:1].isdigit() and ENTRY.match(text) is not None
+            and 2 * sum(map(str.isdigit, map(_FIRST, words))) < len(words))
+
+
 def _stamp(text: str, words: list[str]) -> bool:
     """A timestamp: a date with its year and a time of day, in a line ending like no
     sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
-    Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, or a
-    time in a sentence or heading ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
+    Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, a live
+    entry's title with its time (`_entry_title`), or a time in a sentence or heading
+    ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
     return (":" in text and not _punctuated(text) and TIME.search(text) is not None
-            and YEAR.search(text) is not None and _dated(words))
+            and YEAR.search(text) is not None and _dated(words) and not _entry_title(text, words))
 
 
 def _dated(words: list[str]) -> bool:

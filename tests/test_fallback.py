@@ -745,6 +745,19 @@ def test_key_facts_as_bullet_points_over_the_body_stay():
     assert kept == [*facts, *ARTICLE]
 
 
+def test_a_live_pages_entry_titles_and_its_many_key_facts_stay():
+    """A live page: its summary's bullet points (more than the head's reach: they count
+    as one), then each entry's number and title with its time run on. The titles are
+    the article's (docs/POLICY.md keeps sub-headings), neither timestamps nor frame."""
+    facts = [f"• The council keeps bridge number {k} open for ten more years" for k in range(8)]
+    entries = ["1. Assembly session beginspublished at 12:06 British Summer Time 17 June 2021", ARTICLE[0],
+               "2. A movable feast at Stormontpublished at 12:03 British Summer Time 17 June 2021", *ARTICLE[1:]]
+    kept, _, _ = run([*MENU, "Summary", *facts, *entries, *FOOTER])
+    assert kept == [*facts, *entries]
+    for date in ("6. September 2012", "08. September 2012, 10:30 Uhr"):
+        assert not fallback._entry_title(date, fallback._words(date))
+
+
 def test_a_cut_copy_of_the_next_paragraph_goes():
     """A summary cut from the first paragraph, or a caption shown again with its credit:
     the line the next one starts with is its copy. A heading that opens its paragraph's
