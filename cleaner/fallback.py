@@ -493,12 +493,29 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
     off, and at most a sub-heading above it."""
     rest = range(end, limit)
-    if not 1 <= len(rest) <= 2 or limit < len(idx) or kinds[limit - 1] != CUT_SENTENCE:
+    if not 1 <= len(rest) <= 2 or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
-    if len(rest) == 2 and (len(words[end]) > MENU_WORDS or _punctuated(texts[end])):
+    # a sub-heading over it: a few words ending like no sentence nor a label ("Media caption,"),
+    # or a live entry's title
+    heading = texts[end]
+    if len(rest) == 2 and (len(words[end]) > MENU_WORDS or _punctuated(heading) or heading[-1] == ",") and not (
+            _entry_title(heading, words[end])):
         return False
     return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
+
+
+def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: int) -> bool:
+    """Whether line p, the page's last, can be a sentence broken off where the page was
+    cut: a wordy line without final punctuation, or a few words ("Foreig", "Did y",
+    "“We have sought") opening like a paragraph, shown once, and no credit, byline or date."""
+    text = texts[p]
+    if kinds[p] == CUT_SENTENCE:
+        return True
+    return (0 < len(words[p]) < PROSE_WORDS and not _punctuated(text) and text[-1] not in ",-–—|"
+            and (text[:1].isupper() or text[:1] in "\"“‘'«")
+            and texts.count(text) == 1 and not _dated(words[p])
+            and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:

@@ -565,6 +565,20 @@ def test_a_page_cut_in_the_article_keeps_its_last_sub_heading_and_broken_sentenc
     assert kept == ARTICLE    # after the footer it is no part of the article
 
 
+@pytest.mark.parametrize("cut", ["Foreig", "Did y", "“We have sought", "Minutos después, e"])
+def test_a_page_cut_a_few_words_into_the_next_paragraph_keeps_them(cut):
+    kept, _, _ = run([*MENU, *ARTICLE, cut])
+    assert kept == [*ARTICLE, cut]
+    entry = "4. What is in the new deal?published at 16:51 Greenwich Mean Time 11 December 2019"
+    kept, _, _ = run([*MENU, *ARTICLE, entry, cut])     # under a live entry's title
+    assert kept == [*ARTICLE, entry, cut]
+    for credit in ("Getty Images", "Jo Park / Reuters", "May 2, 2024"):
+        kept, _, _ = run([*MENU, *ARTICLE, credit])
+        assert kept == ARTICLE
+    kept, _, _ = run([*MENU, *ARTICLE, "Media caption,", cut])    # a caption's marker, no sub-heading
+    assert kept == ARTICLE
+
+
 def test_a_photo_credit_inside_the_article_goes():
     caption = "A view of the old bridge on Tuesday, in the town centre."
     kept, doc, _ = run([*MENU, *ARTICLE[:2], caption, "Photo: Evan Vucci, AP", *ARTICLE[2:]])
