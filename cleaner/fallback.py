@@ -113,6 +113,7 @@ MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
 CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
+CREDIT_KIND = "a photo's credit as a name and its agency"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
@@ -413,7 +414,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif p in credits:
+        elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, "fallback: a photo's credit line inside the article")
         elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
             doc.remove(i, "fallback: a photo's caption inside the article")
@@ -574,6 +575,8 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
         return -SECTION_PENALTY, "heading of links to other pages"
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
+    if "/" in text and SLASH_CREDIT.match(text):
+        return 0, CREDIT_KIND    # a photo's, between a listing's items: no border of the article
     if wordy:
         return SENTENCE, CUT_SENTENCE
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"

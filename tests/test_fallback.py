@@ -772,6 +772,23 @@ def test_a_live_pages_entry_titles_and_its_many_key_facts_stay():
         assert not fallback._entry_title(date, fallback._words(date))
 
 
+def test_a_listing_keeps_its_items_across_their_photos_credits():
+    """A year in photos: a month's heading, its events, then the photo's credit as a name
+    and its agency, shown twice. The credits go, but are no border of the article."""
+    events = ["Engineers warn that the steel frame of the old bridge needs repairs, and that they will cost a lot.",
+              "The council votes to keep the bridge open to cyclists and walkers for another ten years or more.",
+              "Work on the deck starts in the spring, and the bridge is closed to everyone for a month while it goes on.",
+              "The bridge opens again at the end of the summer, and the town holds a fair on it to mark the day."]
+    credits = ["Yelena Afonina / TASS", "Jo Park / Reuters", "Sam Lee / AP", "Kirill Zykov / Moskva News Agency"]
+    page = []
+    for month, event, credit in zip(["JANUARY", "FEBRUARY", "MARCH", "APRIL"], events, credits):
+        page += [month, event, credit, credit]
+    kept, doc, _ = run([*MENU, *page, *FOOTER])
+    assert kept == [ln for ln in page[1:] if ln not in credits]
+    assert "Jo Park / Reuters" in {ln.text for ln in doc.lines
+                                   if ln.removed_by == "fallback: a photo's credit line inside the article"}
+
+
 def test_a_cut_copy_of_the_next_paragraph_goes():
     """A summary cut from the first paragraph, or a caption shown again with its credit:
     the line the next one starts with is its copy. A heading that opens its paragraph's
