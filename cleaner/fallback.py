@@ -37,7 +37,8 @@ import regex
 from .document import Document
 from .languages import stoplist_name
 
-WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+# (a word goes on over combining marks: the vowel signs of Indic scripts, decomposed accents)
+WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
 # On Latin-1 text (most lines) WORD finds the maximal runs of letters, digits, ' and -,
 # each less its leading ' and - (a word starts with a letter or digit). This byte table
 # lower-cases such a line and blanks everything else, so split() finds the runs: a third

@@ -366,6 +366,16 @@ def test_a_lines_words_are_the_words_of_its_lower_case_text(text):
     assert fallback._words(text) == fallback.WORD.findall(text.lower())
 
 
+def test_words_go_on_over_combining_marks():
+    """Indic scripts write vowels as combining marks: a word is not cut at each of them
+    (a Hindi page then matched no Hindi stopword, and was read as Nepali)."""
+    line = "अंतरराष्ट्रीय मंच पर भारत को उभरती हुई आर्थिक शक्ति और लोकतांत्रिक देश के रूप में प्रतिष्ठा मिली हुई है."
+    words = fallback._words(line)
+    assert words[:4] == ["अंतरराष्ट्रीय", "मंच", "पर", "भारत"] and len(words) == 19
+    assert fallback.resolve_lang(None, words) == "Hindi"
+    assert fallback._words("cafe\u0301 noir") == ["cafe\u0301", "noir"]     # a decomposed accent
+
+
 @pytest.mark.parametrize("line, row", [("| a | b |", True), ("||", True), ("|", False),
                                        ("| a", False), ("a |", False), ("|\r|", True)])
 def test_a_table_row_has_a_bar_at_both_ends(line, row):
