@@ -387,7 +387,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # prose: the run goes on over them up to a menu-like line, heading or residue.
         while True:
             while end < limit and not _ends_article(texts[end], words[end],
-                                                    _residue_between(doc, idx[end - 1], idx[end])):
+                                                    _residue_between(doc, idx[end - 1], idx[end]),
+                                                    texts[end][:1] in BULLETS and texts[end - 1][:1] in BULLETS):
                 end += 1
             records = _records_end(texts, scores, start, end, limit)
             if records == end:
@@ -694,14 +695,15 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
     return last + 1
 
 
-def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
+def _ends_article(text: str, words: list[str], after_residue: bool, listed: bool = False) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
     removed, at a heading of links or comments, at a link tagged as a video or gallery,
-    or at a menu-sized line."""
+    or at a menu-sized line, unless it is the next bullet point of a list (`listed`:
+    "• Recruitment of teachers" under "• No detention of students ...")."""
     folded = _folded(text)
     return after_residue or _section(text, folded) or _comments(text, folded) or (
         _media_link(text)) or (
-        0 < len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
+        0 < len(words) <= MENU_WORDS and not listed and not _punctuated(text) and not _table_row(text))
 
 
 def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:

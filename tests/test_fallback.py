@@ -589,6 +589,16 @@ def test_a_page_cut_a_few_words_into_the_next_paragraph_keeps_them(cut):
     assert kept == ARTICLE
 
 
+def test_a_closing_list_keeps_its_short_bullet_points():
+    """The run goes on over a list closing the article up to a menu-sized line; a short
+    bullet point under another is the list's next item, not a menu."""
+    demands = ["• Roll back of the fee hike that is manifold in some courses",
+               "• No detention of students who are short of attendance", "• Recruitment of teachers",
+               "• More buses"]
+    kept, _, _ = run([*MENU, *ARTICLE, *demands, *FOOTER])
+    assert kept == [*ARTICLE, *demands]
+
+
 def test_a_photo_credit_inside_the_article_goes():
     caption = "A view of the old bridge on Tuesday, in the town centre."
     kept, doc, _ = run([*MENU, *ARTICLE[:2], caption, "Photo: Evan Vucci, AP", *ARTICLE[2:]])
