@@ -741,6 +741,13 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
 
+    def dated_below(p: int) -> bool:
+        """The next line with words under p, above the body, is a date."""
+        q = p + 1
+        while q < start and not words[q]:
+            q += 1
+        return q < start and _head_dated(texts[q], words[q])
+
     # the first entry's title of a live page, right above its text, is the article's
     entry = {start - 1} if start and _entry_title(texts[start - 1], words[start - 1]) else set()
     reach = HEAD_REACH
@@ -751,16 +758,18 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
             break
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
-        # name) lengthens the reach
+        # name, a source's name over its date: "Hindustan Times Noida" over "|November
+        # 22, 2025") lengthens the reach
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text)
-                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2):
+                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2
+                or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p) and dated_below(p)):
             continue
         if text[:1] not in BULLETS:     # the key facts as bullet points count as one
             reach -= 1
         if reach < 0:
             break
         if (seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
-                or "/" in text and SLASH_CREDIT.match(text)):
+                or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):
@@ -768,8 +777,11 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
-    if not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
-        return {start - 1}
+    top = start - 1     # the line over the body and the dates or dated bylines under it
+    while top > 0 and _head_dated(texts[top], words[top]):
+        top -= 1
+    if not entry and _short_title(top, texts, words, kinds) and set(candidates) <= {first}:
+        return {top}
     if marked:
         return entry | {p for p in candidates if p >= marked[-1]}
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
@@ -777,6 +789,12 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return entry | set(candidates)      # the key facts as bullet points over the body
     return entry
+
+
+def _named(text: str) -> bool:
+    """Every word capitalised and no final punctuation, as a name is written ("Hindustan
+    Times Noida"; not "Related BBC sites")."""
+    return all(w[:1].isupper() for w in text.split()) and not _punctuated(text)
 
 
 def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:

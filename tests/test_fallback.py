@@ -75,6 +75,25 @@ def test_the_head_stays_over_dates_bylines_agencies_and_keywords(headline):
     assert kept == [headline, standfirst, *ARTICLE]
 
 
+def test_the_head_reaches_over_a_sources_name_above_its_date():
+    """A copy of a paper's page: headline, the paper's edition, then the date ("Hindustan
+    Times Noida" over "|November 22, 2025"): the name is the date's, no menu over the head.
+    An address is no head line."""
+    headline = "India prepare to confront unknown in must-win Test"
+    standfirst = "A new captain at a new Test venue against the reigning world champions promises to be quite the challenge"
+    kept, _, _ = run([*MENU, "Try Gold - Free", headline, "Town Times Noida", "|November 22, 2025", standfirst, *ARTICLE])
+    assert kept == [headline, standfirst, *ARTICLE]
+    kept, _, _ = run([*MENU, "//www.town.com/news/local/Council-keeps-the-old-bridge-open-for-cyclists.html",
+                      "Copy", "Close", *ARTICLE])
+    assert kept == ARTICLE
+
+
+def test_a_short_headline_over_a_dated_byline_stays():
+    kept, _, _ = run(["Town Blogs - The Editors", "« Previous | Main | Next »", "Making Newsnight unmissable",
+                      "Jo Park | 15:15 UK time, Friday, 22 February 2008", *ARTICLE])
+    assert kept == ["Making Newsnight unmissable", *ARTICLE]
+
+
 def test_a_labelled_author_is_no_head_line():
     """ "Author:" over a name: the name is the label's value, no standfirst."""
     headline = "Council keeps the old bridge open for cyclists and walkers"
