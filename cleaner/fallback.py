@@ -748,8 +748,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
             q += 1
         return q < start and _head_dated(texts[q], words[q])
 
-    # the first entry's title of a live page, right above its text, is the article's
-    entry = {start - 1} if start and _entry_title(texts[start - 1], words[start - 1]) else set()
+    # the first entry's title of a live page, or the first sub-heading of an article
+    # that has more like it, right above its text, is the article's
+    entry = {start - 1} if start and (_entry_title(texts[start - 1], words[start - 1])
+                                      or _first_subheading(start, end, texts, words, kinds)) else set()
     reach = HEAD_REACH
     for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
@@ -789,6 +791,31 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return entry | set(candidates)      # the key facts as bullet points over the body
     return entry
+
+
+def _subheading(text: str, words: list[str]) -> bool:
+    """A sub-heading's form: one to five words, opening with a capital or a figure, ending
+    like no sentence; no date, byline, credit or caption."""
+    return (0 < len(words) <= HEADLINE_WORDS and (text[:1].isupper() or text[:1].isdigit())
+            and not _punctuated(text) and text[-1] not in ",-–—|" and not _dated(words)
+            and not (BYLINE.match(text) or CAPTION.search(text) or PHOTO_CREDIT.match(text) or "/" in text))
+
+
+def _case(text: str) -> int:
+    """How a heading is written: 2 in capitals, 1 every word capitalised, 0 as a sentence."""
+    return 2 if text.isupper() else 1 if all(w[:1].isupper() or w[:1].isdigit() for w in text.split()) else 0
+
+
+def _first_subheading(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:
+    """Whether the line right above the run is the article's first sub-heading ("Reserves
+    Rise" over a brief's paragraph): a sub-heading's form, two words or more, written as
+    two inside the run between paragraphs ("Kudrin Has Appendicitis")."""
+    p = start - 1
+    if len(words[p]) < 2 or not _subheading(texts[p], words[p]) or NAMES.match(texts[p]):
+        return False        # (one word over the body is more often a share button: "Email")
+    case = _case(texts[p])
+    return sum(kinds[q - 1] == kinds[q + 1] == "prose" and kinds[q] != "prose" and _subheading(texts[q], words[q])
+               and _case(texts[q]) == case for q in range(start + 1, end - 1)) >= 2
 
 
 def _named(text: str) -> bool:

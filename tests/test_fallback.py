@@ -94,6 +94,19 @@ def test_a_short_headline_over_a_dated_byline_stays():
     assert kept == ["Making Newsnight unmissable", *ARTICLE]
 
 
+def test_the_first_sub_heading_right_above_the_body_stays_when_the_article_has_more():
+    """News in brief: headline, then each item's title over its paragraph. The first
+    title is the article's when the run holds two more written alike; one word over the
+    body is more often a share button."""
+    items = ["Kudrin Has Appendicitis", ARTICLE[1], "Bridge Repairs Start", ARTICLE[3]]
+    kept, _, _ = run([*MENU, "Business in Brief", "Reserves Rise", ARTICLE[0], *items, *FOOTER])
+    assert kept[-6:] == ["Reserves Rise", ARTICLE[0], *items]
+    kept, _, _ = run([*MENU, "Facebook", "Email", ARTICLE[0], *items, *FOOTER])
+    assert kept == [ARTICLE[0], *items]
+    kept, _, _ = run([*MENU, "Business in Brief", "Reserves Rise", *ARTICLE, *FOOTER])   # none alike
+    assert kept == ARTICLE
+
+
 def test_a_labelled_author_is_no_head_line():
     """ "Author:" over a name: the name is the label's value, no standfirst."""
     headline = "Council keeps the old bridge open for cyclists and walkers"
