@@ -566,9 +566,12 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     # a date or byline line above a paragraph opening in lower case is no broken sentence
     wrapped = wrapped and not _dated(words)
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
-        if _teaser(text):
+        # (a sentence in capitals, a standfirst's or a kicker's, is no headline in Title
+        # Case over its summary, nor a menu; an alphabet's letters are no sentence)
+        shouted = text.isupper() and len(text) > 3 * n
+        if not shouted and _teaser(text):
             return -PENALTY, TEASER_KIND
-        if not (punctuated or wrapped) and _title_cased(text, n):
+        if not (punctuated or wrapped or shouted) and _title_cased(text, n):
             return -PENALTY, MENU_KIND
         # paragraphs run into one line (a page sent as one line) count by their length
         return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"

@@ -107,6 +107,16 @@ def test_the_first_sub_heading_right_above_the_body_stays_when_the_article_has_m
     assert kept == ARTICLE
 
 
+def test_a_standfirst_in_capitals_is_no_teaser_nor_menu():
+    shouted = ("THE RULING CAME WHILE SETTING ASIDE A JUDGMENT OF THE HIGH COURT, WHICH CONDONED A DELAY "
+               "OF ELEVEN YEARS BY THE STATE HOUSING BOARD IN FILING A SECOND APPEAL")
+    assert fallback._score(shouted, fallback._words(shouted), 8)[1] == "prose"
+    kept, _, _ = run([*MENU, "Council keeps the old bridge open", "May 2, 2024", shouted, *ARTICLE])
+    assert kept == ["Council keeps the old bridge open", shouted, *ARTICLE]
+    letters = "А Б В Г Д Е Ж З И Й К Л М Н О П Р С Т У Ф Х Ц Ч Ш Щ Э Ю Я"    # an index, no sentence
+    assert fallback._score(letters, fallback._words(letters), 8)[0] == -fallback.PENALTY
+
+
 def test_a_labelled_author_is_no_head_line():
     """ "Author:" over a name: the name is the label's value, no standfirst."""
     headline = "Council keeps the old bridge open for cyclists and walkers"
