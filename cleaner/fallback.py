@@ -117,6 +117,8 @@ SEPARATOR = "separator"
 CREDIT_KIND = "a photo's credit as a name and its agency"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
+# A role under an author's name ("BBC Verify senior journalist", "Live reporter")
+ROLES = frozenset("journalist reporter correspondent editor writer presenter producer columnist analyst".split())
 # A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
 BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
@@ -764,10 +766,11 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
         # name, a source's name over its date: "Hindustan Times Noida" over "|November
-        # 22, 2025") lengthens the reach
-        if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text)
+        # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
+        if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
                 or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2
-                or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p) and dated_below(p)):
+                or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)
+                and (dated_below(p) or p + 1 < start and _role(texts[p + 1], words[p + 1]))):
             continue
         if text[:1] not in BULLETS:     # the key facts as bullet points count as one
             reach -= 1
@@ -781,14 +784,17 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
             candidates.append(p)
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
-    marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
+    marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
     top = start - 1     # the line over the body and the dates or dated bylines under it
     while top > 0 and _head_dated(texts[top], words[top]):
         top -= 1
     if not entry and _short_title(top, texts, words, kinds) and set(candidates) <= {first}:
         return {top}
     if marked:
-        return entry | {p for p in candidates if p >= marked[-1]}
+        # the key facts as bullet points over a live page's first entry stay too
+        above = [p for p in candidates if p < marked[-1]]
+        facts = above if above and all(texts[p][:1] in BULLETS for p in above) else []
+        return entry | {p for p in candidates if p >= marked[-1]} | set(facts)
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
         return entry | set(candidates)
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
@@ -821,6 +827,11 @@ def _first_subheading(start: int, end: int, texts: list[str], words: list[list[s
                and _case(texts[q]) == case for q in range(start + 1, end - 1)) >= 2
 
 
+def _role(text: str, words: list[str]) -> bool:
+    """A role under an author's name: a few words ending in one of ROLES."""
+    return 0 < len(words) <= HEAD_REACH and words[-1] in ROLES and not _punctuated(text)
+
+
 def _named(text: str) -> bool:
     """Every word capitalised and no final punctuation, as a name is written ("Hindustan
     Times Noida"; not "Related BBC sites")."""
@@ -841,10 +852,13 @@ def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[s
 
 def _head_dated(text: str, words: list[str]) -> bool:
     """A date line over the article (`_dated`), a figure with a thousands separator
-    counting once: a headline's "closes at 58,723" is no date."""
-    if _dated(words) and "," in text and THOUSANDS.search(text):
+    counting once: a headline's "closes at 58,723" is no date, nor a live entry's title
+    with its time."""
+    if not _dated(words) or text[:1].isdigit() and _entry_title(text, words):
+        return False
+    if "," in text and THOUSANDS.search(text):
         return _dated(_words(THOUSANDS.sub(r"\1\2", text)))
-    return _dated(words)
+    return True
 
 
 def _names_list(text: str, words: list[str]) -> bool:

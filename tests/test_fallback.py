@@ -851,6 +851,18 @@ def test_a_listing_keeps_its_items_across_their_photos_credits():
                                    if ln.removed_by == "fallback: a photo's credit line inside the article"}
 
 
+def test_a_live_entrys_title_stays_over_its_authors_name_and_role():
+    """A live page's entry: its title with the time run on, the author's name and role,
+    then its text. The name and role go; the title, and the key facts over it, stay."""
+    facts = ["• The council keeps the old bridge open for ten more years",
+             "• Repairs to the steel frame will start in the spring"]
+    title = "1. Maresca seemed concerned about Colwillpublished at 15:14 BST 7 August"
+    kept, _, _ = run([*MENU, "Summary", *facts, title, "Jo Park", "Town Sport football news reporter",
+                      *ARTICLE, *FOOTER])
+    assert kept == [*facts, title, *ARTICLE]
+    assert not fallback._head_dated(title, fallback._words(title))
+
+
 def test_a_cut_copy_of_the_next_paragraph_goes():
     """A summary cut from the first paragraph, or a caption shown again with its credit:
     the line the next one starts with is its copy. A heading that opens its paragraph's
