@@ -496,15 +496,23 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                kinds: list[str], end: int, limit: int) -> bool:
     """Whether the page was cut in the article (scraped corpora keep a page's first
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
-    off, and at most a sub-heading above it."""
+    off, and at most a sub-heading above it, or by paragraphs after a caption or two
+    (one or two lines no paragraph) and a sentence broken off."""
     rest = range(end, limit)
-    if not 1 <= len(rest) <= 2 or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
+    if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
-    # a sub-heading over it: a few words ending like no sentence nor a label ("Media caption,"),
-    # or a live entry's title
-    heading = texts[end]
-    if len(rest) == 2 and (len(words[end]) > MENU_WORDS or _punctuated(heading) or heading[-1] == ",") and not (
-            _entry_title(heading, words[end])):
+    gap = next((p for p in rest if kinds[p] == "prose"), limit) - end
+    if gap < len(rest) - 1:
+        # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
+        if gap > 2 or kinds[limit - 1] != CUT_SENTENCE or any(
+                kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
+                kinds[p] in (MEDIA_KIND, TEASER_KIND, MENU_KIND) for p in range(end, end + gap)):
+            return False        # (a link to other stories is no caption)
+    # else a sub-heading over it: a few words ending like no sentence nor a label ("Media
+    # caption,"), or a live entry's title
+    elif len(rest) > 2 or len(rest) == 2 and (
+            len(words[end]) > MENU_WORDS or _punctuated(texts[end]) or texts[end][-1] == ",") and not (
+            _entry_title(texts[end], words[end])):
         return False
     return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)

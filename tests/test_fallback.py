@@ -617,6 +617,17 @@ def test_a_page_cut_in_the_article_keeps_its_last_sub_heading_and_broken_sentenc
     assert kept == ARTICLE    # after the footer it is no part of the article
 
 
+def test_a_page_cut_after_a_caption_keeps_the_paragraphs_under_it():
+    """The run ends at a photo's caption (two lines, a penalty each) when the page was cut
+    two paragraphs later: those paragraphs, and the sentence broken off, are the article's."""
+    tail = ["Town Council", "Town Council headquarters", "Cllr Charles added: \"We are trying to look into it.",
+            '"The aim is not political," said the member.', "Cllr Charles said a public meeting is likely to"]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], *tail])
+    assert kept[-3:] == tail[-3:]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], *tail[:2], "Sport", *tail[2:]])    # three lines: no caption
+    assert kept == ARTICLE[:2]
+
+
 @pytest.mark.parametrize("cut", ["Foreig", "Did y", "“We have sought", "Minutos después, e"])
 def test_a_page_cut_a_few_words_into_the_next_paragraph_keeps_them(cut):
     kept, _, _ = run([*MENU, *ARTICLE, cut])
