@@ -131,11 +131,12 @@ NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}
                       r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?$")
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
-# "... Credit... Name/The New York Times").
+# "... Credit... Name/The New York Times", "... on Wednesday.(PTI)", "(Anil Dayal/HT photo)").
 CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*(?:by\b|:|credit)|getty images"
                         r"|\bcredit\s*(?::|\.\.\.|…)|\bfile (?:photo|image|picture)\b|\((?:ap |afp |reuters )?photo\b"
                         r"|\.\s+/\s+[^/.]{2,40}$"
-                        r"|[(\[](?:reuters|ap|afp|epa|getty images|file)(?::[^)\]]*)?[)\]]$")
+                        r"|[(\[](?:reuters|ap|afp|epa|pti|ani|ians|dpa|xinhua|getty images|file)(?::[^)\]]*)?[)\]]$"
+                        r"|\bphoto\)$")
 # A photo's credit on its own line, under its caption ("Photo: Evan Vucci, AP"). Such
 # lines also part the article from a gallery above it, so they go only inside the run.
 PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
@@ -749,7 +750,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
     if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
         first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
-    title = set(words[first]) if first >= 0 else set()
+    # the title's words, less the site's name after the headline and its section
+    # ("Headline | india | Hindustan Times": it would make the site's name a title)
+    parts = texts[first].split(" | ") if first >= 0 else []
+    title = set() if first < 0 else set(_words(" ".join(parts[:-1]))) if len(parts) > 2 else set(words[first])
 
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))

@@ -117,6 +117,17 @@ def test_a_standfirst_in_capitals_is_no_teaser_nor_menu():
     assert fallback._score(letters, fallback._words(letters), 8)[0] == -fallback.PENALTY
 
 
+def test_the_sites_name_in_the_pages_title_makes_no_line_a_title():
+    """ "Headline | india | Town Times": the site's name over the body is no title line
+    marking the head; the headline is. Agencies' and papers' photo credits end captions."""
+    headline = "Flood-battered town clings onto hope amidst a sea of misery"
+    caption = "A man wades through the flooded market on Wednesday.(PTI)"
+    kept, _, _ = run([f"{headline} | india | Town Times", *MENU, headline, "india Updated: Dec 03, 2015 03:29 IST",
+                      "Jo Park", "Jo Park", "Town Times", "Town rains", caption, *ARTICLE])
+    assert kept[0] == headline and "Town Times" not in kept
+    assert fallback.CAPTION.search(caption) and fallback.CAPTION.search("Students at the gate. (Jo Park/HT photo)")
+
+
 def test_a_labelled_author_is_no_head_line():
     """ "Author:" over a name: the name is the label's value, no standfirst."""
     headline = "Council keeps the old bridge open for cyclists and walkers"
