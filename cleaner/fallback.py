@@ -788,7 +788,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
             reach -= 1
         if reach < 0:
             break
-        if (seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
+        # (a repeat in the article is a gallery's caption, unless it is the page's title)
+        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))

@@ -128,6 +128,17 @@ def test_the_sites_name_in_the_pages_title_makes_no_line_a_title():
     assert fallback.CAPTION.search(caption) and fallback.CAPTION.search("Students at the gate. (Jo Park/HT photo)")
 
 
+def test_the_title_shown_again_in_the_article_stays_once_in_the_head():
+    """A copy of a paper's page: the headline, the date, the first paragraph, the byline,
+    then the headline again over the rest. The head keeps it (the page's title is no
+    gallery caption repeated in the article), and its copy in the article goes."""
+    headline = "Farm fires see massive spike in the state, more likely ahead"
+    first = f"{ARTICLE[0]} {ARTICLE[1]}"
+    rest = [f"{ARTICLE[3]} {ARTICLE[4]}", f"{ARTICLE[4]} {ARTICLE[3]}"]
+    kept, _, _ = run([headline, "Town Times|November 16, 2023", first, "Jo Park", headline, *rest, *FOOTER])
+    assert kept == [headline, first, "Jo Park", *rest]
+
+
 def test_a_labelled_author_is_no_head_line():
     """ "Author:" over a name: the name is the label's value, no standfirst."""
     headline = "Council keeps the old bridge open for cyclists and walkers"
