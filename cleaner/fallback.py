@@ -37,7 +37,8 @@ import regex
 from .document import Document
 from .languages import stoplist_name
 
-WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+# (a word goes on over combining marks: the vowel signs of Indic scripts, decomposed accents)
+WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*")
 # On Latin-1 text (most lines) WORD finds the maximal runs of letters, digits, ' and -,
 # each less its leading ' and - (a word starts with a letter or digit). This byte table
 # lower-cases such a line and blanks everything else, so split() finds the runs: a third
@@ -113,8 +114,11 @@ MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
 CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
+CREDIT_KIND = "a photo's credit as a name and its agency"
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
+# A role under an author's name ("BBC Verify senior journalist", "Live reporter")
+ROLES = frozenset("journalist reporter correspondent editor writer presenter producer columnist analyst".split())
 # A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
 BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
@@ -127,11 +131,12 @@ NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}
                       r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?$")
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
-# "... Credit... Name/The New York Times").
+# "... Credit... Name/The New York Times", "... on Wednesday.(PTI)", "(Anil Dayal/HT photo)").
 CAPTION = regex.compile(r"(?i)\b(?:photo(?:graph)?|image|picture|bild|foto)s?\s*(?:by\b|:|credit)|getty images"
                         r"|\bcredit\s*(?::|\.\.\.|…)|\bfile (?:photo|image|picture)\b|\((?:ap |afp |reuters )?photo\b"
                         r"|\.\s+/\s+[^/.]{2,40}$"
-                        r"|[(\[](?:reuters|ap|afp|epa|getty images|file)(?::[^)\]]*)?[)\]]$")
+                        r"|[(\[](?:reuters|ap|afp|epa|pti|ani|ians|dpa|xinhua|getty images|file)(?::[^)\]]*)?[)\]]$"
+                        r"|\bphoto\)$")
 # A photo's credit on its own line, under its caption ("Photo: Evan Vucci, AP"). Such
 # lines also part the article from a gallery above it, so they go only inside the run.
 PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|фото)s?(?: credits?)?"
@@ -141,6 +146,9 @@ SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){
                               r"\s*/\s*[\p{Lu}\p{N}][\p{L}\p{N}&.'’ -]{1,30}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
 # "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
+# A live page's entry: its number and title ("2. A movable feast at Stormont", with its time
+# run on: "...Stormontpublished at 12:03 British Summer Time 17 June 2021")
+ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
 CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
@@ -382,7 +390,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # prose: the run goes on over them up to a menu-like line, heading or residue.
         while True:
             while end < limit and not _ends_article(texts[end], words[end],
-                                                    _residue_between(doc, idx[end - 1], idx[end])):
+                                                    _residue_between(doc, idx[end - 1], idx[end]),
+                                                    texts[end][:1] in BULLETS and texts[end - 1][:1] in BULLETS):
                 end += 1
             records = _records_end(texts, scores, start, end, limit)
             if records == end:
@@ -410,7 +419,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif p in credits:
+        elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, "fallback: a photo's credit line inside the article")
         elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
             doc.remove(i, "fallback: a photo's caption inside the article")
@@ -488,14 +497,39 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                kinds: list[str], end: int, limit: int) -> bool:
     """Whether the page was cut in the article (scraped corpora keep a page's first
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
-    off, and at most a sub-heading above it."""
+    off, and at most a sub-heading above it, or by paragraphs after a caption or two
+    (one or two lines no paragraph) and a sentence broken off."""
     rest = range(end, limit)
-    if not 1 <= len(rest) <= 2 or limit < len(idx) or kinds[limit - 1] != CUT_SENTENCE:
+    if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
-    if len(rest) == 2 and (len(words[end]) > MENU_WORDS or _punctuated(texts[end])):
+    gap = next((p for p in rest if kinds[p] == "prose"), limit) - end
+    if gap < len(rest) - 1:
+        # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
+        if gap > 2 or kinds[limit - 1] != CUT_SENTENCE or any(
+                kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
+                kinds[p] in (MEDIA_KIND, TEASER_KIND, MENU_KIND) for p in range(end, end + gap)):
+            return False        # (a link to other stories is no caption)
+    # else a sub-heading over it: a few words ending like no sentence nor a label ("Media
+    # caption,"), or a live entry's title
+    elif len(rest) > 2 or len(rest) == 2 and (
+            len(words[end]) > MENU_WORDS or _punctuated(texts[end]) or texts[end][-1] == ",") and not (
+            _entry_title(texts[end], words[end])):
         return False
     return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
+
+
+def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: int) -> bool:
+    """Whether line p, the page's last, can be a sentence broken off where the page was
+    cut: a wordy line without final punctuation, or a few words ("Foreig", "Did y",
+    "“We have sought") opening like a paragraph, shown once, and no credit, byline or date."""
+    text = texts[p]
+    if kinds[p] == CUT_SENTENCE:
+        return True
+    return (0 < len(words[p]) < PROSE_WORDS and not _punctuated(text) and text[-1] not in ",-–—|"
+            and (text[:1].isupper() or text[:1] in "\"“‘'«")
+            and texts.count(text) == 1 and not _dated(words[p])
+            and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -543,9 +577,12 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
     # a date or byline line above a paragraph opening in lower case is no broken sentence
     wrapped = wrapped and not _dated(words)
     if wordy and (punctuated or wrapped or n >= LONG_WORDS):
-        if _teaser(text):
+        # (a sentence in capitals, a standfirst's or a kicker's, is no headline in Title
+        # Case over its summary, nor a menu; an alphabet's letters are no sentence)
+        shouted = text.isupper() and len(text) > 3 * n
+        if not shouted and _teaser(text):
             return -PENALTY, TEASER_KIND
-        if not (punctuated or wrapped) and _title_cased(text, n):
+        if not (punctuated or wrapped or shouted) and _title_cased(text, n):
             return -PENALTY, MENU_KIND
         # paragraphs run into one line (a page sent as one line) count by their length
         return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"
@@ -554,6 +591,8 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
         return -SECTION_PENALTY, "heading of links to other pages"
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
+    if "/" in text and SLASH_CREDIT.match(text):
+        return 0, CREDIT_KIND    # a photo's, between a listing's items: no border of the article
     if wordy:
         return SENTENCE, CUT_SENTENCE
     return -PENALTY, "short, no sentence punctuation" if n < PROSE_WORDS else "no sentence punctuation"
@@ -670,14 +709,15 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
     return last + 1
 
 
-def _ends_article(text: str, words: list[str], after_residue: bool) -> bool:
+def _ends_article(text: str, words: list[str], after_residue: bool, listed: bool = False) -> bool:
     """Where the run's extension over non-prose lines stops: after residue a rule
     removed, at a heading of links or comments, at a link tagged as a video or gallery,
-    or at a menu-sized line."""
+    or at a menu-sized line, unless it is the next bullet point of a list (`listed`:
+    "• Recruitment of teachers" under "• No detention of students ...")."""
     folded = _folded(text)
     return after_residue or _section(text, folded) or _comments(text, folded) or (
         _media_link(text)) or (
-        0 < len(words) <= MENU_WORDS and not _punctuated(text) and not _table_row(text))
+        0 < len(words) <= MENU_WORDS and not listed and not _punctuated(text) and not _table_row(text))
 
 
 def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
@@ -710,44 +750,105 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
     if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
         first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
-    title = set(words[first]) if first >= 0 else set()
+    # the title's words, less the site's name after the headline and its section
+    # ("Headline | india | Hindustan Times": it would make the site's name a title)
+    parts = texts[first].split(" | ") if first >= 0 else []
+    title = set() if first < 0 else set(_words(" ".join(parts[:-1]))) if len(parts) > 2 else set(words[first])
 
     def titled(p: int) -> bool:
         return p == first or len(set(words[p]) & title) >= 0.7 * len(set(words[p]))
 
+    def dated_below(p: int) -> bool:
+        """The next line with words under p, above the body, is a date."""
+        q = p + 1
+        while q < start and not words[q]:
+            q += 1
+        return q < start and _head_dated(texts[q], words[q])
+
+    # the first entry's title of a live page, or the first sub-heading of an article
+    # that has more like it, right above its text, is the article's
+    entry = {start - 1} if start and (_entry_title(texts[start - 1], words[start - 1])
+                                      or _first_subheading(start, end, texts, words, kinds)) else set()
     reach = HEAD_REACH
-    for p in range(start - 1, max(start - 1 - 2 * HEAD_REACH, -1), -1):
+    for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
         if _section(text, folded) or _comments(text, folded):
             break
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
-        # name) lengthens the reach
-        if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text)
-                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2):
+        # name, a source's name over its date: "Hindustan Times Noida" over "|November
+        # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
+        if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
+                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2
+                or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)
+                and (dated_below(p) or p + 1 < start and _role(texts[p + 1], words[p + 1]))):
             continue
-        reach -= 1
+        if text[:1] not in BULLETS:     # the key facts as bullet points count as one
+            reach -= 1
         if reach < 0:
             break
-        if (seen[text] > 1 or text in run or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
-                or "/" in text and SLASH_CREDIT.match(text)):
+        # (a repeat in the article is a gallery's caption, unless it is the page's title)
+        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
+                or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):
             candidates.append(p)
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
-    marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1]
-    if _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
-        return {start - 1}
+    marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
+    top = start - 1     # the line over the body and the dates or dated bylines under it
+    while top > 0 and _head_dated(texts[top], words[top]):
+        top -= 1
+    if not entry and _short_title(top, texts, words, kinds) and set(candidates) <= {first}:
+        return {top}
     if marked:
-        return {p for p in candidates if p >= marked[-1]}
+        # the key facts as bullet points over a live page's first entry stay too
+        above = [p for p in candidates if p < marked[-1]]
+        facts = above if above and all(texts[p][:1] in BULLETS for p in above) else []
+        return entry | {p for p in candidates if p >= marked[-1]} | set(facts)
     if 0 < len(candidates) <= 2 and len(words[candidates[-1]]) >= HEADLINE_WORDS:
-        return set(candidates)
+        return entry | set(candidates)
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
-        return set(candidates)      # the key facts as bullet points over the body
-    return set()
+        return entry | set(candidates)      # the key facts as bullet points over the body
+    return entry
+
+
+def _subheading(text: str, words: list[str]) -> bool:
+    """A sub-heading's form: one to five words, opening with a capital or a figure, ending
+    like no sentence; no date, byline, credit or caption."""
+    return (0 < len(words) <= HEADLINE_WORDS and (text[:1].isupper() or text[:1].isdigit())
+            and not _punctuated(text) and text[-1] not in ",-–—|" and not _dated(words)
+            and not (BYLINE.match(text) or CAPTION.search(text) or PHOTO_CREDIT.match(text) or "/" in text))
+
+
+def _case(text: str) -> int:
+    """How a heading is written: 2 in capitals, 1 every word capitalised, 0 as a sentence."""
+    return 2 if text.isupper() else 1 if all(w[:1].isupper() or w[:1].isdigit() for w in text.split()) else 0
+
+
+def _first_subheading(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:
+    """Whether the line right above the run is the article's first sub-heading ("Reserves
+    Rise" over a brief's paragraph): a sub-heading's form, two words or more, written as
+    two inside the run between paragraphs ("Kudrin Has Appendicitis")."""
+    p = start - 1
+    if len(words[p]) < 2 or not _subheading(texts[p], words[p]) or NAMES.match(texts[p]):
+        return False        # (one word over the body is more often a share button: "Email")
+    case = _case(texts[p])
+    return sum(kinds[q - 1] == kinds[q + 1] == "prose" and kinds[q] != "prose" and _subheading(texts[q], words[q])
+               and _case(texts[q]) == case for q in range(start + 1, end - 1)) >= 2
+
+
+def _role(text: str, words: list[str]) -> bool:
+    """A role under an author's name: a few words ending in one of ROLES."""
+    return 0 < len(words) <= HEAD_REACH and words[-1] in ROLES and not _punctuated(text)
+
+
+def _named(text: str) -> bool:
+    """Every word capitalised and no final punctuation, as a name is written ("Hindustan
+    Times Noida"; not "Related BBC sites")."""
+    return all(w[:1].isupper() for w in text.split()) and not _punctuated(text)
 
 
 def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> bool:
@@ -764,10 +865,13 @@ def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[s
 
 def _head_dated(text: str, words: list[str]) -> bool:
     """A date line over the article (`_dated`), a figure with a thousands separator
-    counting once: a headline's "closes at 58,723" is no date."""
-    if _dated(words) and "," in text and THOUSANDS.search(text):
+    counting once: a headline's "closes at 58,723" is no date, nor a live entry's title
+    with its time."""
+    if not _dated(words) or text[:1].isdigit() and _entry_title(text, words):
+        return False
+    if "," in text and THOUSANDS.search(text):
         return _dated(_words(THOUSANDS.sub(r"\1\2", text)))
-    return _dated(words)
+    return True
 
 
 def _names_list(text: str, words: list[str]) -> bool:
@@ -783,13 +887,21 @@ def _tags(text: str) -> bool:
     return "," in text and len(TAG_JOIN.findall(text)) >= 2
 
 
+def _entry_title(text: str, words: list[str]) -> bool:
+    """A live page's entry title (ENTRY), with more words than figures: "6. September
+    2012" is a date."""
+    return (text[:1].isdigit() and ENTRY.match(text) is not None
+            and 2 * sum(map(str.isdigit, map(_FIRST, words))) < len(words))
+
+
 def _stamp(text: str, words: list[str]) -> bool:
     """A timestamp: a date with its year and a time of day, in a line ending like no
     sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
-    Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, or a
-    time in a sentence or heading ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
+    Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, a live
+    entry's title with its time (`_entry_title`), or a time in a sentence or heading
+    ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
     return (":" in text and not _punctuated(text) and TIME.search(text) is not None
-            and YEAR.search(text) is not None and _dated(words))
+            and YEAR.search(text) is not None and _dated(words) and not _entry_title(text, words))
 
 
 def _dated(words: list[str]) -> bool:

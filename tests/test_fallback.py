@@ -75,6 +75,70 @@ def test_the_head_stays_over_dates_bylines_agencies_and_keywords(headline):
     assert kept == [headline, standfirst, *ARTICLE]
 
 
+def test_the_head_reaches_over_a_sources_name_above_its_date():
+    """A copy of a paper's page: headline, the paper's edition, then the date ("Hindustan
+    Times Noida" over "|November 22, 2025"): the name is the date's, no menu over the head.
+    An address is no head line."""
+    headline = "India prepare to confront unknown in must-win Test"
+    standfirst = "A new captain at a new Test venue against the reigning world champions promises to be quite the challenge"
+    kept, _, _ = run([*MENU, "Try Gold - Free", headline, "Town Times Noida", "|November 22, 2025", standfirst, *ARTICLE])
+    assert kept == [headline, standfirst, *ARTICLE]
+    kept, _, _ = run([*MENU, "//www.town.com/news/local/Council-keeps-the-old-bridge-open-for-cyclists.html",
+                      "Copy", "Close", *ARTICLE])
+    assert kept == ARTICLE
+
+
+def test_a_short_headline_over_a_dated_byline_stays():
+    kept, _, _ = run(["Town Blogs - The Editors", "« Previous | Main | Next »", "Making Newsnight unmissable",
+                      "Jo Park | 15:15 UK time, Friday, 22 February 2008", *ARTICLE])
+    assert kept == ["Making Newsnight unmissable", *ARTICLE]
+
+
+def test_the_first_sub_heading_right_above_the_body_stays_when_the_article_has_more():
+    """News in brief: headline, then each item's title over its paragraph. The first
+    title is the article's when the run holds two more written alike; one word over the
+    body is more often a share button."""
+    items = ["Kudrin Has Appendicitis", ARTICLE[1], "Bridge Repairs Start", ARTICLE[3]]
+    kept, _, _ = run([*MENU, "Business in Brief", "Reserves Rise", ARTICLE[0], *items, *FOOTER])
+    assert kept[-6:] == ["Reserves Rise", ARTICLE[0], *items]
+    kept, _, _ = run([*MENU, "Facebook", "Email", ARTICLE[0], *items, *FOOTER])
+    assert kept == [ARTICLE[0], *items]
+    kept, _, _ = run([*MENU, "Business in Brief", "Reserves Rise", *ARTICLE, *FOOTER])   # none alike
+    assert kept == ARTICLE
+
+
+def test_a_standfirst_in_capitals_is_no_teaser_nor_menu():
+    shouted = ("THE RULING CAME WHILE SETTING ASIDE A JUDGMENT OF THE HIGH COURT, WHICH CONDONED A DELAY "
+               "OF ELEVEN YEARS BY THE STATE HOUSING BOARD IN FILING A SECOND APPEAL")
+    assert fallback._score(shouted, fallback._words(shouted), 8)[1] == "prose"
+    kept, _, _ = run([*MENU, "Council keeps the old bridge open", "May 2, 2024", shouted, *ARTICLE])
+    assert kept == ["Council keeps the old bridge open", shouted, *ARTICLE]
+    letters = "А Б В Г Д Е Ж З И Й К Л М Н О П Р С Т У Ф Х Ц Ч Ш Щ Э Ю Я"    # an index, no sentence
+    assert fallback._score(letters, fallback._words(letters), 8)[0] == -fallback.PENALTY
+
+
+def test_the_sites_name_in_the_pages_title_makes_no_line_a_title():
+    """ "Headline | india | Town Times": the site's name over the body is no title line
+    marking the head; the headline is. Agencies' and papers' photo credits end captions."""
+    headline = "Flood-battered town clings onto hope amidst a sea of misery"
+    caption = "A man wades through the flooded market on Wednesday.(PTI)"
+    kept, _, _ = run([f"{headline} | india | Town Times", *MENU, headline, "india Updated: Dec 03, 2015 03:29 IST",
+                      "Jo Park", "Jo Park", "Town Times", "Town rains", caption, *ARTICLE])
+    assert kept[0] == headline and "Town Times" not in kept
+    assert fallback.CAPTION.search(caption) and fallback.CAPTION.search("Students at the gate. (Jo Park/HT photo)")
+
+
+def test_the_title_shown_again_in_the_article_stays_once_in_the_head():
+    """A copy of a paper's page: the headline, the date, the first paragraph, the byline,
+    then the headline again over the rest. The head keeps it (the page's title is no
+    gallery caption repeated in the article), and its copy in the article goes."""
+    headline = "Farm fires see massive spike in the state, more likely ahead"
+    first = f"{ARTICLE[0]} {ARTICLE[1]}"
+    rest = [f"{ARTICLE[3]} {ARTICLE[4]}", f"{ARTICLE[4]} {ARTICLE[3]}"]
+    kept, _, _ = run([headline, "Town Times|November 16, 2023", first, "Jo Park", headline, *rest, *FOOTER])
+    assert kept == [headline, first, "Jo Park", *rest]
+
+
 def test_a_labelled_author_is_no_head_line():
     """ "Author:" over a name: the name is the label's value, no standfirst."""
     headline = "Council keeps the old bridge open for cyclists and walkers"
@@ -366,6 +430,16 @@ def test_a_lines_words_are_the_words_of_its_lower_case_text(text):
     assert fallback._words(text) == fallback.WORD.findall(text.lower())
 
 
+def test_words_go_on_over_combining_marks():
+    """Indic scripts write vowels as combining marks: a word is not cut at each of them
+    (a Hindi page then matched no Hindi stopword, and was read as Nepali)."""
+    line = "अंतरराष्ट्रीय मंच पर भारत को उभरती हुई आर्थिक शक्ति और लोकतांत्रिक देश के रूप में प्रतिष्ठा मिली हुई है."
+    words = fallback._words(line)
+    assert words[:4] == ["अंतरराष्ट्रीय", "मंच", "पर", "भारत"] and len(words) == 19
+    assert fallback.resolve_lang(None, words) == "Hindi"
+    assert fallback._words("cafe\u0301 noir") == ["cafe\u0301", "noir"]     # a decomposed accent
+
+
 @pytest.mark.parametrize("line, row", [("| a | b |", True), ("||", True), ("|", False),
                                        ("| a", False), ("a |", False), ("|\r|", True)])
 def test_a_table_row_has_a_bar_at_both_ends(line, row):
@@ -565,6 +639,41 @@ def test_a_page_cut_in_the_article_keeps_its_last_sub_heading_and_broken_sentenc
     assert kept == ARTICLE    # after the footer it is no part of the article
 
 
+def test_a_page_cut_after_a_caption_keeps_the_paragraphs_under_it():
+    """The run ends at a photo's caption (two lines, a penalty each) when the page was cut
+    two paragraphs later: those paragraphs, and the sentence broken off, are the article's."""
+    tail = ["Town Council", "Town Council headquarters", "Cllr Charles added: \"We are trying to look into it.",
+            '"The aim is not political," said the member.', "Cllr Charles said a public meeting is likely to"]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], *tail])
+    assert kept[-3:] == tail[-3:]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], *tail[:2], "Sport", *tail[2:]])    # three lines: no caption
+    assert kept == ARTICLE[:2]
+
+
+@pytest.mark.parametrize("cut", ["Foreig", "Did y", "“We have sought", "Minutos después, e"])
+def test_a_page_cut_a_few_words_into_the_next_paragraph_keeps_them(cut):
+    kept, _, _ = run([*MENU, *ARTICLE, cut])
+    assert kept == [*ARTICLE, cut]
+    entry = "4. What is in the new deal?published at 16:51 Greenwich Mean Time 11 December 2019"
+    kept, _, _ = run([*MENU, *ARTICLE, entry, cut])     # under a live entry's title
+    assert kept == [*ARTICLE, entry, cut]
+    for credit in ("Getty Images", "Jo Park / Reuters", "May 2, 2024"):
+        kept, _, _ = run([*MENU, *ARTICLE, credit])
+        assert kept == ARTICLE
+    kept, _, _ = run([*MENU, *ARTICLE, "Media caption,", cut])    # a caption's marker, no sub-heading
+    assert kept == ARTICLE
+
+
+def test_a_closing_list_keeps_its_short_bullet_points():
+    """The run goes on over a list closing the article up to a menu-sized line; a short
+    bullet point under another is the list's next item, not a menu."""
+    demands = ["• Roll back of the fee hike that is manifold in some courses",
+               "• No detention of students who are short of attendance", "• Recruitment of teachers",
+               "• More buses"]
+    kept, _, _ = run([*MENU, *ARTICLE, *demands, *FOOTER])
+    assert kept == [*ARTICLE, *demands]
+
+
 def test_a_photo_credit_inside_the_article_goes():
     caption = "A view of the old bridge on Tuesday, in the town centre."
     kept, doc, _ = run([*MENU, *ARTICLE[:2], caption, "Photo: Evan Vucci, AP", *ARTICLE[2:]])
@@ -743,6 +852,48 @@ def test_key_facts_as_bullet_points_over_the_body_stay():
              "• Cyclists and walkers may use it while the work goes on"]
     kept, _, _ = run([*MENU, "Print", *facts, *ARTICLE, *FOOTER])
     assert kept == [*facts, *ARTICLE]
+
+
+def test_a_live_pages_entry_titles_and_its_many_key_facts_stay():
+    """A live page: its summary's bullet points (more than the head's reach: they count
+    as one), then each entry's number and title with its time run on. The titles are
+    the article's (docs/POLICY.md keeps sub-headings), neither timestamps nor frame."""
+    facts = [f"• The council keeps bridge number {k} open for ten more years" for k in range(8)]
+    entries = ["1. Assembly session beginspublished at 12:06 British Summer Time 17 June 2021", ARTICLE[0],
+               "2. A movable feast at Stormontpublished at 12:03 British Summer Time 17 June 2021", *ARTICLE[1:]]
+    kept, _, _ = run([*MENU, "Summary", *facts, *entries, *FOOTER])
+    assert kept == [*facts, *entries]
+    for date in ("6. September 2012", "08. September 2012, 10:30 Uhr"):
+        assert not fallback._entry_title(date, fallback._words(date))
+
+
+def test_a_listing_keeps_its_items_across_their_photos_credits():
+    """A year in photos: a month's heading, its events, then the photo's credit as a name
+    and its agency, shown twice. The credits go, but are no border of the article."""
+    events = ["Engineers warn that the steel frame of the old bridge needs repairs, and that they will cost a lot.",
+              "The council votes to keep the bridge open to cyclists and walkers for another ten years or more.",
+              "Work on the deck starts in the spring, and the bridge is closed to everyone for a month while it goes on.",
+              "The bridge opens again at the end of the summer, and the town holds a fair on it to mark the day."]
+    credits = ["Yelena Afonina / TASS", "Jo Park / Reuters", "Sam Lee / AP", "Kirill Zykov / Moskva News Agency"]
+    page = []
+    for month, event, credit in zip(["JANUARY", "FEBRUARY", "MARCH", "APRIL"], events, credits):
+        page += [month, event, credit, credit]
+    kept, doc, _ = run([*MENU, *page, *FOOTER])
+    assert kept == [ln for ln in page[1:] if ln not in credits]
+    assert "Jo Park / Reuters" in {ln.text for ln in doc.lines
+                                   if ln.removed_by == "fallback: a photo's credit line inside the article"}
+
+
+def test_a_live_entrys_title_stays_over_its_authors_name_and_role():
+    """A live page's entry: its title with the time run on, the author's name and role,
+    then its text. The name and role go; the title, and the key facts over it, stay."""
+    facts = ["• The council keeps the old bridge open for ten more years",
+             "• Repairs to the steel frame will start in the spring"]
+    title = "1. Maresca seemed concerned about Colwillpublished at 15:14 BST 7 August"
+    kept, _, _ = run([*MENU, "Summary", *facts, title, "Jo Park", "Town Sport football news reporter",
+                      *ARTICLE, *FOOTER])
+    assert kept == [*facts, title, *ARTICLE]
+    assert not fallback._head_dated(title, fallback._words(title))
 
 
 def test_a_cut_copy_of_the_next_paragraph_goes():
