@@ -225,11 +225,14 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
 def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
     """The caption around a marker: `rule.before` kept lines above it (already judged:
     lines are taken in order), `rule.lines` below it; blank and removed lines skipped.
-    None when a line of it fails the rule's `caption` pattern: no caption, so the marker
-    is no marker either."""
+    None when a line of it fails the rule's `caption` pattern, or when a rule with a
+    `caption` pattern finds no line at all below it though it asks for some (fewer than
+    asked, where the text ends, still count): no caption, so the marker is no marker
+    either. Taken alone, it would leave a text whose second cleaning differs: the line
+    below that failed an earlier marker's caption goes, and that marker is then alone."""
     taken = []
     for step, count in ((-1, rule.before), (1, rule.lines)):
-        j = i + step
+        j, wanted = i + step, count
         while count and 0 <= j < len(doc.lines):
             ln = doc.lines[j]
             if not ln.blank and ln.removed_by is None:
@@ -238,6 +241,8 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
                 taken.append(j)
                 count -= 1
             j += step
+        if step == 1 and wanted and count == wanted and rule.caption is not None:
+            return None
     return taken
 
 

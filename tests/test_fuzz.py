@@ -30,6 +30,11 @@ def test_random_rule_file_keeps_invariants(toml, text, forced):
 
 
 @given(rule_files("fz"), rule_files("generic"), texts)
+# a caption marker with no line below it was taken alone, though its `caption` pattern
+# turned down the line that a second cleaning then put below it: "a\na" gave "a", then ""
+@example("[outlet]\nid = 'fz'\nsignatures = ['zzz']\n",
+         "[outlet]\nid = 'generic'\n[[rule]]\nid = 'generic-r0'\nkind = 'drop_caption'\n"
+         "pattern = 'a'\ncaption = 'aa'\nlines = 1\n", "a\na")
 def test_random_outlet_plus_random_generic_rules(toml, generic, text):
     outlets = [parse(toml, "fz.toml"), parse(generic, "generic.toml")]
     cleaner = Cleaner(outlets=outlets)
