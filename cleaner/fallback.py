@@ -798,11 +798,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
-    top = start - 1     # the line over the body and the dates or dated bylines under it
-    while top > 0 and _head_dated(texts[top], words[top]):
-        top -= 1
-    if not entry and _short_title(top, texts, words, kinds) and set(candidates) <= {first}:
-        return {top}
+    if not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
+        return {start - 1}
     if marked:
         # the key facts as bullet points over a live page's first entry stay too
         above = [p for p in candidates if p < marked[-1]]

@@ -88,12 +88,6 @@ def test_the_head_reaches_over_a_sources_name_above_its_date():
     assert kept == ARTICLE
 
 
-def test_a_short_headline_over_a_dated_byline_stays():
-    kept, _, _ = run(["Town Blogs - The Editors", "« Previous | Main | Next »", "Making Newsnight unmissable",
-                      "Jo Park | 15:15 UK time, Friday, 22 February 2008", *ARTICLE])
-    assert kept == ["Making Newsnight unmissable", *ARTICLE]
-
-
 def test_the_first_sub_heading_right_above_the_body_stays_when_the_article_has_more():
     """News in brief: headline, then each item's title over its paragraph. The first
     title is the article's when the run holds two more written alike; one word over the
