@@ -207,7 +207,8 @@ def test_searches_bounded_by_their_steps_skip_the_timeout(monkeypatch):
     timed = []
     monkeypatch.setattr(scan, "budget", lambda s: timed.append(s) or 0.05)
     pattern = regex.compile("^Read (?:more|also)$", FLAGS)
-    for _ in range(scan.PLAN_AFTER):        # (a pattern is planned after a few searches)
+    monkeypatch.setattr(scan, "PLAN_AFTER", 4)
+    for _ in range(scan.PLAN_AFTER):        # (a pattern is planned after some searches)
         timed.clear()
         assert scan.guarded_search(pattern, "Read more")
     assert timed == []
