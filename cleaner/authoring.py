@@ -14,6 +14,7 @@ from .document import Document
 from .engine import RuleTimeout, alone, check_examples
 from .errors import UsageError
 from .prefilter import EVERY_LINE, atoms, stdlib_tree
+from .scan import guarded_search
 from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import (FLAGS, OUTLET_ID, Pat, RuleError, parse, pattern_pieces, toml_files,
                       top_level_branches)
@@ -317,6 +318,13 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
             if _check_pattern(p, problems) and notes is not None:
                 _note_slow(p, notes)
                 _note_letter_runs(p, notes)
+        for cue in outlet.evidence:
+            if _check_pattern(cue.pattern, problems):
+                if notes is not None:
+                    _note_slow(cue.pattern, notes)
+                    _note_letter_runs(cue.pattern, notes)
+                problems += [RuleError(path, msg, cue.id, cue.pattern.line)
+                             for msg in _cue_examples(cue)]
         for rule in outlet.rules:
             pats = [p for p in (rule.pattern, rule.end, rule.hint, rule.caption) if p is not None]
             ok = True
@@ -335,6 +343,21 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
         if notes is not None:
             notes += _shadowed(outlet, {e.rule_id for e in problems})
     return sorted(problems, key=lambda e: e.line or 0)
+
+
+def _cue_examples(cue) -> list[str]:
+    """Problems with a cue's own examples: some line of each `examples` text must match
+    it, as detection reads a line (stripped, alone); no line of a `keep` text may."""
+    def found(text: str) -> bool:
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        return any(guarded_search(cue.pattern.compiled, ln) for ln in lines)
+    problems = []
+    try:
+        problems += [f"example not matched: {t.strip()!r}" for t in cue.examples if not found(t)]
+        problems += [f"keep line matched: {t.strip()!r}" for t in cue.keep if found(t)]
+    except TimeoutError:
+        problems.append("an example ran out of time")
+    return problems
 
 
 def _shadowed(outlet, broken: set) -> list[RuleError]:

@@ -191,6 +191,19 @@ def test_check_collects_all_problems_of_a_file():
     ]
 
 
+def test_check_tries_each_cue_on_its_own_examples():
+    # a cue is checked as detection reads a line: stripped, alone
+    text = HEAD + (
+        "[[evidence]]\nid = 'c1'\npattern = '^From the Gazette$'\n"
+        "examples = ['  From the Gazette', 'From the Gazette desk']\n"
+        'keep = ["Intro\\nFrom the Gazette"]\n'       # a TOML newline: two lines
+        "[[evidence]]\nid = 'c2'\npattern = '(x+x+)+y'\nexamples = ['xxy']\n")
+    got = problems(text)
+    assert got[:2] == ["x.toml:6: c1: example not matched: 'From the Gazette desk'",
+                       "x.toml:6: c1: keep line matched: 'Intro\\nFrom the Gazette'"]
+    assert len(got) == 3 and got[2].startswith("x.toml:11: c2: 'pattern' backtracks")
+
+
 def test_check_finds_exponential_repeats_the_timing_test_misses():
     # no adversarial line starts with "xyz", so `xyz(a|aa)+$` passed every timing test
     def flagged(pattern):
