@@ -184,6 +184,22 @@ def drop_repeats(doc: Document) -> None:
                 seen[key] = i
 
 
+def drop_headline_twice(doc: Document) -> None:
+    """Drop the copies of the page's first kept line that follow it as the next kept
+    lines (blank lines between): a headline printed twice. (A standfirst shown again
+    as the first paragraph is the page's text, and stays.)"""
+    kept = [i for i in doc.kept_indices() if not doc.lines[i].blank]
+    if not kept:
+        return
+    key = _words(doc.lines[kept[0]].text)
+    if len(key) < REPEAT_MIN:
+        return
+    for i in kept[1:]:
+        if _words(doc.lines[i].text) != key:
+            break
+        doc.remove(i, f"repeat: the headline printed twice, line {kept[0] + 1}")
+
+
 def drop_doubled(doc: Document) -> None:
     """Drop both copies of a line printed twice in a row, on adjacent lines (whitespace
     aside; REPEAT_MIN to DOUBLED_MAX characters): an uncredited caption under its alt

@@ -11,7 +11,7 @@ from . import fallback, html as html_mod
 from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
-from .engine import Compiled, drop_doubled, drop_repeats, page_scan
+from .engine import Compiled, drop_doubled, drop_headline_twice, drop_repeats, page_scan
 from .errors import UsageError
 from .prefilter import share
 from .scan import page_budget
@@ -117,6 +117,8 @@ class Cleaner:
                 hits = self.detector.scan(*page_scan(doc))
                 known = self.detector.pick(hits, lambda i: doc.lines[i].removed_by is None)
                 how = "evidence" if known else None
+        if known is not None:
+            drop_headline_twice(doc)
         if known is not None and known.drop_doubled:
             drop_doubled(doc)     # first: repeats would take one copy and leave the other
         if known is not None and known.drop_repeats:
