@@ -51,9 +51,12 @@ def pages(count: int) -> list[str]:
 
 def run_stage(stage: str, count: int, measured: bool) -> None:
     """The child: warm up and set up, then run `stage` on `count` pages if `measured`."""
-    from cleaner import Cleaner, fallback
+    from cleaner import Cleaner, fallback, scan
     from cleaner.document import Document
     from cleaner.engine import page_scan
+    # valgrind runs ~50x slower: the first pages (which compile the patterns they use)
+    # would run out of a page's time
+    scan.TIMEOUT = scan.PAGE_TIMEOUT = 1e6
     texts = pages(WARM + count)
     c = Cleaner()
     for t in texts[:WARM]:
