@@ -144,6 +144,9 @@ PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|�
 # A photo's credit as a name and its agency ("Amy K. Dragoo/AIMMEDIA", "Jo Park / Reuters").
 SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}"
                               r"\s*/\s*[\p{Lu}\p{N}][\p{L}\p{N}&.'’ -]{1,30}$")
+# A photo's copyright line under or over its caption ("Image copyright Getty Images",
+# "Photo © Jo Park"): a credit, not the site's legal notice.
+IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bild)s?\s*(?:copyright|©)[^.!?]{0,80}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
 # "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
 # A live page's entry: its number and title ("2. A movable feast at Stormont", with its time
@@ -591,7 +594,8 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
         return -SECTION_PENALTY, "heading of links to other pages"
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
-    if "/" in text and SLASH_CREDIT.match(text):
+    if "/" in text and SLASH_CREDIT.match(text) or (
+            ("copyright" in folded or "©" in text) and IMAGE_COPYRIGHT.match(text)):
         return 0, CREDIT_KIND    # a photo's, between a listing's items: no border of the article
     if wordy:
         return SENTENCE, CUT_SENTENCE
@@ -651,7 +655,8 @@ def _title_cased(text: str, n: int) -> bool:
 
 def _legal(text: str, folded: str) -> bool:
     """LEGAL.search, given the `_folded` text: every match holds one of LEGAL_WORDS."""
-    return any(map(folded.__contains__, LEGAL_WORDS)) and LEGAL.search(text) is not None
+    return (any(map(folded.__contains__, LEGAL_WORDS)) and LEGAL.search(text) is not None
+            and IMAGE_COPYRIGHT.match(text) is None)    # a photo's credit is no legal notice
 
 
 def _punctuated(text: str) -> bool:
@@ -789,7 +794,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if reach < 0:
             break
         # (a repeat in the article is a gallery's caption, unless it is the page's title)
-        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
+        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
+                or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))

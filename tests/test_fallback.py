@@ -902,3 +902,19 @@ def test_a_cut_copy_of_the_next_paragraph_goes():
     headline = "Ukraine and Russia: What you need to know right now"     # its longer copy goes
     kept, _, _ = run([*MENU, headline, f"{headline}  -   Copyright  Thomson Reuters 2022", *ARTICLE])
     assert kept == [headline, *ARTICLE]
+
+
+def test_a_photos_copyright_line_is_a_credit_not_the_sites_legal_notice():
+    """A listing of features, each with its photo's 'Image copyright' line: the lines are
+    credits (they go, and end nothing), not a publisher's footer that ends the article."""
+    items = ["Engineers warn that the steel frame of the old bridge needs repairs, and that they will cost a lot.",
+             "The council votes to keep the bridge open to cyclists and walkers for another ten years or more.",
+             "Work on the deck starts in the spring, and the bridge is closed to everyone for a month while it goes on."]
+    credits = ["Image copyright Getty Images", "Image copyright Science Photo Library", "Photo © Jo Park"]
+    page = [ARTICLE[0]]
+    for credit, item in zip(credits, items):
+        page += [credit, item]
+    kept, doc, _ = run([*MENU, *page, *FOOTER])
+    assert kept == [ln for ln in page if ln not in credits]
+    assert not fallback._legal(credits[0], credits[0].lower())
+    assert fallback._legal("Copyright 2016 BBC. All rights reserved.", "copyright 2016 bbc. all rights reserved.")
