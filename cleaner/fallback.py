@@ -58,6 +58,7 @@ TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timest
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
 THOUSANDS = regex.compile(r"(\d),(\d\d\d)(?!\d)")   # "58,723"
 TAG_JOIN = regex.compile(r"\p{L},\p{L}")   # keywords joined without a space ("quake,Nepal")
+CUE = regex.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*")   # a transcript line's time ("00:05which ...")
 CLOCK = regex.compile(r"\d[:.]\d\d\b")   # a time of day ("10:40", "18.30")
 # what a link to a story in pictures or on video says it is, not a sentence's end
 MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
@@ -331,7 +332,7 @@ class Memo:
         scores, kinds = [], []
         last = len(texts) - 1
         for p, text in enumerate(texts):
-            wrapped = p < last and texts[p + 1][:1].islower()
+            wrapped = p < last and _continues(texts[p + 1])
             known = tables[wrapped]
             found = known.get(text)
             if found is None:
@@ -533,6 +534,16 @@ def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: i
             and (text[:1].isupper() or text[:1] in "\"“‘'«")
             and texts.count(text) == 1 and not _dated(words[p])
             and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
+
+
+def _continues(text: str) -> bool:
+    """Whether this line goes on with the sentence of the line above: it opens in lower
+    case, after its clock time in a transcript ("00:05which is when hackers ...")."""
+    if text[:1].isdigit():
+        time = CUE.match(text)
+        if time is not None:
+            text = text[time.end():]
+    return text[:1].islower()
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:

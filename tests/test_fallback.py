@@ -918,3 +918,19 @@ def test_a_photos_copyright_line_is_a_credit_not_the_sites_legal_notice():
     assert kept == [ln for ln in page if ln not in credits]
     assert not fallback._legal(credits[0], credits[0].lower())
     assert fallback._legal("Copyright 2016 BBC. All rights reserved.", "copyright 2016 bbc. all rights reserved.")
+
+
+def test_a_transcripts_lines_broken_mid_sentence_are_prose():
+    """A video's transcript: each line opens with its time ("00:05which is when ..."), and
+    a sentence runs over several lines. A line the next one goes on from is no unpunctuated
+    teaser, so the transcript is one article with the summary above it."""
+    transcript = ["00:00Secret agents from the department tasked with stopping the attacks on the bridge,",
+                  "00:05which is when the engineers found that the steel frame needed repairs,",
+                  "00:10say they are dealing with at least one incident every single day.",
+                  "00:14Well, the council is working with the engineers after the deck was shut down",
+                  "00:17after the storm earlier this year, as you may remember.",
+                  "00:21Well, the town's programme has also been told that this year",
+                  "00:24is likely to be the worst year on record for the old bridge."]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], "Transcript", *transcript, *FOOTER])
+    assert kept == [*ARTICLE[:2], "Transcript", *transcript]
+    assert fallback._continues("00:05which is when") and not fallback._continues("00:05 Which is")
