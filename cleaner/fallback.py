@@ -113,6 +113,7 @@ MENU_KIND = "capitalised words without sentence punctuation (a menu run into one
 CUT_SENTENCE = "sentence without final punctuation"
 MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
+BYLINE_REASON = "fallback: an author's name and role inside the article (a byline)"
 CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
 CREDIT_KIND = "a photo's credit as a name and its agency"
@@ -120,9 +121,9 @@ CREDIT_KIND = "a photo's credit as a name and its agency"
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # A role under an author's name ("BBC Verify senior journalist", "Live reporter")
 ROLES = frozenset("journalist reporter correspondent editor writer presenter producer columnist analyst".split())
-# A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
+# A byline above an article ("By Jo Park", "Edited by Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
-BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
+BYLINE = regex.compile(r"^(?i:(?:(?:edited|written|reported|compiled|produced|presented)\s+)?by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
                        r"|(?i:associated press|press trust of india|agence france-presse|wire services?"
                        r"|contributor|staff writer|correspondent|reporter)$")
 # The authors of a live page or a joint report: two or more names and nothing else
@@ -423,6 +424,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif (p + 1 < end and _byline_at(p, texts, words)) or (p > start and _byline_at(p - 1, texts, words)):
+            doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, "fallback: a photo's credit line inside the article")
         elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
@@ -506,6 +509,9 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
     rest = range(end, limit)
     if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
+    if limit - end > 2 and _byline_at(end, texts, words):
+        end += 2        # a live entry's author's name and role over its first words
+        rest = range(end, limit)
     gap = next((p for p in rest if kinds[p] == "prose"), limit) - end
     if gap < len(rest) - 1:
         # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
@@ -521,6 +527,13 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
         return False
     return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
+
+
+def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:
+    """Whether lines p and p + 1 are an author's name and role ("Jo Park" over "BBC Verify
+    senior journalist"), as a live page's entries open."""
+    return (p + 1 < len(texts) and 0 < len(words[p]) <= MENU_WORDS and _named(texts[p])
+            and _role(texts[p + 1], words[p + 1]))
 
 
 def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: int) -> bool:
@@ -548,8 +561,9 @@ def _continues(text: str) -> bool:
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
     """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
-    more"; or by an earlier round, as the frame); a timestamp in the article is no border."""
-    return any(doc.lines[j].removed_by not in (None, STAMP_REASON) for j in range(a + 1, b))
+    more"; or by an earlier round, as the frame); a timestamp or a byline in the article is
+    no border."""
+    return any(doc.lines[j].removed_by not in (None, STAMP_REASON, BYLINE_REASON) for j in range(a + 1, b))
 
 
 def _words(text: str) -> list[str]:

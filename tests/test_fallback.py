@@ -934,3 +934,16 @@ def test_a_transcripts_lines_broken_mid_sentence_are_prose():
     kept, _, _ = run([*MENU, *ARTICLE[:2], "Transcript", *transcript, *FOOTER])
     assert kept == [*ARTICLE[:2], "Transcript", *transcript]
     assert fallback._continues("00:05which is when") and not fallback._continues("00:05 Which is")
+
+
+def test_a_live_pages_editor_and_an_entrys_author_end_nothing():
+    """A live feed: its summary, 'Edited by' and the first entry's author over the body;
+    the page cut a few words into the next entry, under its author's name and role. The
+    summary and the broken-off entry stay; the names and roles go."""
+    summary = ["This feed is where the town's reporters post their work on the bridge throughout the day."]
+    cut = "New footage has emerged providing further evidence that the old"
+    kept, doc, _ = run([*MENU, *summary, "Edited by Jo Park", "Sam Lee", "Town Verify journalist",
+                        *ARTICLE, "Kim Roe", "Town Verify senior journalist", cut])
+    assert kept == [*summary, *ARTICLE, cut]
+    assert {ln.removed_by for ln in doc.lines if ln.text in ("Kim Roe", "Town Verify senior journalist")} == {
+        fallback.BYLINE_REASON}
