@@ -82,6 +82,9 @@ HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this 
                        # not counting the bylines, dates and keywords between (up to as many again)
 HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
+GAP_LINES = 5          # a gap of at most this many lines between two paragraphs
+BRIDGE = 0.75          # costs at most this share of the smaller one (`_bridge_gaps`)
+BRIDGED_WORDS = 30     # when both have this many words (a teaser's summary is shorter)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
 LANE = 10              # bits of a language's stopword counter in a word's vector (SAMPLE < 2**LANE)
@@ -116,7 +119,10 @@ STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
 BYLINE_REASON = "fallback: an author's name and role inside the article (a byline)"
 CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
+SECTION_KIND = "heading of links to other pages"
 CREDIT_KIND = "a photo's credit as a name and its agency"
+# what no gap bridged between two paragraphs holds (`_bridge_gaps`)
+UNBRIDGED = frozenset((TEASER_KIND, MENU_KIND, MEDIA_KIND, SECTION_KIND, CUT_SENTENCE))
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # A role under an author's name ("BBC Verify senior journalist", "Live reporter")
@@ -368,6 +374,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         start, end = 0, len(idx)
     else:
         _in_context(texts, words, scores, kinds)
+        _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
@@ -464,6 +471,35 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
                 for q in range(p + 1, after):
                     if scores[q] < PUNCTUATED:
                         scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
+
+
+def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
+    """A few short lines between two paragraphs (a guide's next heading, its subtitle and
+    address) cost at most BRIDGE of the smaller paragraph, when both have BRIDGED_WORDS
+    or more: an article in sections is one run. A teaser's headline, a byline or a date
+    between two summaries, a heading of links, a legal notice ("Privacy Policy, Terms of
+    Use" over an author's bio), or lines shown elsewhere on the page (share buttons,
+    menus) cost in full."""
+    prose = [p for p, k in enumerate(kinds) if k == "prose"]
+    counts = None
+    for a, b in zip(prose, prose[1:]):
+        if not 1 < b - a <= GAP_LINES + 1:
+            continue
+        gap = range(a + 1, b)
+        cost = -sum(scores[p] for p in gap if scores[p] < 0)
+        smaller = min(scores[a], scores[b])
+        bound = BRIDGE * smaller
+        if cost <= bound or smaller < BRIDGED_WORDS or any(
+                kinds[p] in UNBRIDGED or BYLINE.match(texts[p]) or _legal(texts[p], _folded(texts[p]))
+                or _dated(words[p]) and texts[p][-1] != "," for p in gap):   # ("119 Prospect Mira," goes on)
+            continue    # (a teaser's headline, a heading of links, a story's byline or date)
+        counts = counts or Counter(texts)
+        inside = Counter(texts[a + 1:b])
+        if any(counts[t] > n for t, n in inside.items()):
+            continue    # a line shown elsewhere on the page too: share buttons, a menu
+        for p in gap:
+                if scores[p] < 0:
+                    scores[p] = -(-scores[p] * bound // cost) - 1
 
 
 def _captions(texts: list[str], credits: set[int]) -> set[str]:
@@ -616,7 +652,7 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
         return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"
     folded = _folded(text)
     if _section(text, folded):
-        return -SECTION_PENALTY, "heading of links to other pages"
+        return -SECTION_PENALTY, SECTION_KIND
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
     if "/" in text and SLASH_CREDIT.match(text) or (

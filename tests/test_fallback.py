@@ -947,3 +947,24 @@ def test_a_live_pages_editor_and_an_entrys_author_end_nothing():
     assert kept == [*summary, *ARTICLE, cut]
     assert {ln.removed_by for ln in doc.lines if ln.text in ("Kim Roe", "Town Verify senior journalist")} == {
         fallback.BYLINE_REASON}
+
+
+def test_a_guide_in_sections_is_one_article():
+    """A guide: each place's name, its subtitle, a long paragraph and its address. The
+    short lines between two long paragraphs are the article's, not a frame that parts
+    them; teasers (short summaries under their headlines and dates) stay apart."""
+    para = ("This is the quintessential ice rink of the town, the largest in the country, covering more than "
+            "twenty thousand square meters with room for almost five thousand skaters at once. It does have a "
+            "downside: it gets very crowded at weekends, and the queues for the skates you can hire are long, "
+            "so come early in the morning or late in the evening when the families have gone home.")
+    guide = []
+    for name, subtitle, address, metro in [("Central Park", "Biggest, best, busiest", "119 Prospect Mira,", "Metro Park"),
+                                           ("Gorky Park", "Miles of lit paths", "9 Ulitsa Krymsky Val,", "Metro Kultury"),
+                                           ("Red Square", "Skating under the walls", "Red Square/GUM,", "Metro Ryad")]:
+        guide += [name, subtitle, para.replace("ice rink", f"ice rink at {name}"), address, metro]
+    kept, _, _ = run([*MENU, "Top Five Outdoor Skating Rinks in the Town", *guide, *FOOTER])
+    assert kept[1:] == guide[2:-2]     # (the last address ends it, as a menu would)
+    teasers = ["Another Story Headline Here", "Jo Park", "Tuesday November 19, 2019",
+               "A short summary of that other story, which the reader can open from the list below."]
+    kept, _, _ = run([*MENU, *ARTICLE, "More from the site", *teasers, *teasers, *FOOTER])
+    assert kept == ARTICLE
