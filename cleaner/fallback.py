@@ -174,6 +174,8 @@ LEGAL = regex.compile(r"""(?ix)©|\bcopyright\b|\ball\s+rights\s+reserved|\btrad
   |все\s+права\s+защищены|всі\s+права\s+захищені""")
 LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "site", "rechte",
                "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
+# The heading of a site's appeal to its readers for support: the article ends before it.
+APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\.?)$")
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -385,11 +387,16 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     if extracted:
         end = len(idx) if comments is None else comments
     else:
-        if comments is not None:
-            start, end = _best_run(scores, 0, comments)
+        # the site's appeal to its readers ("A Message from ...:") ends the article as
+        # the comments do: its paragraphs are prose, and a scrape is often cut inside it
+        appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
+                       if texts[p][-1] in ":.…" and APPEAL.match(texts[p])), None)
+        stop = comments if appeal is None else appeal
+        if stop is not None:
+            start, end = _best_run(scores, 0, stop)
         # the publisher's footer (disclaimers, copyright, trademarks) can outweigh a
         # short article: a run with two legal notices is that, and the article is before it
-        limit = len(idx) if comments is None else comments
+        limit = len(idx) if stop is None else stop
         while True:
             legal = memo.legal(texts, start, end)
             if len(legal) < 2:

@@ -968,3 +968,14 @@ def test_a_guide_in_sections_is_one_article():
                "A short summary of that other story, which the reader can open from the list below."]
     kept, _, _ = run([*MENU, *ARTICLE, "More from the site", *teasers, *teasers, *FOOTER])
     assert kept == ARTICLE
+
+
+def test_a_sites_appeal_to_its_readers_ends_the_article():
+    """A short article, then the site's appeal (its heading, then paragraphs as long as
+    the article's), cut before its end: the appeal is no part of the article."""
+    appeal = ["A Message from the Valley Courier:", "Dear readers,",
+              "We are facing unprecedented challenges, and the authorities have named our newsroom an undesirable organisation.",
+              "These actions are direct attempts to silence independent journalism in the valley, and we need your help to go on."]
+    kept, doc, _ = run([*MENU, *ARTICLE[:2], *appeal])
+    assert kept == ARTICLE[:2]
+    assert doc.lines[len(MENU) + 2].removed_by.endswith("after the article's main prose run")
