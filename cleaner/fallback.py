@@ -496,17 +496,26 @@ def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], ki
         cost = -sum(scores[p] for p in gap if scores[p] < 0)
         smaller = min(scores[a], scores[b])
         bound = BRIDGE * smaller
-        if cost <= bound or smaller < BRIDGED_WORDS or any(
-                kinds[p] in UNBRIDGED or BYLINE.match(texts[p]) or _legal(texts[p], _folded(texts[p]))
-                or _dated(words[p]) and texts[p][-1] != "," for p in gap):   # ("119 Prospect Mira," goes on)
-            continue    # (a teaser's headline, a heading of links, a story's byline or date)
+        if cost <= bound or smaller < BRIDGED_WORDS:
+            continue
         counts = counts or Counter(texts)
-        inside = Counter(texts[a + 1:b])
-        if any(counts[t] > n for t, n in inside.items()):
-            continue    # a line shown elsewhere on the page too: share buttons, a menu
-        for p in gap:
+        if _plain_gap(texts, words, kinds, gap, counts):
+            for p in gap:
                 if scores[p] < 0:
                     scores[p] = -(-scores[p] * bound // cost) - 1
+
+
+def _plain_gap(texts: list[str], words: list[list[str]], kinds: list[str], gap: range,
+               counts: Counter[str]) -> bool:
+    """Whether these lines between two paragraphs may be the article's own (a heading, a
+    subtitle, an address): no teaser's headline, sentence without its end, heading of
+    links, byline, date or legal notice, and none shown elsewhere on the page (`counts`:
+    the page's lines; share buttons and menus repeat)."""
+    if any(kinds[p] in UNBRIDGED or BYLINE.match(texts[p]) or _legal(texts[p], _folded(texts[p]))
+           or _dated(words[p]) and texts[p][-1] != "," for p in gap):   # ("119 Prospect Mira," goes on)
+        return False
+    inside = Counter(texts[gap.start:gap.stop])
+    return all(counts[t] == n for t, n in inside.items())
 
 
 def _captions(texts: list[str], credits: set[int]) -> set[str]:
@@ -547,8 +556,9 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                kinds: list[str], end: int, limit: int) -> bool:
     """Whether the page was cut in the article (scraped corpora keep a page's first
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
-    off, and at most a sub-heading above it, or by paragraphs after a caption or two
-    (one or two lines no paragraph) and a sentence broken off."""
+    off, and at most a sub-heading above it (or, under a long paragraph, the few lines a
+    bridged gap holds: a guide's next place and its subtitle), or by paragraphs after a
+    caption or two (one or two lines no paragraph) and a sentence broken off."""
     rest = range(end, limit)
     if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
@@ -556,7 +566,10 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
         end += 2        # a live entry's author's name and role over its first words
         rest = range(end, limit)
     gap = next((p for p in rest if kinds[p] == "prose"), limit) - end
-    if gap < len(rest) - 1:
+    if (gap == len(rest) > 2 and kinds[limit - 1] == CUT_SENTENCE and len(words[end - 1]) >= BRIDGED_WORDS
+            and limit - 1 - end <= GAP_LINES and _plain_gap(texts, words, kinds, range(end, limit - 1), Counter(texts))):
+        pass    # a section's heading, subtitle or address over its broken paragraph (`_bridge_gaps`)
+    elif gap < len(rest) - 1:
         # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
         if gap > 2 or kinds[limit - 1] != CUT_SENTENCE or any(
                 kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
