@@ -390,7 +390,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # the site's appeal to its readers ("A Message from ...:") ends the article as
         # the comments do: its paragraphs are prose, and a scrape is often cut inside it
         appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
-                       if texts[p][-1] in ":.…" and APPEAL.match(texts[p])), None)
+                       if _appeal(texts[p])), None)
         stop = comments if appeal is None else appeal
         if stop is not None:
             start, end = _best_run(scores, 0, stop)
@@ -694,6 +694,11 @@ def _teaser(text: str) -> bool:
     if len(first) < 3 or "a" <= first[1][0] <= "z" or "a" <= first[2][0] <= "z":
         return False
     return TEASER.match(text) is not None
+
+
+def _appeal(text: str) -> bool:
+    """APPEAL.match: a heading ending in a colon, or the 'favor to ask' line."""
+    return (text[-1] == ":" and text[:1] in "Aa" or "fav" in text) and APPEAL.match(text) is not None
 
 
 def _folded(text: str) -> str:
