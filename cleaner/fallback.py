@@ -116,6 +116,8 @@ MENU_KIND = "capitalised words without sentence punctuation (a menu run into one
 CUT_SENTENCE = "sentence without final punctuation"
 MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
+CAPTION_REASON = "fallback: a photo's caption inside the article"
+CREDIT_REASON = "fallback: a photo's credit line inside the article"
 BYLINE_REASON = "fallback: an author's name and role inside the article (a byline)"
 CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
@@ -156,11 +158,13 @@ SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){
 # "Photo © Jo Park"): a credit, not the site's legal notice.
 IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bild)s?\s*(?:copyright|©)[^.!?]{0,80}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
-# "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
+# "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so; and
+# a caption's label a screen reader reads ("Image caption The data from ...").
 # A live page's entry: its number and title ("2. A movable feast at Stormont", with its time
 # run on: "...Stormontpublished at 12:03 British Summer Time 17 June 2021")
 ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
-CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
+CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s"
+                             r"|(?i:image|media|photo|video)\s?caption\b)")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -441,9 +445,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         elif (p + 1 < end and _byline_at(p, texts, words)) or (p > start and _byline_at(p - 1, texts, words)):
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
-            doc.remove(i, "fallback: a photo's credit line inside the article")
-        elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
-            doc.remove(i, "fallback: a photo's caption inside the article")
+            doc.remove(i, CREDIT_REASON)
+        elif texts[p] in captions or texts[p][:1] in "AFIMPVimpv" and CAPTION_OPENING.match(texts[p]):
+            doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
             doc.remove(i, CUT_COPY_REASON)
         elif ":" in texts[p] and kinds[p] != "table row" and _stamp(texts[p], words[p]):
@@ -615,11 +619,14 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
+INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON))
+
+
 def _residue_between(doc: Document, a: int, b: int) -> bool:
     """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
-    more"; or by an earlier round, as the frame); a timestamp or a byline in the article is
-    no border."""
-    return any(doc.lines[j].removed_by not in (None, STAMP_REASON, BYLINE_REASON) for j in range(a + 1, b))
+    more"; or by an earlier round, as the frame); a timestamp, a byline, a photo's caption
+    or credit the article held is no border."""
+    return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b))
 
 
 def _words(text: str) -> list[str]:

@@ -979,3 +979,16 @@ def test_a_sites_appeal_to_its_readers_ends_the_article():
     kept, doc, _ = run([*MENU, *ARTICLE[:2], *appeal])
     assert kept == ARTICLE[:2]
     assert doc.lines[len(MENU) + 2].removed_by.endswith("after the article's main prose run")
+
+
+def test_a_captions_label_goes_and_a_caption_ends_nothing():
+    """'Image caption ...' (the label a screen reader reads) inside the article goes; a
+    page cut after it keeps its broken-off sentence, also when cleaned again."""
+    caption = "Image caption The council's engineers were at work on the old bridge for most of last spring."
+    cut = "There is one sentence in the report that the council would rather forget"
+    body = [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
+    lines = [*MENU, *body[:2], caption, *body[2:], "Image copyright Getty Images", caption.replace("spring", "summer"), cut]
+    kept, doc, _ = run(lines)
+    assert kept == [*body, cut]
+    again, _, _ = run(kept)
+    assert again == kept
