@@ -345,7 +345,9 @@ class Memo:
         scores, kinds = [], []
         last = len(texts) - 1
         for p, text in enumerate(texts):
-            wrapped = p < last and _continues(texts[p + 1])
+            # (the next line opens in lower case, or after a transcript's time: `_continues`)
+            wrapped = p < last and (texts[p + 1][:1].islower()
+                                    or ":" in texts[p + 1][1:3] and _continues(texts[p + 1]))
             known = tables[wrapped]
             found = known.get(text)
             if found is None:
@@ -446,7 +448,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
-        elif texts[p] in captions or texts[p][:1] in "AFIMPVimpv" and CAPTION_OPENING.match(texts[p]):
+        elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]):
             doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
             doc.remove(i, CUT_COPY_REASON)
