@@ -396,7 +396,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # the site's appeal to its readers ("A Message from ...:") ends the article as
         # the comments do: its paragraphs are prose, and a scrape is often cut inside it
         appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
-                       if _appeal(texts[p])), None)
+                       if (texts[p][-1] == ":" or "fav" in texts[p]) and _appeal(texts[p])), None)
         stop = comments if appeal is None else appeal
         if stop is not None:
             start, end = _best_run(scores, 0, stop)
@@ -429,6 +429,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
     credits = {p for p in range(start, end) if texts[p].find(":", 0, 20) > 0 and PHOTO_CREDIT.match(texts[p])}
+    # an author's name over a role line ("Jo Park" over "Verify senior journalist"): `_byline_at`
+    bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
+               and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
     captions = _captions(texts, credits)
     for p, i in enumerate(idx):
         if p < start:
@@ -444,7 +447,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif (p + 1 < end and _byline_at(p, texts, words)) or (p > start and _byline_at(p - 1, texts, words)):
+        elif p in bylines:
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
@@ -496,13 +499,12 @@ def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], ki
     prose = [p for p, k in enumerate(kinds) if k == "prose"]
     counts = None
     for a, b in zip(prose, prose[1:]):
-        if not 1 < b - a <= GAP_LINES + 1:
+        if not 1 < b - a <= GAP_LINES + 1 or scores[a] < BRIDGED_WORDS or scores[b] < BRIDGED_WORDS:
             continue
         gap = range(a + 1, b)
-        cost = -sum(scores[p] for p in gap if scores[p] < 0)
-        smaller = min(scores[a], scores[b])
-        bound = BRIDGE * smaller
-        if cost <= bound or smaller < BRIDGED_WORDS:
+        cost = -sum([scores[p] for p in gap if scores[p] < 0])
+        bound = BRIDGE * (scores[a] if scores[a] < scores[b] else scores[b])
+        if cost <= bound:
             continue
         counts = counts or Counter(texts)
         if _plain_gap(texts, words, kinds, gap, counts):
@@ -594,8 +596,8 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
 def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:
     """Whether lines p and p + 1 are an author's name and role ("Jo Park" over "BBC Verify
     senior journalist"), as a live page's entries open."""
-    return (p + 1 < len(texts) and 0 < len(words[p]) <= MENU_WORDS and _named(texts[p])
-            and _role(texts[p + 1], words[p + 1]))
+    return (p + 1 < len(texts) and words[p + 1][-1:] != [] and words[p + 1][-1] in ROLES
+            and 0 < len(words[p]) <= MENU_WORDS and _named(texts[p]) and _role(texts[p + 1], words[p + 1]))
 
 
 def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: int) -> bool:
