@@ -58,6 +58,7 @@ TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timest
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
 THOUSANDS = regex.compile(r"(\d),(\d\d\d)(?!\d)")   # "58,723"
 TAG_JOIN = regex.compile(r"\p{L},\p{L}")   # keywords joined without a space ("quake,Nepal")
+CUE = regex.compile(r"\d{1,2}:\d\d(?::\d\d)?\s*")   # a transcript line's time ("00:05which ...")
 CLOCK = regex.compile(r"\d[:.]\d\d\b")   # a time of day ("10:40", "18.30")
 # what a link to a story in pictures or on video says it is, not a sentence's end
 MEDIA_TAG = regex.compile(r"(?i)\((?:video|videos|photos?|gallery|audio|live|vid[eé]o|fotos?|bilder|"
@@ -81,6 +82,9 @@ HEAD_REACH = 6         # the article's head (headline, standfirst) may sit this 
                        # not counting the bylines, dates and keywords between (up to as many again)
 HEAD_WORDS = 4         # a headline or standfirst line has at least this many words
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
+GAP_LINES = 5          # a gap of at most this many lines between two paragraphs
+BRIDGE = 0.75          # costs at most this share of the smaller one (`_bridge_gaps`)
+BRIDGED_WORDS = 30     # when both have this many words (a teaser's summary is shorter)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
 LANE = 10              # bits of a language's stopword counter in a word's vector (SAMPLE < 2**LANE)
@@ -112,16 +116,22 @@ MENU_KIND = "capitalised words without sentence punctuation (a menu run into one
 CUT_SENTENCE = "sentence without final punctuation"
 MEDIA_KIND = "a link tagged as a video or gallery (a teaser)"
 STAMP_REASON = "fallback: a date and time line inside the article (a timestamp)"
+CAPTION_REASON = "fallback: a photo's caption inside the article"
+CREDIT_REASON = "fallback: a photo's credit line inside the article"
+BYLINE_REASON = "fallback: an author's name and role inside the article (a byline)"
 CUT_COPY_REASON = "fallback: the start of the next line (a cut copy of it)"
 SEPARATOR = "separator"
+SECTION_KIND = "heading of links to other pages"
 CREDIT_KIND = "a photo's credit as a name and its agency"
+# what no gap bridged between two paragraphs holds (`_bridge_gaps`)
+UNBRIDGED = frozenset((TEASER_KIND, MENU_KIND, MEDIA_KIND, SECTION_KIND, CUT_SENTENCE))
 # A link to another article: its headline in Title Case, then its summary sentence.
 TEASER = regex.compile(r"^(?:[\"“‘'(]?[\p{Lu}\p{N}][\p{L}\p{N}'’.&-]*[,:;!?]?\s+){6}")
 # A role under an author's name ("BBC Verify senior journalist", "Live reporter")
 ROLES = frozenset("journalist reporter correspondent editor writer presenter producer columnist analyst".split())
-# A byline above an article ("By Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
+# A byline above an article ("By Jo Park", "Edited by Jo Park", "Von ...", "Автор: ...", "Tom Davies Associated Press").
 # The word before the name is a preposition too ("Por qué ...", "By then ..."): a name follows.
-BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
+BYLINE = regex.compile(r"^(?i:(?:(?:edited|written|reported|compiled|produced|presented)\s+)?by|von|par|por|di|door|від|автор|от)[:\s]\s*\p{Lu}"
                        r"|(?i:associated press|press trust of india|agence france-presse|wire services?"
                        r"|contributor|staff writer|correspondent|reporter)$")
 # The authors of a live page or a joint report: two or more names and nothing else
@@ -144,12 +154,17 @@ PHOTO_CREDIT = regex.compile(r"(?i)^(?:photo(?:graph)?|foto|bild|image|picture|�
 # A photo's credit as a name and its agency ("Amy K. Dragoo/AIMMEDIA", "Jo Park / Reuters").
 SLASH_CREDIT = regex.compile(r"^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}"
                               r"\s*/\s*[\p{Lu}\p{N}][\p{L}\p{N}&.'’ -]{1,30}$")
+# A photo's copyright line under or over its caption ("Image copyright Getty Images",
+# "Photo © Jo Park"): a credit, not the site's legal notice.
+IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bild)s?\s*(?:copyright|©)[^.!?]{0,80}$")
 # How news agencies open a caption ("FILE - In this May 2 photo ...", "ARCHIV - ...",
-# "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so.
+# "FILE PHOTO: Traders work on the floor ..."): in capitals, no sentence opens so; and
+# a caption's label a screen reader reads ("Image caption The data from ...").
 # A live page's entry: its number and title ("2. A movable feast at Stormont", with its time
 # run on: "...Stormontpublished at 12:03 British Summer Time 17 June 2021")
 ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
-CAPTION_OPENING = regex.compile(r"^(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s")
+CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s"
+                             r"|(?i:image|media|photo|video)\s?caption\b)")
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -163,6 +178,8 @@ LEGAL = regex.compile(r"""(?ix)©|\bcopyright\b|\ball\s+rights\s+reserved|\btrad
   |все\s+права\s+защищены|всі\s+права\s+захищені""")
 LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "site", "rechte",
                "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
+# The heading of a site's appeal to its readers for support: the article ends before it.
+APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\.?)$")
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -328,7 +345,9 @@ class Memo:
         scores, kinds = [], []
         last = len(texts) - 1
         for p, text in enumerate(texts):
-            wrapped = p < last and texts[p + 1][:1].islower()
+            # (the next line opens in lower case, or after a transcript's time: `_continues`)
+            wrapped = p < last and (texts[p + 1][:1].islower()
+                                    or ":" in texts[p + 1][1:3] and _continues(texts[p + 1]))
             known = tables[wrapped]
             found = known.get(text)
             if found is None:
@@ -363,6 +382,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         start, end = 0, len(idx)
     else:
         _in_context(texts, words, scores, kinds)
+        _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
@@ -373,11 +393,16 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     if extracted:
         end = len(idx) if comments is None else comments
     else:
-        if comments is not None:
-            start, end = _best_run(scores, 0, comments)
+        # the site's appeal to its readers ("A Message from ...:") ends the article as
+        # the comments do: its paragraphs are prose, and a scrape is often cut inside it
+        appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
+                       if (texts[p][-1] == ":" or "fav" in texts[p]) and _appeal(texts[p])), None)
+        stop = comments if appeal is None else appeal
+        if stop is not None:
+            start, end = _best_run(scores, 0, stop)
         # the publisher's footer (disclaimers, copyright, trademarks) can outweigh a
         # short article: a run with two legal notices is that, and the article is before it
-        limit = len(idx) if comments is None else comments
+        limit = len(idx) if stop is None else stop
         while True:
             legal = memo.legal(texts, start, end)
             if len(legal) < 2:
@@ -404,6 +429,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
     credits = {p for p in range(start, end) if texts[p].find(":", 0, 20) > 0 and PHOTO_CREDIT.match(texts[p])}
+    # an author's name over a role line ("Jo Park" over "Verify senior journalist"): `_byline_at`
+    bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
+               and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
     captions = _captions(texts, credits)
     for p, i in enumerate(idx):
         if p < start:
@@ -419,10 +447,12 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif p in bylines:
+            doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
-            doc.remove(i, "fallback: a photo's credit line inside the article")
-        elif texts[p] in captions or texts[p][:1] in "AF" and CAPTION_OPENING.match(texts[p]):
-            doc.remove(i, "fallback: a photo's caption inside the article")
+            doc.remove(i, CREDIT_REASON)
+        elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]):
+            doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
             doc.remove(i, CUT_COPY_REASON)
         elif ":" in texts[p] and kinds[p] != "table row" and _stamp(texts[p], words[p]):
@@ -457,6 +487,43 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
                 for q in range(p + 1, after):
                     if scores[q] < PUNCTUATED:
                         scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
+
+
+def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
+    """A few short lines between two paragraphs (a guide's next heading, its subtitle and
+    address) cost at most BRIDGE of the smaller paragraph, when both have BRIDGED_WORDS
+    or more: an article in sections is one run. A teaser's headline, a byline or a date
+    between two summaries, a heading of links, a legal notice ("Privacy Policy, Terms of
+    Use" over an author's bio), or lines shown elsewhere on the page (share buttons,
+    menus) cost in full."""
+    prose = [p for p, k in enumerate(kinds) if k == "prose"]
+    counts = None
+    for a, b in zip(prose, prose[1:]):
+        if not 1 < b - a <= GAP_LINES + 1 or scores[a] < BRIDGED_WORDS or scores[b] < BRIDGED_WORDS:
+            continue
+        gap = range(a + 1, b)
+        cost = -sum([scores[p] for p in gap if scores[p] < 0])
+        bound = BRIDGE * (scores[a] if scores[a] < scores[b] else scores[b])
+        if cost <= bound:
+            continue
+        counts = counts or Counter(texts)
+        if _plain_gap(texts, words, kinds, gap, counts):
+            for p in gap:
+                if scores[p] < 0:
+                    scores[p] = -(-scores[p] * bound // cost) - 1
+
+
+def _plain_gap(texts: list[str], words: list[list[str]], kinds: list[str], gap: range,
+               counts: Counter[str]) -> bool:
+    """Whether these lines between two paragraphs may be the article's own (a heading, a
+    subtitle, an address): no teaser's headline, sentence without its end, heading of
+    links, byline, date or legal notice, and none shown elsewhere on the page (`counts`:
+    the page's lines; share buttons and menus repeat)."""
+    if any(kinds[p] in UNBRIDGED or BYLINE.match(texts[p]) or _legal(texts[p], _folded(texts[p]))
+           or _dated(words[p]) and texts[p][-1] != "," for p in gap):   # ("119 Prospect Mira," goes on)
+        return False
+    inside = Counter(texts[gap.start:gap.stop])
+    return all(counts[t] == n for t, n in inside.items())
 
 
 def _captions(texts: list[str], credits: set[int]) -> set[str]:
@@ -497,13 +564,20 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                kinds: list[str], end: int, limit: int) -> bool:
     """Whether the page was cut in the article (scraped corpora keep a page's first
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
-    off, and at most a sub-heading above it, or by paragraphs after a caption or two
-    (one or two lines no paragraph) and a sentence broken off."""
+    off, and at most a sub-heading above it (or, under a long paragraph, the few lines a
+    bridged gap holds: a guide's next place and its subtitle), or by paragraphs after a
+    caption or two (one or two lines no paragraph) and a sentence broken off."""
     rest = range(end, limit)
     if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
+    if limit - end > 2 and _byline_at(end, texts, words):
+        end += 2        # a live entry's author's name and role over its first words
+        rest = range(end, limit)
     gap = next((p for p in rest if kinds[p] == "prose"), limit) - end
-    if gap < len(rest) - 1:
+    if (gap == len(rest) > 2 and kinds[limit - 1] == CUT_SENTENCE and len(words[end - 1]) >= BRIDGED_WORDS
+            and limit - 1 - end <= GAP_LINES and _plain_gap(texts, words, kinds, range(end, limit - 1), Counter(texts))):
+        pass    # a section's heading, subtitle or address over its broken paragraph (`_bridge_gaps`)
+    elif gap < len(rest) - 1:
         # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
         if gap > 2 or kinds[limit - 1] != CUT_SENTENCE or any(
                 kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
@@ -519,6 +593,13 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
 
 
+def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:
+    """Whether lines p and p + 1 are an author's name and role ("Jo Park" over "BBC Verify
+    senior journalist"), as a live page's entries open."""
+    return (p + 1 < len(texts) and words[p + 1][-1:] != [] and words[p + 1][-1] in ROLES
+            and 0 < len(words[p]) <= MENU_WORDS and _named(texts[p]) and _role(texts[p + 1], words[p + 1]))
+
+
 def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: int) -> bool:
     """Whether line p, the page's last, can be a sentence broken off where the page was
     cut: a wordy line without final punctuation, or a few words ("Foreig", "Did y",
@@ -532,10 +613,24 @@ def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: i
             and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
 
 
+def _continues(text: str) -> bool:
+    """Whether this line goes on with the sentence of the line above: it opens in lower
+    case, after its clock time in a transcript ("00:05which is when hackers ...")."""
+    if text[:1].isdigit():
+        time = CUE.match(text)
+        if time is not None:
+            text = text[time.end():]
+    return text[:1].islower()
+
+
+INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON))
+
+
 def _residue_between(doc: Document, a: int, b: int) -> bool:
     """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
-    more"; or by an earlier round, as the frame); a timestamp in the article is no border."""
-    return any(doc.lines[j].removed_by not in (None, STAMP_REASON) for j in range(a + 1, b))
+    more"; or by an earlier round, as the frame); a timestamp, a byline, a photo's caption
+    or credit the article held is no border."""
+    return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b))
 
 
 def _words(text: str) -> list[str]:
@@ -588,10 +683,11 @@ def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -
         return (n if n >= LONG_LINE else min(n, PROSE_CAP)), "prose"
     folded = _folded(text)
     if _section(text, folded):
-        return -SECTION_PENALTY, "heading of links to other pages"
+        return -SECTION_PENALTY, SECTION_KIND
     if punctuated or _credit(text, folded):
         return PUNCTUATED, "short line" if n < PROSE_WORDS else "few stopwords"
-    if "/" in text and SLASH_CREDIT.match(text):
+    if "/" in text and SLASH_CREDIT.match(text) or (
+            ("copyright" in folded or "©" in text) and IMAGE_COPYRIGHT.match(text)):
         return 0, CREDIT_KIND    # a photo's, between a listing's items: no border of the article
     if wordy:
         return SENTENCE, CUT_SENTENCE
@@ -609,6 +705,11 @@ def _teaser(text: str) -> bool:
     if len(first) < 3 or "a" <= first[1][0] <= "z" or "a" <= first[2][0] <= "z":
         return False
     return TEASER.match(text) is not None
+
+
+def _appeal(text: str) -> bool:
+    """APPEAL.match: a heading ending in a colon, or the 'favor to ask' line."""
+    return (text[-1] == ":" and text[:1] in "Aa" or "fav" in text) and APPEAL.match(text) is not None
 
 
 def _folded(text: str) -> str:
@@ -651,7 +752,8 @@ def _title_cased(text: str, n: int) -> bool:
 
 def _legal(text: str, folded: str) -> bool:
     """LEGAL.search, given the `_folded` text: every match holds one of LEGAL_WORDS."""
-    return any(map(folded.__contains__, LEGAL_WORDS)) and LEGAL.search(text) is not None
+    return (any(map(folded.__contains__, LEGAL_WORDS)) and LEGAL.search(text) is not None
+            and IMAGE_COPYRIGHT.match(text) is None)    # a photo's credit is no legal notice
 
 
 def _punctuated(text: str) -> bool:
@@ -789,7 +891,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if reach < 0:
             break
         # (a repeat in the article is a gallery's caption, unless it is the page's title)
-        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text) or NAMES.match(text)
+        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
+                or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))

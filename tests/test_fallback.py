@@ -902,3 +902,93 @@ def test_a_cut_copy_of_the_next_paragraph_goes():
     headline = "Ukraine and Russia: What you need to know right now"     # its longer copy goes
     kept, _, _ = run([*MENU, headline, f"{headline}  -   Copyright  Thomson Reuters 2022", *ARTICLE])
     assert kept == [headline, *ARTICLE]
+
+
+def test_a_photos_copyright_line_is_a_credit_not_the_sites_legal_notice():
+    """A listing of features, each with its photo's 'Image copyright' line: the lines are
+    credits (they go, and end nothing), not a publisher's footer that ends the article."""
+    items = ["Engineers warn that the steel frame of the old bridge needs repairs, and that they will cost a lot.",
+             "The council votes to keep the bridge open to cyclists and walkers for another ten years or more.",
+             "Work on the deck starts in the spring, and the bridge is closed to everyone for a month while it goes on."]
+    credits = ["Image copyright Getty Images", "Image copyright Science Photo Library", "Photo © Jo Park"]
+    page = [ARTICLE[0]]
+    for credit, item in zip(credits, items):
+        page += [credit, item]
+    kept, doc, _ = run([*MENU, *page, *FOOTER])
+    assert kept == [ln for ln in page if ln not in credits]
+    assert not fallback._legal(credits[0], credits[0].lower())
+    assert fallback._legal("Copyright 2016 BBC. All rights reserved.", "copyright 2016 bbc. all rights reserved.")
+
+
+def test_a_transcripts_lines_broken_mid_sentence_are_prose():
+    """A video's transcript: each line opens with its time ("00:05which is when ..."), and
+    a sentence runs over several lines. A line the next one goes on from is no unpunctuated
+    teaser, so the transcript is one article with the summary above it."""
+    transcript = ["00:00Secret agents from the department tasked with stopping the attacks on the bridge,",
+                  "00:05which is when the engineers found that the steel frame needed repairs,",
+                  "00:10say they are dealing with at least one incident every single day.",
+                  "00:14Well, the council is working with the engineers after the deck was shut down",
+                  "00:17after the storm earlier this year, as you may remember.",
+                  "00:21Well, the town's programme has also been told that this year",
+                  "00:24is likely to be the worst year on record for the old bridge."]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], "Transcript", *transcript, *FOOTER])
+    assert kept == [*ARTICLE[:2], "Transcript", *transcript]
+    assert fallback._continues("00:05which is when") and not fallback._continues("00:05 Which is")
+
+
+def test_a_live_pages_editor_and_an_entrys_author_end_nothing():
+    """A live feed: its summary, 'Edited by' and the first entry's author over the body;
+    the page cut a few words into the next entry, under its author's name and role. The
+    summary and the broken-off entry stay; the names and roles go."""
+    summary = ["This feed is where the town's reporters post their work on the bridge throughout the day."]
+    cut = "New footage has emerged providing further evidence that the old"
+    kept, doc, _ = run([*MENU, *summary, "Edited by Jo Park", "Sam Lee", "Town Verify journalist",
+                        *ARTICLE, "Kim Roe", "Town Verify senior journalist", cut])
+    assert kept == [*summary, *ARTICLE, cut]
+    assert {ln.removed_by for ln in doc.lines if ln.text in ("Kim Roe", "Town Verify senior journalist")} == {
+        fallback.BYLINE_REASON}
+
+
+def test_a_guide_in_sections_is_one_article():
+    """A guide: each place's name, its subtitle, a long paragraph and its address. The
+    short lines between two long paragraphs are the article's, not a frame that parts
+    them; teasers (short summaries under their headlines and dates) stay apart."""
+    para = ("This is the quintessential ice rink of the town, the largest in the country, covering more than "
+            "twenty thousand square meters with room for almost five thousand skaters at once. It does have a "
+            "downside: it gets very crowded at weekends, and the queues for the skates you can hire are long, "
+            "so come early in the morning or late in the evening when the families have gone home.")
+    guide = []
+    for name, subtitle, address, metro in [("Central Park", "Biggest, best, busiest", "119 Prospect Mira,", "Metro Park"),
+                                           ("Gorky Park", "Miles of lit paths", "9 Ulitsa Krymsky Val,", "Metro Kultury"),
+                                           ("Red Square", "Skating under the walls", "Red Square/GUM,", "Metro Ryad")]:
+        guide += [name, subtitle, para.replace("ice rink", f"ice rink at {name}"), address, metro]
+    kept, _, _ = run([*MENU, "Top Five Outdoor Skating Rinks in the Town", *guide, *FOOTER])
+    assert kept[1:] == guide[2:-2]     # (the last address ends it, as a menu would)
+    teasers = ["Another Story Headline Here", "Jo Park", "Tuesday November 19, 2019",
+               "A short summary of that other story, which the reader can open from the list below."]
+    kept, _, _ = run([*MENU, *ARTICLE, "More from the site", *teasers, *teasers, *FOOTER])
+    assert kept == ARTICLE
+
+
+def test_a_sites_appeal_to_its_readers_ends_the_article():
+    """A short article, then the site's appeal (its heading, then paragraphs as long as
+    the article's), cut before its end: the appeal is no part of the article."""
+    appeal = ["A Message from the Valley Courier:", "Dear readers,",
+              "We are facing unprecedented challenges, and the authorities have named our newsroom an undesirable organisation.",
+              "These actions are direct attempts to silence independent journalism in the valley, and we need your help to go on."]
+    kept, doc, _ = run([*MENU, *ARTICLE[:2], *appeal])
+    assert kept == ARTICLE[:2]
+    assert doc.lines[len(MENU) + 2].removed_by.endswith("after the article's main prose run")
+
+
+def test_a_captions_label_goes_and_a_caption_ends_nothing():
+    """'Image caption ...' (the label a screen reader reads) inside the article goes; a
+    page cut after it keeps its broken-off sentence, also when cleaned again."""
+    caption = "Image caption The council's engineers were at work on the old bridge for most of last spring."
+    cut = "There is one sentence in the report that the council would rather forget"
+    body = [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
+    lines = [*MENU, *body[:2], caption, *body[2:], "Image copyright Getty Images", caption.replace("spring", "summer"), cut]
+    kept, doc, _ = run(lines)
+    assert kept == [*body, cut]
+    again, _, _ = run(kept)
+    assert again == kept
