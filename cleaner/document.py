@@ -121,6 +121,16 @@ class Document:
         self.cuts: list[Removal] = []
         self.removed = 0         # lines removed so far: a round that changes nothing is seen
         self.scan_cache = None   # engine.page_scan's (lines, folded buffer) of this text
+        # (first, last, kept lines) of each span a caption or block decision read and
+        # declined on: a later rule removing a line there may change that decision
+        self.windows: list[tuple[int, int, int]] = []
+
+    def kept_between(self, first: int, last: int) -> int:
+        return sum(1 for ln in self.lines[first:last + 1] if ln.text and ln.removed_by is None)
+
+    def windows_changed(self) -> bool:
+        """Whether a line was removed, since, in a span a decision declined on."""
+        return any(self.kept_between(a, b) < n for a, b, n in self.windows)
 
     def remove(self, index: int, reason: str) -> None:
         line = self.lines[index]

@@ -150,6 +150,7 @@ class Compiled:
         if rule.kind == "drop_caption":
             caption = _caption_lines(doc, i, rule)
             if caption is None:
+                _window(doc, i, rule)
                 return False
             taken += caption
         elif rule.kind == "drop_block":
@@ -157,6 +158,7 @@ class Compiled:
             # that never comes keeps the body (recall first), and the start too if asked
             end = len(doc.lines) - 1 if rule.end is None else _find_end(doc, rule, i)
             if end is None and rule.needs_end:
+                _window(doc, i, rule)
                 return False
             taken = range(i, (end or i) + 1)
         elif rule.kind == "meta":
@@ -222,6 +224,24 @@ def drop_doubled(doc: Document) -> None:
 def _words(text: str) -> str:
     """A line as repeats are compared: its words, whitespace aside."""
     return " ".join(text.split())
+
+
+def _window(doc: Document, i: int, rule: Rule) -> None:
+    """Note the span a declined decision at line i read (its `before` kept lines above,
+    its `lines` or `max_lines` kept lines below, blank and removed lines skipped), so the
+    pipeline can judge again when a later rule removes a line there."""
+    first, count = i, rule.before
+    while count and first > 0:
+        first -= 1
+        count -= bool(doc.lines[first].text and doc.lines[first].removed_by is None)
+    last, count = i, rule.lines if rule.kind == "drop_caption" else rule.max_lines
+    while count and last < len(doc.lines) - 1:
+        last += 1
+        count -= bool(doc.lines[last].text and doc.lines[last].removed_by is None)
+    if first < i:
+        doc.windows.append((first, i - 1, doc.kept_between(first, i - 1)))
+    if last > i:
+        doc.windows.append((i + 1, last, doc.kept_between(i + 1, last)))
 
 
 def _find_end(doc: Document, rule: Rule, i: int) -> int | None:

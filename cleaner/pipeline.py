@@ -105,13 +105,15 @@ class Cleaner:
         known = chosen if chosen is not self.generic else None
         for _ in range(1 + MAX_ROUNDS):
             cuts = len(doc.cuts)
+            doc.windows = []
             for rules in (known, self.generic):
                 if rules is not None:
                     self.compiled(rules).apply(doc)
             # Line rules judge each line alone, so what they kept they keep; a cut makes
             # new text, which the rule sets (and, on an unknown page, detection) must see
-            # again, as they would in `clean(output)`.
-            if len(doc.cuts) == cuts:
+            # again, as they would in `clean(output)`; so does a line removed where a
+            # caption or block read and declined (the next lines then come into its reach).
+            if len(doc.cuts) == cuts and not doc.windows_changed():
                 break
             if how is None:
                 hits = self.detector.scan(*page_scan(doc))

@@ -294,6 +294,21 @@ def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
     assert plain.clean("Budget day\n" + page, outlet="rep").text.count("harbour") == 2
 
 
+def test_a_caption_declined_on_a_line_a_later_rule_removes_is_judged_again():
+    # the generic rules run after the outlet's: the caption window above 'P4' first
+    # reads 'Comments', which fails it; once that line is gone it reads '1234', as a
+    # second cleaning would, so one cleaning is enough
+    from cleaner.pipeline import Cleaner
+    outlet = parse("[outlet]\nid = 'pp'\n[[rule]]\nid = 'pp-teaser'\nkind = 'drop_caption'\n"
+                   "pattern = '^P\\d$'\nbefore = 1\nlines = 0\ncaption = '^\\d+$'\n", "pp.toml")
+    generic = parse("[outlet]\nid = 'generic'\n[[rule]]\nid = 'g-comments'\n"
+                    "kind = 'drop_line'\npattern = '^Comments$'\n", "generic.toml")
+    cleaner = Cleaner(outlets=[outlet, generic])
+    result = cleaner.clean("Story\n1234\nComments\nP4\n", outlet="pp")
+    assert result.text == "Story\n"
+    assert [r.rule for r in result.removals] == ["pp-teaser", "g-comments", "pp-teaser"]
+
+
 def test_a_known_outlets_headline_printed_twice_keeps_its_first_copy():
     from cleaner.pipeline import Cleaner
     cleaner = Cleaner(outlets=[parse("[outlet]\nid = 'hl'\n", "hl.toml")])
