@@ -101,7 +101,8 @@ def test_broken_rules_folder_is_one_line_error(tmp_path):
 
 
 def test_disable_option():
-    r = invoke(["--disable", "mt-support-button", str(MT)])
+    # the button line: the outlet's rule and the generic appeal rule both take it
+    r = invoke(["--disable", "mt-support-button", "--disable", "support-appeal", str(MT)])
     assert r.stdout.startswith("Support The Moscow Times!\n")
 
 

@@ -129,7 +129,8 @@ def test_rules_test():
     pairs = fixture_pairs()
     r = invoke("rules", "test", "--fixtures", FIXTURES)
     assert r.exit_code == 0 and f"\n{len(pairs)} passed, 0 failed" in r.stdout
-    r = invoke("rules", "test", "moscowtimes", "--fixtures", FIXTURES, "--disable", "mt-support-button")
+    r = invoke("rules", "test", "moscowtimes", "--fixtures", FIXTURES, "--disable", "mt-support-button",
+               "--disable", "support-appeal")
     assert r.exit_code == 1
     assert "FAIL moscowtimes/seed_000.txt" in r.stdout and "+Support The Moscow Times!" in r.stdout
     mt = sum(o == "moscowtimes" for o, _, _ in pairs)
@@ -152,7 +153,7 @@ def test_eval_text_json_html(tmp_path):
     r = invoke("eval", FIXTURES)
     assert r.exit_code == 0
     assert "outlet moscowtimes" in r.stdout and "overall" in r.stdout and "1.000" in r.stdout
-    r = invoke("eval", FIXTURES, "--json", "--disable", "mt-support-button",
+    r = invoke("eval", FIXTURES, "--json", "--disable", "mt-support-button", "--disable", "support-appeal",
                "--html", tmp_path / "e.html")
     data = json.loads(r.stdout)
     assert data["overall"]["pages"] == len(fixture_pairs())
