@@ -109,6 +109,12 @@ class Cleaner:
             for rules in (known, self.generic):
                 if rules is not None:
                     self.compiled(rules).apply(doc)
+            if known is not None:
+                if known.drop_doubled:
+                    drop_doubled(doc)   # first: repeats would take one copy and leave the other
+                if known.drop_repeats:
+                    drop_repeats(doc)
+                drop_headline_twice(doc)    # last: a doubled caption may stand between
             # Line rules judge each line alone, so what they kept they keep; a cut makes
             # new text, which the rule sets (and, on an unknown page, detection) must see
             # again, as they would in `clean(output)`; so does a line removed where a
@@ -119,12 +125,6 @@ class Cleaner:
                 hits = self.detector.scan(*page_scan(doc))
                 known = self.detector.pick(hits, lambda i: doc.lines[i].removed_by is None)
                 how = "evidence" if known else None
-        if known is not None:
-            drop_headline_twice(doc)
-        if known is not None and known.drop_doubled:
-            drop_doubled(doc)     # first: repeats would take one copy and leave the other
-        if known is not None and known.drop_repeats:
-            drop_repeats(doc)
         used_fallback = known is None or bool(known.fallback)
         used_lang = None
         if used_fallback:

@@ -286,8 +286,7 @@ def test_an_outlet_may_drop_lines_that_repeat_an_earlier_one():
     # the headline printed twice goes once; a short line may repeat in an article
     assert result.text == ("Council approves the new harbour budget\n\nThe council voted on "
                            "Monday.\nYes.\n\nYes.\n")
-    assert [(r.rule, r.reason) for r in result.removals] == [
-        ("repeat", "the headline printed twice, line 1")]
+    assert [(r.rule, r.reason) for r in result.removals] == [("repeat", "repeats line 1")]
     assert cleaner.clean(result.text, outlet="rep").text == result.text
     # off unless the outlet's file asks (a repeat of the headline right under it aside)
     plain = Cleaner(outlets=[parse("[outlet]\nid = 'rep'\n", "rep.toml")])
@@ -333,12 +332,12 @@ def test_an_outlet_may_drop_both_copies_of_a_line_printed_twice_in_a_row():
     cleaner = Cleaner(outlets=[parse(head, "dbl.toml")])
     result = cleaner.clean(page, outlet="dbl")
     # the caption under its alt text goes whole; a headline printed twice and a standfirst
-    # shown again after a blank line lose only their copy (drop_headline_twice,
-    # drop_repeats); short lines may repeat
+    # shown again after a blank line lose only their copy (drop_repeats); short lines
+    # may repeat
     assert result.text == ("Council approves the harbour budget\n\n"
                            "The council voted on Monday to approve it.\n\nYes.\nYes.\n")
     assert [(r.rule, r.number, r.reason) for r in result.removals] == [
-        ("repeat", 2, "the headline printed twice, line 1"),
+        ("repeat", 2, "repeats line 1"),
         ("doubled", 4, "printed twice, lines 4 and 5"), ("doubled", 5, "printed twice, lines 4 and 5"),
         ("repeat", 8, "repeats line 6")]
     assert cleaner.clean(result.text, outlet="dbl").text == result.text
