@@ -53,6 +53,7 @@ BULLETS = frozenset("•●▪■◦‣")   # a line opening with one is a list'
 LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
+SENTENCE_BREAK = regex.compile(r"(?<=\p{Ll}\p{Ll}|\d)[.!?][\"”’»)]?\s+[\"“‘«(]?[\p{Lu}\p{N}]")   # "... in Gaza. A third"
 COUNT = regex.compile(r"\(\d+\)$")
 TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
@@ -384,6 +385,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         _in_context(texts, words, scores, kinds)
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
+        earlier = _over_teasers(texts, words, scores, kinds, start, end)
+        if earlier is not None:
+            start, end = earlier
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
             # keeping it all loses less than a guess
@@ -489,6 +493,45 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
                         scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
 
 
+def _teaser_pair(p: int, texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> bool:
+    """Whether line p is a teaser's headline over its summary: a line of HEAD_WORDS words
+    or more opening with a capital, ending like no sentence, over one prose line of one
+    sentence shorter than BRIDGED_WORDS, under which comes no more prose."""
+    q = p + 1
+    return (q < len(texts) and kinds[q] == "prose" and kinds[p] != "prose" and len(words[p]) >= HEAD_WORDS
+            and texts[p][:1].isupper() and not _punctuated(texts[p]) and not _dated(words[p])
+            and scores[q] < BRIDGED_WORDS and _sentences(texts[q]) == 1
+            and (q + 1 == len(texts) or kinds[q + 1] != "prose"))
+
+
+def _over_teasers(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str],
+                  start: int, end: int) -> tuple[int, int] | None:
+    """The article's run when the best run (start, end) comes after a list of teasers (two
+    or more headlines over their one-sentence summaries, a line or two apart: "Macron
+    Demands 'Targeted Sanctions' on Moscow" over "French President Emmanuel Macron
+    condemned ...") that follows an earlier run of LONG_WORDS or more: a short article
+    stands over its related stories, and what outweighs it after them is another teaser
+    with an appeal or a footer, when it holds no paragraph of two sentences and weighs
+    less than twice the earlier run. None otherwise."""
+    pairs = [p for p in range(start) if _teaser_pair(p, texts, words, scores, kinds)]
+    if len(pairs) < 2:
+        return None
+    # the list: pairs a line or two apart, its last right above the best run's region
+    first = pairs[-1]
+    for a, b in zip(reversed(pairs[:-1]), reversed(pairs)):
+        if b - a > 4:
+            break
+        first = a
+    if first == pairs[-1]:
+        return None
+    b_start, b_end = _best_run(scores, 0, first)
+    found = sum(scores[b_start:b_end])
+    if found < LONG_WORDS or 2 * found <= sum(scores[start:end]) or any(
+            kinds[p] == "prose" and _sentences(texts[p]) > 1 for p in range(start, end)):
+        return None
+    return b_start, b_end
+
+
 def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
     """A few short lines between two paragraphs (a guide's next heading, its subtitle and
     address) cost at most BRIDGE of the smaller paragraph, when both have BRIDGED_WORDS
@@ -507,23 +550,38 @@ def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], ki
         if cost <= bound:
             continue
         counts = counts or Counter(texts)
-        if _plain_gap(texts, words, kinds, gap, counts):
+        if _plain_gap(texts, words, kinds, gap, counts,
+                      _sentences(texts[a]) > 1 and _sentences(texts[b]) > 1):
             for p in gap:
                 if scores[p] < 0:
                     scores[p] = -(-scores[p] * bound // cost) - 1
 
 
 def _plain_gap(texts: list[str], words: list[list[str]], kinds: list[str], gap: range,
-               counts: Counter[str]) -> bool:
+               counts: Counter[str], told: bool = False) -> bool:
     """Whether these lines between two paragraphs may be the article's own (a heading, a
     subtitle, an address): no teaser's headline, sentence without its end, heading of
     links, byline, date or legal notice, and none shown elsewhere on the page (`counts`:
-    the page's lines; share buttons and menus repeat)."""
+    the page's lines; share buttons and menus repeat). `told`: both paragraphs hold two
+    sentences or more, as a teaser's one-sentence summary does not (a timeline's entries:
+    a date, a caption without its end, "The BBC's Jo Park reports" under each): then
+    only a teaser's headline, a heading of links, a byline, a legal notice or a short
+    line shown outside it (a share button, a menu item) keep the gap."""
+    inside = Counter(texts[gap.start:gap.stop])
+    if told:
+        return not any(kinds[p] in UNBRIDGED and kinds[p] != CUT_SENTENCE or BYLINE.match(texts[p])
+                       or _legal(texts[p], _folded(texts[p]))
+                       or counts[texts[p]] > inside[texts[p]] and len(words[p]) <= MENU_WORDS for p in gap)
     if any(kinds[p] in UNBRIDGED or BYLINE.match(texts[p]) or _legal(texts[p], _folded(texts[p]))
            or _dated(words[p]) and texts[p][-1] != "," for p in gap):   # ("119 Prospect Mira," goes on)
         return False
-    inside = Counter(texts[gap.start:gap.stop])
     return all(counts[t] == n for t, n in inside.items())
+
+
+def _sentences(text: str) -> int:
+    """How many sentences a paragraph holds, about: its sentence ends followed by a
+    capital, a figure or a quote, plus one."""
+    return 1 + len(SENTENCE_BREAK.findall(text))
 
 
 def _captions(texts: list[str], credits: set[int]) -> set[str]:

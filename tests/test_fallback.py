@@ -992,3 +992,46 @@ def test_a_captions_label_goes_and_a_caption_ends_nothing():
     assert kept == [*body, cut]
     again, _, _ = run(kept)
     assert again == kept
+
+
+def test_a_timelines_entries_are_one_article():
+    """A timeline: each entry's heading, date and caption between paragraphs of two
+    sentences or more (a teaser's summary has one) part no article; one-sentence
+    summaries under their headlines and dates stay apart."""
+    entries = []
+    for n, (head, day) in enumerate([("Gunmen attack a border post", "23 March"),
+                                     ("Suicide bomber kills three", "21 March"),
+                                     ("Blast hits a crowded bus", "20 March")]):
+        entries += [head, day, "Rescue teams at work near the scene of the attack",
+                    f"The attack number {n} happened on a busy street in the early morning and killed several "
+                    "people who were waiting for the bus to work. Leaders on both sides condemned it and promised "
+                    "an inquiry into the failings of the police that let it happen again.",
+                    "The BBC's Jo Park reports"]
+    kept, _, _ = run([*MENU, "Key events of the year", *entries, *FOOTER])
+    paragraphs = entries[3::5]
+    assert all(p in kept for p in paragraphs)
+    assert "Suicide bomber kills three" in kept and "20 March" in kept and MENU[-1] not in kept
+
+
+def test_a_short_article_over_its_teasers_outweighs_a_late_appeal():
+    """A short article, then its related stories (headlines over one-sentence summaries),
+    then another teaser run into an appeal at the page's end: the article is the first."""
+    article = ["Ukraine: As It Happens",
+               "The newsroom is collecting all the latest breaking news, comment and analysis about the attack "
+               "on the country and what it means for the region.",
+               "You can access our earlier live coverage here.",
+               "Includes reporting from the agencies."]
+    teasers = []
+    for kicker, head, summary in [
+            ("swift reaction", "Global Reactions to the Recognition of the Separatists",
+             "Western powers reacted swiftly to the decision to recognize the independence of the two regions."),
+            ("peacekeeping force", "President Orders the Military to Act as Peacekeepers",
+             "The president dispatched the military to maintain peace in the breakaway regions of the east."),
+            ("sanctions warning", "Leaders Demand Targeted Sanctions on the Government",
+             "The French president condemned the move to recognize the two regions as independent republics.")]:
+        teasers += [kicker, head, summary]
+    appeal = ["Independent media is under attack.",
+              "At least ten independent media outlets have been blocked or closed down over their coverage of the war.",
+              "The newsroom needs your help more than ever as we cover this devastating invasion and its impacts on society."]
+    kept, _, _ = run([*MENU, *article, "Read more about: Ukraine", *teasers, *appeal])
+    assert kept[:3] == article[1:] and not set(kept) & {*teasers, *appeal}
