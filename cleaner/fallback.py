@@ -624,7 +624,8 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
     off, and at most a sub-heading above it (or, under a long paragraph, the few lines a
     bridged gap holds: a guide's next place and its subtitle), or by paragraphs after a
-    caption or two (one or two lines no paragraph) and a sentence broken off."""
+    caption or two (up to three lines no paragraph: a letter's signature, its writer's name
+    and town, over the next letter's heading) and a sentence broken off."""
     rest = range(end, limit)
     if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
@@ -636,8 +637,9 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
             and limit - 1 - end <= GAP_LINES and _plain_gap(texts, words, kinds, range(end, limit - 1), Counter(texts))):
         pass    # a section's heading, subtitle or address over its broken paragraph (`_bridge_gaps`)
     elif gap < len(rest) - 1:
-        # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
-        if gap > 2 or kinds[limit - 1] != CUT_SENTENCE or any(
+        # paragraphs after a caption or two (or a signature and the next heading, of
+        # HEAD_WORDS or more: no menu item), up to the broken one (a sentence, not a few words)
+        if gap > 3 or gap == 3 and len(words[end + 2]) < HEAD_WORDS or kinds[limit - 1] != CUT_SENTENCE or any(
                 kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
                 kinds[p] in (MEDIA_KIND, TEASER_KIND, MENU_KIND) for p in range(end, end + gap)):
             return False        # (a link to other stories is no caption)

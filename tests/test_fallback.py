@@ -1035,3 +1035,13 @@ def test_a_short_article_over_its_teasers_outweighs_a_late_appeal():
               "The newsroom needs your help more than ever as we cover this devastating invasion and its impacts on society."]
     kept, _, _ = run([*MENU, *article, "Read more about: Ukraine", *teasers, *appeal])
     assert kept[:3] == article[1:] and not set(kept) & {*teasers, *appeal}
+
+
+def test_a_page_cut_in_the_next_letter_keeps_it():
+    """A letters page cut in its second letter: the first letter's signature (name, town)
+    and the next letter's heading are no border; the broken-off letter stays."""
+    first = [ARTICLE[0], ARTICLE[1], ARTICLE[3]]
+    second = ["In response to the column on the old bridge, a comment by Jo Park on Feb. 20.",
+              "The article lays the early groundwork for explaining why ev"]
+    kept, _, _ = run([*MENU, *first, "Donald Rowan", "Montpelier, Vermont", "The Bridge Is Convenient", *second])
+    assert kept[:3] == first and kept[-2:] == second
