@@ -85,6 +85,7 @@ HEAD_WORDS = 4         # a headline or standfirst line has at least this many wo
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
 GAP_LINES = 5          # a gap of at most this many lines between two paragraphs
 BRIDGE = 0.75          # costs at most this share of the smaller one (`_bridge_gaps`)
+ALIKE = 0.75          # a run this share of the article's weight right after it is its like (`_alike_runs`)
 BRIDGED_WORDS = 30     # when both have this many words (a teaser's summary is shorter)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
@@ -388,6 +389,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         earlier = _over_teasers(texts, words, scores, kinds, start, end)
         if earlier is not None:
             start, end = earlier
+        else:
+            end = _alike_runs(scores, start, end)
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
             # keeping it all loses less than a guess
@@ -530,6 +533,23 @@ def _over_teasers(texts: list[str], words: list[list[str]], scores: list[int], k
             kinds[p] == "prose" and _sentences(texts[p]) > 1 for p in range(start, end)):
         return None
     return b_start, b_end
+
+
+def _alike_runs(scores: list[int], start: int, end: int) -> int:
+    """Where the article ends when runs alike in weight follow its run, each at most
+    GAP_LINES lines after the last and weighing ALIKE of its weight or more (a listing's
+    entries, a page's stories one under another, an article parted by an embed): a run
+    that outweighs what follows it alone ends where it does."""
+    weight = sum(scores[start:end])
+    while end < len(scores):
+        nxt = next((p for p in range(end, min(end + GAP_LINES + 1, len(scores))) if scores[p] > PUNCTUATED), None)
+        if nxt is None:
+            break
+        b_start, b_end = _best_run(scores, nxt, len(scores))
+        if b_start != nxt or sum(scores[b_start:b_end]) < ALIKE * weight:
+            break
+        end = b_end
+    return end
 
 
 def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:

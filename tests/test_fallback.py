@@ -1045,3 +1045,21 @@ def test_a_page_cut_in_the_next_letter_keeps_it():
               "The article lays the early groundwork for explaining why ev"]
     kept, _, _ = run([*MENU, *first, "Donald Rowan", "Montpelier, Vermont", "The Bridge Is Convenient", *second])
     assert kept[:3] == first and kept[-2:] == second
+
+
+def test_a_listing_of_alike_stories_stays_whole():
+    """An aggregator's page: stories of about the same weight one under another, each
+    under the same few lines (its source, a picture, a count, a date): none outweighs the
+    others, so all stay; a heavier article keeps its lighter teasers out."""
+    stories = []
+    for n in range(3):
+        stories += ["Newspaper - Politics - News Image", "source image", str(20 + n), f"PoliticsOct 2{n}, 2025 05:59 AM",
+                    f"Leader number {n} dares the commission to conduct the local polls without cleaning up the list",
+                    f"MUMBAI: The party chief number {n} on Sunday dared the State Election Commission to hold the "
+                    "local elections before sorting out the mess in the voters list, which he said held the names "
+                    "of many people who had died or moved away from the city years ago."]
+    kept, _, _ = run([*MENU, *stories, *FOOTER])
+    assert all(s in kept for s in stories[5::6])
+    teaser = [*stories[:5], "The party chief dared the commission to hold the polls on Sunday."]
+    kept, _, _ = run([*MENU, *ARTICLE, *teaser, *FOOTER])
+    assert kept[:5] == ARTICLE and teaser[-1] not in kept
