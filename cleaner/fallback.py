@@ -971,7 +971,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if reach < 0:
             break
         # (a repeat in the article is a gallery's caption, unless it is the page's title)
-        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
+        # (a standfirst shown again as the first paragraph, below its byline and date,
+        # stays twice; a caption shown twice in a row goes)
+        if (seen[text] > 1 and not (kinds[p] == "prose" and any(texts[q] == text for q in candidates if q > p + 1))
+                or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue

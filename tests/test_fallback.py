@@ -1063,3 +1063,20 @@ def test_a_listing_of_alike_stories_stays_whole():
     teaser = [*stories[:5], "The party chief dared the commission to hold the polls on Sunday."]
     kept, _, _ = run([*MENU, *ARTICLE, *teaser, *FOOTER])
     assert kept[:5] == ARTICLE and teaser[-1] not in kept
+
+
+def test_a_standfirst_shown_again_as_the_first_paragraph_stays():
+    """The standfirst over the byline and date, shown again as the first paragraph: the
+    head keeps both, even when teasers after it outweigh the article."""
+    para = ("The high court on Monday refused to entertain a petition seeking the appointment of an "
+            "administrator to take care of the property of the trust in the town.")
+    summary = ("After the families were lodged in the jail in the district on Saturday, the remaining families "
+               "have been confined to the camp, which is now being guarded by policemen day and night, and "
+               "their leaders have asked the administration for protection from expulsion and for food, "
+               "water and medicine for the children and the old people of the camp")
+    page = ["Court quashes plea for appointment of the trust's administrator", para,
+            "By HT Correspondent | Hindustan Times, Chandigarh", "UPDATED ON FEB 24, 2014 03:33 PM IST", para,
+            "Fearing expulsion, families in the camp plead for protection", "By Jo Park, Jammu",
+            "PUBLISHED ON MAR 09, 2021 01:28 AM IST", summary]
+    kept, _, _ = run(page)
+    assert kept.count(para) == 2
