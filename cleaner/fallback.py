@@ -356,7 +356,7 @@ class Memo:
                 w = words[p]
                 count = (english[p] if lang == DEFAULT_LANG
                          else sum(map(stops.__contains__, w)) if stops else len(w))
-                found = known[text] = _score(text, w, count, wrapped)
+                found = known[text] = _score(text, w, count, wrapped, lang != DEFAULT_LANG)
             scores.append(found[0])
             kinds.append(found[1])
         return scores, kinds
@@ -733,13 +733,22 @@ def _words(text: str) -> list[str]:
     return runs.replace("\x00", "’").split()
 
 
-def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -> tuple[int, str]:
+def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False,
+           foreign: bool = False) -> tuple[int, str]:
     """A line's score and the name of its class (used in --explain reasons). `stopwords`:
     how many `words` are the language's stopwords (all, if it has no stoplist). `wrapped`:
-    the next line starts in lower case, so this one is a sentence broken by a hard wrap."""
+    the next line starts in lower case, so this one is a sentence broken by a hard wrap.
+    `foreign`: the page is not in English (an English page's line in Japanese is a promo
+    of another edition, no paragraph of its article)."""
     n = len(words)
     # only a line with few spaces for its length can be in an unspaced script
     unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
+    if not unspaced and foreign and n and len(text) > 4 * n and max(text) >= "\u0e00":
+        # (or with punctuation between its phrases, as Japanese writes them, on a page not
+        # in English: when most of the line is in that script)
+        unspaced = len(UNSPACED.findall(text))
+        if 2 * unspaced < len(text):
+            unspaced = 0
     n += unspaced // 2
     punctuated = _punctuated(text)
     wordy = n >= PROSE_WORDS and (unspaced or stopwords >= PROSE_STOPWORDS * len(words))

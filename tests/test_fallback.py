@@ -1080,3 +1080,15 @@ def test_a_standfirst_shown_again_as_the_first_paragraph_stays():
             "PUBLISHED ON MAR 09, 2021 01:28 AM IST", summary]
     kept, _, _ = run(page)
     assert kept.count(para) == 2
+
+
+def test_a_japanese_line_with_commas_between_its_phrases_is_prose_on_a_page_not_in_english():
+    """Japanese puts 、 between a sentence's phrases: its words are long, not the dozen
+    characters a line with no break at all has; most of the line in that script on a page
+    not in English is prose, a promo in Japanese on an English page is not."""
+    line = ("イスラエルの治安部隊が、占領するパレスチナ・ヨルダン川西岸地区で、投降したとみられるパレスチナ人2人を射殺する"
+            "映像が27日、浮上した。パレスチナ自治政府(PA)は、イスラエル軍が「戦争犯罪」を犯したとし、「残忍な」現場処刑"
+            "だと非難した。イスラエルの軍と警察は、調査中だとしている。")
+    words = fallback._words(line)
+    assert fallback._score(line, words, 0, foreign=True)[1] == "prose"
+    assert fallback._score(line, words, 0)[1] != "prose"
