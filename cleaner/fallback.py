@@ -53,6 +53,7 @@ BULLETS = frozenset("•●▪■◦‣")   # a line opening with one is a list'
 LINK_MARKS = frozenset("»›▶►→⇒")   # a line opening with one is a link to another page
 TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last character
 _FIRST = itemgetter(0)
+SENTENCE_BREAK = regex.compile(r"(?<=\p{Ll}\p{Ll}|\d)[.!?][\"”’»)]?\s+[\"“‘«(]?[\p{Lu}\p{N}]")   # "... in Gaza. A third"
 COUNT = regex.compile(r"\(\d+\)$")
 TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
@@ -84,6 +85,7 @@ HEAD_WORDS = 4         # a headline or standfirst line has at least this many wo
 HEADLINE_WORDS = 5     # and a headline nothing marks as one (the page's title) this many
 GAP_LINES = 5          # a gap of at most this many lines between two paragraphs
 BRIDGE = 0.75          # costs at most this share of the smaller one (`_bridge_gaps`)
+ALIKE = 0.5           # a run this share of the article's weight right after it is its like (`_alike_runs`)
 BRIDGED_WORDS = 30     # when both have this many words (a teaser's summary is shorter)
 DEFAULT_LANG = "English"
 SAMPLE = 1000          # words read to tell the page's language
@@ -354,7 +356,7 @@ class Memo:
                 w = words[p]
                 count = (english[p] if lang == DEFAULT_LANG
                          else sum(map(stops.__contains__, w)) if stops else len(w))
-                found = known[text] = _score(text, w, count, wrapped)
+                found = known[text] = _score(text, w, count, wrapped, lang != DEFAULT_LANG)
             scores.append(found[0])
             kinds.append(found[1])
         return scores, kinds
@@ -384,6 +386,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         _in_context(texts, words, scores, kinds)
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
+        earlier = _over_teasers(texts, words, scores, kinds, start, end)
+        if earlier is not None:
+            start, end = earlier
+        else:
+            end = _alike_runs(scores, start, end)
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
             # keeping it all loses less than a guess
@@ -489,6 +496,62 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
                         scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
 
 
+def _teaser_pair(p: int, texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> bool:
+    """Whether line p is a teaser's headline over its summary: a line of HEAD_WORDS words
+    or more opening with a capital, ending like no sentence, over one prose line of one
+    sentence shorter than BRIDGED_WORDS, under which comes no more prose."""
+    q = p + 1
+    return (q < len(texts) and kinds[q] == "prose" and kinds[p] != "prose" and len(words[p]) >= HEAD_WORDS
+            and texts[p][:1].isupper() and not _punctuated(texts[p]) and not _dated(words[p])
+            and scores[q] < BRIDGED_WORDS and _sentences(texts[q]) == 1
+            and (q + 1 == len(texts) or kinds[q + 1] != "prose"))
+
+
+def _over_teasers(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str],
+                  start: int, end: int) -> tuple[int, int] | None:
+    """The article's run when the best run (start, end) comes after a list of teasers (two
+    or more headlines over their one-sentence summaries, a line or two apart: "Macron
+    Demands 'Targeted Sanctions' on Moscow" over "French President Emmanuel Macron
+    condemned ...") that follows an earlier run of LONG_WORDS or more: a short article
+    stands over its related stories, and what outweighs it after them is another teaser
+    with an appeal or a footer, when it holds no paragraph of two sentences and weighs
+    less than twice the earlier run. None otherwise."""
+    pairs = [p for p in range(start) if _teaser_pair(p, texts, words, scores, kinds)]
+    if len(pairs) < 2:
+        return None
+    # the list: pairs a line or two apart, its last right above the best run's region
+    first = pairs[-1]
+    for a, b in zip(reversed(pairs[:-1]), reversed(pairs)):
+        if b - a > 4:
+            break
+        first = a
+    if first == pairs[-1]:
+        return None
+    b_start, b_end = _best_run(scores, 0, first)
+    found = sum(scores[b_start:b_end])
+    if found < LONG_WORDS or 2 * found <= sum(scores[start:end]) or any(
+            kinds[p] == "prose" and _sentences(texts[p]) > 1 for p in range(start, end)):
+        return None
+    return b_start, b_end
+
+
+def _alike_runs(scores: list[int], start: int, end: int) -> int:
+    """Where the article ends when runs alike in weight follow its run, each at most
+    GAP_LINES lines after the last and weighing ALIKE of its weight or more (a listing's
+    entries, a page's stories one under another, an article parted by an embed): a run
+    that outweighs what follows it alone ends where it does."""
+    weight = sum(scores[start:end])
+    while end < len(scores):
+        nxt = next((p for p in range(end, min(end + GAP_LINES + 1, len(scores))) if scores[p] > PUNCTUATED), None)
+        if nxt is None:
+            break
+        b_start, b_end = _best_run(scores, nxt, len(scores))
+        if b_start != nxt or sum(scores[b_start:b_end]) < ALIKE * weight:
+            break
+        end = b_end
+    return end
+
+
 def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
     """A few short lines between two paragraphs (a guide's next heading, its subtitle and
     address) cost at most BRIDGE of the smaller paragraph, when both have BRIDGED_WORDS
@@ -507,23 +570,38 @@ def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], ki
         if cost <= bound:
             continue
         counts = counts or Counter(texts)
-        if _plain_gap(texts, words, kinds, gap, counts):
+        if _plain_gap(texts, words, kinds, gap, counts,
+                      _sentences(texts[a]) > 1 and _sentences(texts[b]) > 1):
             for p in gap:
                 if scores[p] < 0:
                     scores[p] = -(-scores[p] * bound // cost) - 1
 
 
 def _plain_gap(texts: list[str], words: list[list[str]], kinds: list[str], gap: range,
-               counts: Counter[str]) -> bool:
+               counts: Counter[str], told: bool = False) -> bool:
     """Whether these lines between two paragraphs may be the article's own (a heading, a
     subtitle, an address): no teaser's headline, sentence without its end, heading of
     links, byline, date or legal notice, and none shown elsewhere on the page (`counts`:
-    the page's lines; share buttons and menus repeat)."""
+    the page's lines; share buttons and menus repeat). `told`: both paragraphs hold two
+    sentences or more, as a teaser's one-sentence summary does not (a timeline's entries:
+    a date, a caption without its end, "The BBC's Jo Park reports" under each): then
+    only a teaser's headline, a heading of links, a byline, a legal notice or a short
+    line shown outside it (a share button, a menu item) keep the gap."""
+    inside = Counter(texts[gap.start:gap.stop])
+    if told:
+        return not any(kinds[p] in UNBRIDGED and kinds[p] != CUT_SENTENCE or BYLINE.match(texts[p])
+                       or _legal(texts[p], _folded(texts[p]))
+                       or counts[texts[p]] > inside[texts[p]] and len(words[p]) <= MENU_WORDS for p in gap)
     if any(kinds[p] in UNBRIDGED or BYLINE.match(texts[p]) or _legal(texts[p], _folded(texts[p]))
            or _dated(words[p]) and texts[p][-1] != "," for p in gap):   # ("119 Prospect Mira," goes on)
         return False
-    inside = Counter(texts[gap.start:gap.stop])
     return all(counts[t] == n for t, n in inside.items())
+
+
+def _sentences(text: str) -> int:
+    """How many sentences a paragraph holds, about: its sentence ends followed by a
+    capital, a figure or a quote, plus one."""
+    return 1 + len(SENTENCE_BREAK.findall(text))
 
 
 def _captions(texts: list[str], credits: set[int]) -> set[str]:
@@ -566,7 +644,8 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
     2,000 bytes or so): the run is followed, to the page's end, by one sentence broken
     off, and at most a sub-heading above it (or, under a long paragraph, the few lines a
     bridged gap holds: a guide's next place and its subtitle), or by paragraphs after a
-    caption or two (one or two lines no paragraph) and a sentence broken off."""
+    caption or two (up to three lines no paragraph: a letter's signature, its writer's name
+    and town, over the next letter's heading) and a sentence broken off."""
     rest = range(end, limit)
     if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
         return False
@@ -578,8 +657,9 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
             and limit - 1 - end <= GAP_LINES and _plain_gap(texts, words, kinds, range(end, limit - 1), Counter(texts))):
         pass    # a section's heading, subtitle or address over its broken paragraph (`_bridge_gaps`)
     elif gap < len(rest) - 1:
-        # paragraphs after a caption or two, up to the broken one (a sentence, not a few words)
-        if gap > 2 or kinds[limit - 1] != CUT_SENTENCE or any(
+        # paragraphs after a caption or two (or a signature and the next heading, of
+        # HEAD_WORDS or more: no menu item), up to the broken one (a sentence, not a few words)
+        if gap > 3 or gap == 3 and len(words[end + 2]) < HEAD_WORDS or kinds[limit - 1] != CUT_SENTENCE or any(
                 kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
                 kinds[p] in (MEDIA_KIND, TEASER_KIND, MENU_KIND) for p in range(end, end + gap)):
             return False        # (a link to other stories is no caption)
@@ -653,13 +733,22 @@ def _words(text: str) -> list[str]:
     return runs.replace("\x00", "’").split()
 
 
-def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False) -> tuple[int, str]:
+def _score(text: str, words: list[str], stopwords: int, wrapped: bool = False,
+           foreign: bool = False) -> tuple[int, str]:
     """A line's score and the name of its class (used in --explain reasons). `stopwords`:
     how many `words` are the language's stopwords (all, if it has no stoplist). `wrapped`:
-    the next line starts in lower case, so this one is a sentence broken by a hard wrap."""
+    the next line starts in lower case, so this one is a sentence broken by a hard wrap.
+    `foreign`: the page is not in English (an English page's line in Japanese is a promo
+    of another edition, no paragraph of its article)."""
     n = len(words)
     # only a line with few spaces for its length can be in an unspaced script
     unspaced = len(UNSPACED.findall(text)) if n and len(text) > 12 * n else 0
+    if not unspaced and foreign and n and len(text) > 4 * n and max(text) >= "\u0e00":
+        # (or with punctuation between its phrases, as Japanese writes them, on a page not
+        # in English: when most of the line is in that script)
+        unspaced = len(UNSPACED.findall(text))
+        if 2 * unspaced < len(text):
+            unspaced = 0
     n += unspaced // 2
     punctuated = _punctuated(text)
     wordy = n >= PROSE_WORDS and (unspaced or stopwords >= PROSE_STOPWORDS * len(words))
@@ -891,7 +980,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         if reach < 0:
             break
         # (a repeat in the article is a gallery's caption, unless it is the page's title)
-        if (seen[text] > 1 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
+        # (a standfirst shown again as the first paragraph, below its byline and date,
+        # stays twice; a caption shown twice in a row goes)
+        if (seen[text] > 1 and not (kinds[p] == "prose" and any(texts[q] == text for q in candidates if q > p + 1))
+                or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue

@@ -992,3 +992,103 @@ def test_a_captions_label_goes_and_a_caption_ends_nothing():
     assert kept == [*body, cut]
     again, _, _ = run(kept)
     assert again == kept
+
+
+def test_a_timelines_entries_are_one_article():
+    """A timeline: each entry's heading, date and caption between paragraphs of two
+    sentences or more (a teaser's summary has one) part no article; one-sentence
+    summaries under their headlines and dates stay apart."""
+    entries = []
+    for n, (head, day) in enumerate([("Gunmen attack a border post", "23 March"),
+                                     ("Suicide bomber kills three", "21 March"),
+                                     ("Blast hits a crowded bus", "20 March")]):
+        entries += [head, day, "Rescue teams at work near the scene of the attack",
+                    f"The attack number {n} happened on a busy street in the early morning and killed several "
+                    "people who were waiting for the bus to work. Leaders on both sides condemned it and promised "
+                    "an inquiry into the failings of the police that let it happen again.",
+                    "The BBC's Jo Park reports"]
+    kept, _, _ = run([*MENU, "Key events of the year", *entries, *FOOTER])
+    paragraphs = entries[3::5]
+    assert all(p in kept for p in paragraphs)
+    assert "Suicide bomber kills three" in kept and "20 March" in kept and MENU[-1] not in kept
+
+
+def test_a_short_article_over_its_teasers_outweighs_a_late_appeal():
+    """A short article, then its related stories (headlines over one-sentence summaries),
+    then another teaser run into an appeal at the page's end: the article is the first."""
+    article = ["Ukraine: As It Happens",
+               "The newsroom is collecting all the latest breaking news, comment and analysis about the attack "
+               "on the country and what it means for the region.",
+               "You can access our earlier live coverage here.",
+               "Includes reporting from the agencies."]
+    teasers = []
+    for kicker, head, summary in [
+            ("swift reaction", "Global Reactions to the Recognition of the Separatists",
+             "Western powers reacted swiftly to the decision to recognize the independence of the two regions."),
+            ("peacekeeping force", "President Orders the Military to Act as Peacekeepers",
+             "The president dispatched the military to maintain peace in the breakaway regions of the east."),
+            ("sanctions warning", "Leaders Demand Targeted Sanctions on the Government",
+             "The French president condemned the move to recognize the two regions as independent republics.")]:
+        teasers += [kicker, head, summary]
+    appeal = ["Independent media is under attack.",
+              "At least ten independent media outlets have been blocked or closed down over their coverage of the war.",
+              "The newsroom needs your help more than ever as we cover this devastating invasion and its impacts on society."]
+    kept, _, _ = run([*MENU, *article, "Read more about: Ukraine", *teasers, *appeal])
+    assert kept[:3] == article[1:] and not set(kept) & {*teasers, *appeal}
+
+
+def test_a_page_cut_in_the_next_letter_keeps_it():
+    """A letters page cut in its second letter: the first letter's signature (name, town)
+    and the next letter's heading are no border; the broken-off letter stays."""
+    first = [ARTICLE[0], ARTICLE[1], ARTICLE[3]]
+    second = ["In response to the column on the old bridge, a comment by Jo Park on Feb. 20.",
+              "The article lays the early groundwork for explaining why ev"]
+    kept, _, _ = run([*MENU, *first, "Donald Rowan", "Montpelier, Vermont", "The Bridge Is Convenient", *second])
+    assert kept[:3] == first and kept[-2:] == second
+
+
+def test_a_listing_of_alike_stories_stays_whole():
+    """An aggregator's page: stories of about the same weight one under another, each
+    under the same few lines (its source, a picture, a count, a date): none outweighs the
+    others, so all stay; a heavier article keeps its lighter teasers out."""
+    stories = []
+    for n in range(3):
+        stories += ["Newspaper - Politics - News Image", "source image", str(20 + n), f"PoliticsOct 2{n}, 2025 05:59 AM",
+                    f"Leader number {n} dares the commission to conduct the local polls without cleaning up the list",
+                    f"MUMBAI: The party chief number {n} on Sunday dared the State Election Commission to hold the "
+                    "local elections before sorting out the mess in the voters list, which he said held the names "
+                    "of many people who had died or moved away from the city years ago."]
+    kept, _, _ = run([*MENU, *stories, *FOOTER])
+    assert all(s in kept for s in stories[5::6])
+    teaser = [*stories[:5], "The party chief dared the commission to hold the polls on Sunday."]
+    kept, _, _ = run([*MENU, *ARTICLE, *teaser, *FOOTER])
+    assert kept[:5] == ARTICLE and teaser[-1] not in kept
+
+
+def test_a_standfirst_shown_again_as_the_first_paragraph_stays():
+    """The standfirst over the byline and date, shown again as the first paragraph: the
+    head keeps both, even when teasers after it outweigh the article."""
+    para = ("The high court on Monday refused to entertain a petition seeking the appointment of an "
+            "administrator to take care of the property of the trust in the town.")
+    summary = ("After the families were lodged in the jail in the district on Saturday, the remaining families "
+               "have been confined to the camp, which is now being guarded by policemen day and night, and "
+               "their leaders have asked the administration for protection from expulsion and for food, "
+               "water and medicine for the children and the old people of the camp")
+    page = ["Court quashes plea for appointment of the trust's administrator", para,
+            "By HT Correspondent | Hindustan Times, Chandigarh", "UPDATED ON FEB 24, 2014 03:33 PM IST", para,
+            "Fearing expulsion, families in the camp plead for protection", "By Jo Park, Jammu",
+            "PUBLISHED ON MAR 09, 2021 01:28 AM IST", summary]
+    kept, _, _ = run(page)
+    assert kept.count(para) == 2
+
+
+def test_a_japanese_line_with_commas_between_its_phrases_is_prose_on_a_page_not_in_english():
+    """Japanese puts 、 between a sentence's phrases: its words are long, not the dozen
+    characters a line with no break at all has; most of the line in that script on a page
+    not in English is prose, a promo in Japanese on an English page is not."""
+    line = ("イスラエルの治安部隊が、占領するパレスチナ・ヨルダン川西岸地区で、投降したとみられるパレスチナ人2人を射殺する"
+            "映像が27日、浮上した。パレスチナ自治政府(PA)は、イスラエル軍が「戦争犯罪」を犯したとし、「残忍な」現場処刑"
+            "だと非難した。イスラエルの軍と警察は、調査中だとしている。")
+    words = fallback._words(line)
+    assert fallback._score(line, words, 0, foreign=True)[1] == "prose"
+    assert fallback._score(line, words, 0)[1] != "prose"
