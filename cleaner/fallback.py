@@ -191,6 +191,8 @@ COMMENTS = regex.compile(r"""(?ix)^(?:
   |(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|comentários?|commenti|commento)(?:\s*\(\d+\))?
   |(?:schreibe\s+einen\s+kommentar|laisser\s+un\s+commentaire|deja\s+un\s+comentario
      |deixe\s+(?:um|seu)\s+comentário|lascia\s+un\s+commento)\b.*
+  |(?:comments?\s+(?:are\s+)?(?:closed|disabled|turned\s+off)|kommentare\s+(?:sind\s+)?(?:geschlossen|deaktiviert)
+     |commentaires\s+(?:fermés|désactivés)|комментарии\s+(?:отключены|закрыты)|коментарі\s+(?:вимкнені|закриті))\b.*
 )\s*[:.…]*$""")
 
 
@@ -827,9 +829,10 @@ def _credit(text: str, folded: str) -> bool:
 
 def _comments(text: str, folded: str) -> bool:
     """COMMENTS.match, given the `_folded` text: every match holds one of these words
-    (kommentar and the Romance forms too: omment, coment)."""
+    (kommentar and the Romance forms too: omment, coment; Russian and Ukrainian: коммент, комент)."""
     return (("omment" in folded or "coment" in folded or "respons" in folded or "repl" in folded
-             or "reaction" in folded or "discussion" in folded or "thought" in folded)
+             or "reaction" in folded or "discussion" in folded or "thought" in folded
+             or "коммент" in folded or "комент" in folded)
             and COMMENTS.match(text) is not None)
 
 
