@@ -984,6 +984,17 @@ def test_a_sites_appeal_to_its_readers_ends_the_article():
     assert doc.lines[len(MENU) + 2].removed_by.endswith("after the article's main prose run")
 
 
+def test_an_appeal_run_into_its_first_paragraph_ends_the_article():
+    """'… we have a small favor to ask.' opening the appeal's first paragraph (the scrape
+    joined them) ends the article as the heading alone does."""
+    appeal = ["… we have a small favor to ask. As you may have heard, the Valley Courier, an independent news "
+              "source for over 30 years, has been unjustly branded as an undesirable organisation.",
+              "We, the journalists of the Valley Courier, refuse to be silenced, and our commitment to accurate "
+              "reporting on the valley remains unshaken, but we need your help to go on."]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], *appeal])
+    assert kept == ARTICLE[:2]
+
+
 def test_a_captions_label_goes_and_a_caption_ends_nothing():
     """'Image caption ...' (the label a screen reader reads) inside the article goes; a
     page cut after it keeps its broken-off sentence, also when cleaned again."""
