@@ -167,6 +167,10 @@ IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bil
 ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
 CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s"
                              r"|(?i:image|media|photo|video)\s?caption\b)")
+# A photo's file name printed as its caption, or a style's class name: six words or more
+# joined by hyphens, no space ("Chief-minister-of-Gujarat-...-during-a-rally")
+FILE_NAME = regex.compile(r"^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){5,}(?:\.(?:jpe?g|png|gif|webp))?(?:\(\s*\))?$")
+FILE_NAME_REASON = "fallback: a photo's file name inside the article"
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -460,6 +464,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
+        elif "-" in texts[p] and " " not in texts[p] and FILE_NAME.match(texts[p]):
+            doc.remove(i, FILE_NAME_REASON)
         elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]):
             doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
@@ -705,7 +711,7 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
-INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON))
+INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON))
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:

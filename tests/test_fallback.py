@@ -995,6 +995,16 @@ def test_an_appeal_run_into_its_first_paragraph_ends_the_article():
     assert kept == ARTICLE[:2]
 
 
+def test_a_photos_file_name_inside_the_article_goes():
+    """A photo's file name printed as its caption (words joined by hyphens, no space)
+    goes from inside the article; hyphenated words in a sentence stay."""
+    name = "Chief-minister-of-Gujarat-prays-in-front-of-a-statue-during-a-rally"
+    kept, doc, _ = run([*MENU, ARTICLE[0], name, ARTICLE[1], ARTICLE[2]])
+    assert kept == ARTICLE[:3]
+    assert not fallback.FILE_NAME.match("Stratford-upon-Avon")
+    assert not fallback.FILE_NAME.match("A state-of-the-art, up-to-date plan.")
+
+
 def test_a_captions_label_goes_and_a_caption_ends_nothing():
     """'Image caption ...' (the label a screen reader reads) inside the article goes; a
     page cut after it keeps its broken-off sentence, also when cleaned again."""
