@@ -195,6 +195,7 @@ COMMENTS = regex.compile(r"""(?ix)^(?:
   |(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|comentários?|commenti|commento)(?:\s*\(\d+\))?
   |(?:schreibe\s+einen\s+kommentar|laisser\s+un\s+commentaire|deja\s+un\s+comentario
      |deixe\s+(?:um|seu)\s+comentário|lascia\s+un\s+commento)\b.*
+  |we\s+welcome\s+(?:your\s+)?comments\s+that\b.*
   |(?:comments?\s+(?:are\s+)?(?:closed|disabled|turned\s+off)|kommentare\s+(?:sind\s+)?(?:geschlossen|deaktiviert)
      |commentaires\s+(?:fermés|désactivés)|комментарии\s+(?:отключены|закрыты)|коментарі\s+(?:вимкнені|закриті))\b.*
 )\s*[:.…]*$""")

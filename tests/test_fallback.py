@@ -333,14 +333,15 @@ def test_link_section_headings_in_several_languages(heading):
 
 @pytest.mark.parametrize("heading", ["34 Comments", "Leave a Reply", "Kommentare", "12 commentaires",
                                      "Deixe um comentário", "[ 167 comments ]", "Comments are closed.",
-                                     "Комментарии отключены - материал старше 3 дней"])
+                                     "Комментарии отключены - материал старше 3 дней",
+                                     "We welcome comments that advance the story through relevant opinion, anecdotes, links and data."])
 def test_comment_headings_in_several_languages(heading):
     assert fallback.COMMENTS.match(heading)
     assert fallback._comments(heading, fallback._folded(heading))
 
 
 @pytest.mark.parametrize("line", ["Articles", "More", "Comments from the minister followed.",
-                                  "Комментарии экспертов разошлись.",
+                                  "Комментарии экспертов разошлись.", "We welcome comments from readers on the plan.",
                                   "Related parties were named in the report."])
 def test_ordinary_lines_are_no_section_or_comment_headings(line):
     assert not fallback.SECTION.match(line) and not fallback.COMMENTS.match(line)
