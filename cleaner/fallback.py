@@ -186,6 +186,10 @@ LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "si
                "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
 # The heading of a site's appeal to its readers for support: the article ends before it.
 APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\b.*)$")
+# A paywall's sign-in prompt ("Already a subscriber? Sign In", "Déjà abonné ? Se connecter",
+# "Allerede abonnent? Logg på"): what follows it is the site's, not the article's
+PAYWALL = regex.compile(r"(?i)^.{0,40}\b(?:subscriber|abonn\w*|abonent\w*|suscriptor\w*|assinante|prenumerant|pelanggan"
+                        r"|подписчик\w*)\s?\?\s*[^\s.!?]+(?:\s[^\s.!?]+){0,2}$")   # the button: up to three words
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -411,6 +415,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # the comments do: its paragraphs are prose, and a scrape is often cut inside it
         appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
                        if (texts[p][-1] == ":" or "fav" in texts[p]) and _appeal(texts[p])), None)
+        # a paywall's sign-in prompt ends it too, wherever after the body (a page cut
+        # after the run's end is carried over up to it)
+        if appeal is None:
+            appeal = next((p for p in range(first_prose + 1, len(idx) if comments is None else comments)
+                           if "?" in texts[p] and len(texts[p]) <= 80 and PAYWALL.match(texts[p])), None)
         stop = comments if appeal is None else appeal
         if stop is not None:
             start, end = _best_run(scores, 0, stop)

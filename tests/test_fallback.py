@@ -996,6 +996,18 @@ def test_an_appeal_run_into_its_first_paragraph_ends_the_article():
     assert kept == ARTICLE[:2]
 
 
+def test_a_paywalls_sign_in_prompt_ends_the_article():
+    """'Already a subscriber? Sign In' (in the interface's language) after the body: the
+    other stories listed under it are the site's, not the article's."""
+    after = ["Déjà abonné ? Se connecter", "MORE STORIES FROM The Valley Courier",
+             "Bridge repairs begin. The council's engineers started work on the old bridge this morning.",
+             "Market reopens. The traders returned to the square after three weeks of repairs"]
+    kept, _, _ = run([*MENU, *ARTICLE, *after])
+    assert kept == ARTICLE
+    assert fallback.PAYWALL.match("Already a subscriber? Sign In")
+    assert not fallback.PAYWALL.match("Is the mayor a subscriber? Nobody knows what he reads.")
+
+
 def test_a_photos_file_name_inside_the_article_goes():
     """A photo's file name printed as its caption (words joined by hyphens, no space)
     goes from inside the article; hyphenated words in a sentence stay."""
