@@ -1110,8 +1110,10 @@ def _stamp(text: str, words: list[str]) -> bool:
     sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
     Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, a live
     entry's title with its time (`_entry_title`), or a time in a sentence or heading
-    ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
-    return (":" in text and not _punctuated(text) and TIME.search(text) is not None
+    ("23:05 Uhr: Merkel will ... - nur wie?"), is none. A quote closing a name
+    ('Источник: Информационное агентство России "ТАСС"') ends no sentence."""
+    named = text.rstrip('"”»')
+    return (":" in text and not _punctuated(named if named[-1:].isalpha() else text) and TIME.search(text) is not None
             and YEAR.search(text) is not None and _dated(words) and not _entry_title(text, words))
 
 

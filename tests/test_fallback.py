@@ -1008,6 +1008,13 @@ def test_a_paywalls_sign_in_prompt_ends_the_article():
     assert not fallback.PAYWALL.match("Is the mayor a subscriber? Nobody knows what he reads.")
 
 
+def test_a_timestamp_with_its_source_in_quotes_is_a_timestamp():
+    line = '11:25 17.08.2022 Источник: Информационное агентство России "ТАСС"'
+    assert fallback._stamp(line, fallback._words(line))
+    said = '11:25 17.08.2022 He said: "It is over."'
+    assert not fallback._stamp(said, fallback._words(said))
+
+
 def test_a_photos_file_name_inside_the_article_goes():
     """A photo's file name printed as its caption (words joined by hyphens, no space)
     goes from inside the article; hyphenated words in a sentence stay."""
