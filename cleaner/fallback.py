@@ -167,6 +167,10 @@ IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bil
 ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
 CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s"
                              r"|(?i:image|media|photo|video)\s?caption\b)")
+# A photo's file name printed as its caption, or a style's class name: six words or more
+# joined by hyphens, no space ("Chief-minister-of-Gujarat-...-during-a-rally")
+FILE_NAME = regex.compile(r"^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){5,}(?:\.(?:jpe?g|png|gif|webp))?(?:\(\s*\))?$")
+FILE_NAME_REASON = "fallback: a photo's file name inside the article"
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -181,7 +185,11 @@ LEGAL = regex.compile(r"""(?ix)©|\bcopyright\b|\ball\s+rights\s+reserved|\btrad
 LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "site", "rechte",
                "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
 # The heading of a site's appeal to its readers for support: the article ends before it.
-APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\.?)$")
+APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\b.*)$")
+# A paywall's sign-in prompt ("Already a subscriber? Sign In", "Déjà abonné ? Se connecter",
+# "Allerede abonnent? Logg på"): what follows it is the site's, not the article's
+PAYWALL = regex.compile(r"(?i)^.{0,40}\b(?:subscriber|abonn\w*|abonent\w*|suscriptor\w*|assinante|prenumerant|pelanggan"
+                        r"|подписчик\w*)\s?\?\s*[^\s.!?]+(?:\s[^\s.!?]+){0,2}$")   # the button: up to three words
 # Headings that open the readers' comments: the article ends before them.
 COMMENTS = regex.compile(r"""(?ix)^(?:
    (?:\d+\s+|\[\s*\d+\s*)?(?:comments?|responses?|replies|reactions|discussion)(?:\s*\(\d+\)|\s*\])?
@@ -191,6 +199,9 @@ COMMENTS = regex.compile(r"""(?ix)^(?:
   |(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|comentários?|commenti|commento)(?:\s*\(\d+\))?
   |(?:schreibe\s+einen\s+kommentar|laisser\s+un\s+commentaire|deja\s+un\s+comentario
      |deixe\s+(?:um|seu)\s+comentário|lascia\s+un\s+commento)\b.*
+  |we\s+welcome\s+(?:your\s+)?comments\s+that\b.*
+  |(?:comments?\s+(?:are\s+)?(?:closed|disabled|turned\s+off)|kommentare\s+(?:sind\s+)?(?:geschlossen|deaktiviert)
+     |commentaires\s+(?:fermés|désactivés)|комментарии\s+(?:отключены|закрыты)|коментарі\s+(?:вимкнені|закриті))\b.*
 )\s*[:.…]*$""")
 
 
@@ -404,6 +415,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         # the comments do: its paragraphs are prose, and a scrape is often cut inside it
         appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
                        if (texts[p][-1] == ":" or "fav" in texts[p]) and _appeal(texts[p])), None)
+        # a paywall's sign-in prompt ends it too, wherever after the body (a page cut
+        # after the run's end is carried over up to it)
+        if appeal is None:
+            appeal = next((p for p in range(first_prose + 1, len(idx) if comments is None else comments)
+                           if "?" in texts[p] and len(texts[p]) <= 80 and PAYWALL.match(texts[p])), None)
         stop = comments if appeal is None else appeal
         if stop is not None:
             start, end = _best_run(scores, 0, stop)
@@ -458,6 +474,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
+        elif "-" in texts[p] and " " not in texts[p] and FILE_NAME.match(texts[p]):
+            doc.remove(i, FILE_NAME_REASON)
         elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]):
             doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
@@ -703,7 +721,7 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
-INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON))
+INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON))
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -827,9 +845,10 @@ def _credit(text: str, folded: str) -> bool:
 
 def _comments(text: str, folded: str) -> bool:
     """COMMENTS.match, given the `_folded` text: every match holds one of these words
-    (kommentar and the Romance forms too: omment, coment)."""
+    (kommentar and the Romance forms too: omment, coment; Russian and Ukrainian: коммент, комент)."""
     return (("omment" in folded or "coment" in folded or "respons" in folded or "repl" in folded
-             or "reaction" in folded or "discussion" in folded or "thought" in folded)
+             or "reaction" in folded or "discussion" in folded or "thought" in folded
+             or "коммент" in folded or "комент" in folded)
             and COMMENTS.match(text) is not None)
 
 
@@ -1091,8 +1110,10 @@ def _stamp(text: str, words: list[str]) -> bool:
     sentence ("10:26 p.m. EDT | Sept. 1, 2005 | permalink", "• 3/2/2014 11:18:35 AM
     Paul Middelhoff", "11:25 17.08.2022 Source: TASS"); an entry's time alone, a live
     entry's title with its time (`_entry_title`), or a time in a sentence or heading
-    ("23:05 Uhr: Merkel will ... - nur wie?"), is none."""
-    return (":" in text and not _punctuated(text) and TIME.search(text) is not None
+    ("23:05 Uhr: Merkel will ... - nur wie?"), is none. A quote closing a name
+    ('Источник: Информационное агентство России "ТАСС"') ends no sentence."""
+    named = text.rstrip('"”»')
+    return (":" in text and not _punctuated(named if named[-1:].isalpha() else text) and TIME.search(text) is not None
             and YEAR.search(text) is not None and _dated(words) and not _entry_title(text, words))
 
 

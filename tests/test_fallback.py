@@ -332,12 +332,16 @@ def test_link_section_headings_in_several_languages(heading):
 
 
 @pytest.mark.parametrize("heading", ["34 Comments", "Leave a Reply", "Kommentare", "12 commentaires",
-                                     "Deixe um comentário", "[ 167 comments ]"])
+                                     "Deixe um comentário", "[ 167 comments ]", "Comments are closed.",
+                                     "Комментарии отключены - материал старше 3 дней",
+                                     "We welcome comments that advance the story through relevant opinion, anecdotes, links and data."])
 def test_comment_headings_in_several_languages(heading):
     assert fallback.COMMENTS.match(heading)
+    assert fallback._comments(heading, fallback._folded(heading))
 
 
 @pytest.mark.parametrize("line", ["Articles", "More", "Comments from the minister followed.",
+                                  "Комментарии экспертов разошлись.", "We welcome comments from readers on the plan.",
                                   "Related parties were named in the report."])
 def test_ordinary_lines_are_no_section_or_comment_headings(line):
     assert not fallback.SECTION.match(line) and not fallback.COMMENTS.match(line)
@@ -979,6 +983,46 @@ def test_a_sites_appeal_to_its_readers_ends_the_article():
     kept, doc, _ = run([*MENU, *ARTICLE[:2], *appeal])
     assert kept == ARTICLE[:2]
     assert doc.lines[len(MENU) + 2].removed_by.endswith("after the article's main prose run")
+
+
+def test_an_appeal_run_into_its_first_paragraph_ends_the_article():
+    """'… we have a small favor to ask.' opening the appeal's first paragraph (the scrape
+    joined them) ends the article as the heading alone does."""
+    appeal = ["… we have a small favor to ask. As you may have heard, the Valley Courier, an independent news "
+              "source for over 30 years, has been unjustly branded as an undesirable organisation.",
+              "We, the journalists of the Valley Courier, refuse to be silenced, and our commitment to accurate "
+              "reporting on the valley remains unshaken, but we need your help to go on."]
+    kept, _, _ = run([*MENU, *ARTICLE[:2], *appeal])
+    assert kept == ARTICLE[:2]
+
+
+def test_a_paywalls_sign_in_prompt_ends_the_article():
+    """'Already a subscriber? Sign In' (in the interface's language) after the body: the
+    other stories listed under it are the site's, not the article's."""
+    after = ["Déjà abonné ? Se connecter", "MORE STORIES FROM The Valley Courier",
+             "Bridge repairs begin. The council's engineers started work on the old bridge this morning.",
+             "Market reopens. The traders returned to the square after three weeks of repairs"]
+    kept, _, _ = run([*MENU, *ARTICLE, *after])
+    assert kept == ARTICLE
+    assert fallback.PAYWALL.match("Already a subscriber? Sign In")
+    assert not fallback.PAYWALL.match("Is the mayor a subscriber? Nobody knows what he reads.")
+
+
+def test_a_timestamp_with_its_source_in_quotes_is_a_timestamp():
+    line = '11:25 17.08.2022 Источник: Информационное агентство России "ТАСС"'
+    assert fallback._stamp(line, fallback._words(line))
+    said = '11:25 17.08.2022 He said: "It is over."'
+    assert not fallback._stamp(said, fallback._words(said))
+
+
+def test_a_photos_file_name_inside_the_article_goes():
+    """A photo's file name printed as its caption (words joined by hyphens, no space)
+    goes from inside the article; hyphenated words in a sentence stay."""
+    name = "Chief-minister-of-Gujarat-prays-in-front-of-a-statue-during-a-rally"
+    kept, doc, _ = run([*MENU, ARTICLE[0], name, ARTICLE[1], ARTICLE[2]])
+    assert kept == ARTICLE[:3]
+    assert not fallback.FILE_NAME.match("Stratford-upon-Avon")
+    assert not fallback.FILE_NAME.match("A state-of-the-art, up-to-date plan.")
 
 
 def test_a_captions_label_goes_and_a_caption_ends_nothing():
