@@ -29,6 +29,10 @@ class Line:
     def blank(self) -> bool:
         return not self.text
 
+    @property
+    def kept(self) -> bool:
+        return bool(self.text) and self.removed_by is None
+
 
 class Removal(NamedTuple):
     """One removed line (or cut fragment). Immutable; a named tuple, not a frozen
@@ -126,7 +130,7 @@ class Document:
         self.windows: list[tuple[int, int, int]] = []
 
     def kept_between(self, first: int, last: int) -> int:
-        return sum(1 for ln in self.lines[first:last + 1] if ln.text and ln.removed_by is None)
+        return sum(ln.kept for ln in self.lines[first:last + 1])
 
     def windows_changed(self) -> bool:
         """Whether a line was removed, since, in a span a decision declined on."""

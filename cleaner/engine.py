@@ -190,7 +190,7 @@ def drop_headline_twice(doc: Document) -> None:
     """Drop the copies of the page's first kept line that follow it as the next kept
     lines (blank lines between): a headline printed twice. (A standfirst shown again
     as the first paragraph is the page's text, and stays.)"""
-    kept = [i for i in doc.kept_indices() if not doc.lines[i].blank]
+    kept = doc.kept_indices()
     if not kept:
         return
     key = _words(doc.lines[kept[0]].text)
@@ -233,11 +233,11 @@ def _window(doc: Document, i: int, rule: Rule) -> None:
     first, count = i, rule.before
     while count and first > 0:
         first -= 1
-        count -= bool(doc.lines[first].text and doc.lines[first].removed_by is None)
+        count -= doc.lines[first].kept
     last, count = i, rule.lines if rule.kind == "drop_caption" else rule.max_lines
     while count and last < len(doc.lines) - 1:
         last += 1
-        count -= bool(doc.lines[last].text and doc.lines[last].removed_by is None)
+        count -= doc.lines[last].kept
     if first < i:
         doc.windows.append((first, i - 1, doc.kept_between(first, i - 1)))
     if last > i:
