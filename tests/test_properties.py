@@ -20,6 +20,12 @@ text_strategy = st.one_of(
 @given(text_strategy)
 # cues of two outlets: idempotent for the outlet it was cleaned as, not for the other
 @example("\u2022BBC AA\nA Message from The Moscow Times")
+# a copy site's raw HTML under the outlet's name: once the name went, the output opened
+# like an HTML page and the next cleaning read it as one (markup-document-line)
+@example('The Moscow Times\n<!DOCTYPE html> <html lang="en"> <head> <meta charset="utf-8"> '
+         '<script type="application/ld+json">{"name": "The Moscow Times"}</script> <title>Moscow</title>\n')
+# HTML input: its lines are the extracted text's, not the markup's
+@example("<!DOCTYPE HTML>0")
 def test_clean_invariants(text):
     check_invariants(default_cleaner(), text, BUILTIN_IDS)
 
