@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import fallback, html as html_mod
+from . import derived, fallback, html as html_mod
 from .decode import decode, normalise_newlines
 from .detect import Detector
 from .document import Document, Result
@@ -47,6 +47,7 @@ class Cleaner:
         for o in self.outlets:
             o.disable = [*o.disable, *(r.id for r in o.rules if r.id in off)]
         self.detector = Detector(self.outlets)
+        derived.prepare()   # what earlier runs derived from patterns: read now, not while cleaning
         self.generic = next((o for o in self.outlets if o.id == GENERIC_ID), None)
         self._compiled: dict[str, Compiled] = {}
         self._pages = 0

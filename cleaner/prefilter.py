@@ -22,6 +22,7 @@ from re import _constants as C, _parser
 import regex
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
+from . import derived
 from .ruleset import plain
 
 MAX_SET = 64    # an exact-string set larger than this is given up (products grow fast)
@@ -66,6 +67,17 @@ def atoms(source: str, trimmed: bool = False) -> frozenset[str] | None:
                                                           for c in set(source)):
         return EVERY_LINE
     return found
+
+
+def stored_atoms(source: str, trimmed: bool = False) -> frozenset[str] | None:
+    """atoms(source, trimmed), kept between runs (derived.py)."""
+    key = f"{int(trimmed)}{source}"
+    found = derived.get("atoms", key)
+    if found is derived.MISSING:
+        found = atoms(source, trimmed)
+        derived.put("atoms", key, sorted(found) if found is not None else None)
+        return found
+    return frozenset(found) if found is not None else None
 
 
 def _atoms(source: str) -> frozenset[str] | None:
@@ -277,7 +289,7 @@ class Prefilter:
         owners: dict[str, list[int]] = {}
         self.unfiltered: list[int] = []
         for k, source in enumerate(sources):
-            found = atoms(source, trimmed) if source is not None else None
+            found = stored_atoms(source, trimmed) if source is not None else None
             if found is None:
                 self.unfiltered.append(k)
                 continue

@@ -576,12 +576,16 @@ def _pat(pattern, path, text, rid, key, after=0, defines=None) -> Pat:
         raise RuleError(path, f"'{key}' must be a string", rid, line)
     pattern = _expand(pattern, defines or {}, path, rid, line)
     # a verbose pattern ((?x) first) may span lines; elsewhere a newline is a mistake
-    spaces = "\t\n\r" if _VERBOSE.match(pattern) else "\t"
-    bad = next((c for c in pattern if ord(c) < 32 and c not in spaces), None)
+    bad = (_CONTROL_VERBOSE if _VERBOSE.match(pattern) else _CONTROL).search(pattern)
     if bad is not None:
-        raise RuleError(path, f"'{key}' contains control character {bad!r}: write patterns "
+        raise RuleError(path, f"'{key}' contains control character {bad.group()!r}: write patterns "
                         "as TOML literal strings ('...') so backslashes stay", rid, line)
     return Pat(pattern, path, rid, line, key)
+
+
+# control characters but a tab (and, in a verbose pattern, a newline or carriage return)
+_CONTROL = regex.compile(r"[\x00-\x08\x0a-\x1f]")
+_CONTROL_VERBOSE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _str_list(item, key, path, text, rid, after=0) -> list[str]:
@@ -612,8 +616,11 @@ def _id_lines(text: str) -> dict[str, list[int]]:
     """Each id in a rule file with the lines it is given on: one read per file, not one
     pattern compiled and run per rule."""
     out: dict[str, list[int]] = {}
-    for m in _ID_LINE.finditer(text):
-        out.setdefault(m.group(1), []).append(text.count("\n", 0, m.start()) + 1)
+    line = pos = 0
+    for m in _ID_LINE.finditer(text):      # newlines counted from one id to the next
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        out.setdefault(m.group(1), []).append(line + 1)
     return out
 
 
@@ -628,9 +635,12 @@ def _find_key(text: str, after: int | None, key: str) -> int | None:
         s = lines[n].lstrip()
         if n > start and s.startswith("["):
             break
-        if regex.match(regex.escape(key) + r"\s*=", s):
+        if s.startswith(key) and _EQUALS.match(s, len(key)):
             return n + 1
     return after
+
+
+_EQUALS = regex.compile(r"\s*=")     # after a key: one pattern, not one per key and line
 
 
 @lru_cache(maxsize=8)

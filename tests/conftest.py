@@ -1,6 +1,9 @@
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,12 @@ from hypothesis import HealthCheck, settings
 
 from cleaner import Cleaner, evaluate, html
 from cleaner.decode import normalise_newlines
+
+# what is derived per pattern (cleaner/derived.py) is cached in a folder of the session's
+# own, empty at its start (the commands tests run inherit it): tests see values derived,
+# stored and read back, never a developer's cache
+os.environ["CLEANER_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="cleaner-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
