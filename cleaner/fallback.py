@@ -580,19 +580,36 @@ def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], ki
     prose = [p for p, k in enumerate(kinds) if k == "prose"]
     counts = None
     for a, b in zip(prose, prose[1:]):
-        if not 1 < b - a <= GAP_LINES + 1 or scores[a] < BRIDGED_WORDS or scores[b] < BRIDGED_WORDS:
+        if not 1 < b - a <= GAP_LINES + 1:
+            continue
+        smaller = scores[a] if scores[a] < scores[b] else scores[b]
+        embed = (b - a == 3 and LONG_WORDS <= smaller < BRIDGED_WORDS
+                 and _punctuated(texts[a]) and _punctuated(texts[b]))
+        if smaller < BRIDGED_WORDS and not embed:
             continue
         gap = range(a + 1, b)
         cost = -sum([scores[p] for p in gap if scores[p] < 0])
-        bound = BRIDGE * (scores[a] if scores[a] < scores[b] else scores[b])
+        bound = BRIDGE * smaller
         if cost <= bound:
             continue
         counts = counts or Counter(texts)
-        if _plain_gap(texts, words, kinds, gap, counts,
-                      _sentences(texts[a]) > 1 and _sentences(texts[b]) > 1):
+        if (_embed(texts, words, kinds, a + 1, counts) if embed else
+                _plain_gap(texts, words, kinds, gap, counts, _sentences(texts[a]) > 1 and _sentences(texts[b]) > 1)):
             for p in gap:
                 if scores[p] < 0:
                     scores[p] = -(-scores[p] * bound // cost) - 1
+
+
+def _embed(texts: list[str], words: list[list[str]], kinds: list[str], p: int, counts: Counter[str]) -> bool:
+    """Whether lines p and p + 1, between two paragraphs, are an embedded player's notice
+    and its caption ("Media playback is unsupported on your device" over "Flood water
+    reached the town centre within an hour"): a short line without sentence punctuation
+    (nor a label's comma: "Image caption,") over a sentence without its end, neither a
+    byline, a date, a legal notice nor shown elsewhere on the page."""
+    return (kinds[p] == "short, no sentence punctuation" and texts[p][-1] not in ",-–—|"
+            and kinds[p + 1] == CUT_SENTENCE
+            and not any(BYLINE.match(texts[q]) or _dated(words[q]) or _legal(texts[q], _folded(texts[q]))
+                        or counts[texts[q]] > 1 for q in (p, p + 1)))
 
 
 def _plain_gap(texts: list[str], words: list[list[str]], kinds: list[str], gap: range,
@@ -957,7 +974,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     candidates: list[int] = []
     run = set(texts[start:end])
     seen: Counter[str] = Counter()
-    first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
+    # (a label, "Author:" or a widget's "Like this:", is no title: its value comes next)
+    first = next((p for p in range(start) if words[p] and not _dated(words[p]) and not _label(texts[p], words[p])), 0)
     if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
         first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
     # the title's words, less the site's name after the headline and its section
@@ -990,7 +1008,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         # name, a source's name over its date: "Hindustan Times Noida" over "|November
         # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
-                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2
+                or p and _label(texts[p - 1], words[p - 1]) and len(words[p]) <= HEAD_REACH
                 or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)
                 and (dated_below(p) or p + 1 < start and _role(texts[p + 1], words[p + 1]))):
             continue
@@ -1006,7 +1024,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
-        if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
+        if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p) and not _label(text, words[p]))
                 and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):
             candidates.append(p)
         elif candidates and not _punctuated(text):
@@ -1049,6 +1067,13 @@ def _first_subheading(start: int, end: int, texts: list[str], words: list[list[s
     case = _case(texts[p])
     return sum(kinds[q - 1] == kinds[q + 1] == "prose" and kinds[q] != "prose" and _subheading(texts[q], words[q])
                and _case(texts[q]) == case for q in range(start + 1, end - 1)) >= 2
+
+
+def _label(text: str, words: list[str]) -> bool:
+    """A label over its value: a word or two ending in a colon ("Author:", "Publish date:",
+    a sharing widget's "Like this:"). No head line: kept, it would make the next line its
+    value once the lines between go (a date), and that line would go in the next round."""
+    return text[-1:] == ":" and 0 < len(words) <= 2
 
 
 def _role(text: str, words: list[str]) -> bool:

@@ -1136,3 +1136,39 @@ def test_a_japanese_line_with_commas_between_its_phrases_is_prose_on_a_page_not_
     words = fallback._words(line)
     assert fallback._score(line, words, 0, foreign=True)[1] == "prose"
     assert fallback._score(line, words, 0)[1] != "prose"
+
+
+def test_a_lead_paragraph_over_an_embedded_player_stays_and_the_head_is_stable():
+    """A short article: the lead paragraph (24 words), then an embedded player's notice
+    and its caption (a short line, a sentence without its end), then paragraphs with a
+    photo's credit and caption between them. The notice and caption cost the lead no
+    more than most of it (a gap bridged: the lead stays in the run), and a sharing
+    widget's label ("Like this:") on the first line is no title: kept, it made the next
+    line its value once the date line between went, and a line more went each round."""
+    lead = ("Councils in England must spend more on flood defences or face a repeat of the "
+            "damage caused two summers ago, a report has warned.")
+    body = ["The report by MPs found that a third of flood defence schemes had been delayed because of a lack of money.",
+            "image copyrightPA", "Image caption Residents were moved to a school hall for three nights",
+            "The minister said the government had increased spending and would respond to the report in full."]
+    page = ["Like this:", "Page last updated at 16:05 GMT, Thursday, 12 March 2009",
+            "Councils warned over flood defence spending", "By Alan Pritchard",
+            "Environment correspondent, BBC News", lead,
+            "Media playback is unsupported on your device", "Flood water reached the town centre within an hour",
+            *body]
+    kept, _, _ = run(page)
+    assert lead in kept and "Councils warned over flood defence spending" in kept
+    assert "Like this:" not in kept and "By Alan Pritchard" not in kept
+    assert body[0] in kept and body[3] in kept
+    # stable: the fallback run again on its own output keeps it all
+    assert run(kept)[0] == kept
+    out = clean("\n\n".join(page), outlet="generic").text
+    assert clean(out, outlet="generic").text == out and lead in out
+
+
+def test_a_label_is_no_title_and_its_value_is_a_short_line():
+    """A label's value ("Author:" over a name) goes with the label; a label is never the
+    page's title, and a headline or a paragraph right under it is no value."""
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    kept, _, _ = run(["Like this:", headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+    assert run(kept)[0] == kept

@@ -82,5 +82,10 @@ def test_builtin_rules_keep_invariants(text):
 # a repeated credit line, dropped by drop_repeats after the rules, stood between a live
 # label and the names under it (bbc-live-label-names): the rules judge again in a round
 @example('\t\t\t\t\t\t\t\t\t\t \t\t\t\t\tYelena Afonina / TASS\nKana amfani da shafin BBC mai bayyana rubutu kawai (babu hoto) domin rage cin data. Idan ana so a ga hotuna da bidiyo sai a koma babban shafinmu.\n\nKoma shafi mai hoto\n\nSamu ƙarin bayani kan shafin tattalin data\n\nLabaran Najeriya kai-tsaye\n\nRahoto kai-tsaye\n\t\t\t\t\t\t\t\t\t\t \t\t\t\t\tYelena Afonina / TASS\n\nNasidi Adamu Yahaya and Halima Umar Saleh\n\n  1. Rufewa\n\n    Mu kwan lafiya.\n\n  2. An sace mutum 200 a Sokoto\n\n    Mazauna kauyuka sun ce matsalar satar mutane sai kara kamari take.\n\nDaga Aisha Babangida, Haruna Kakangi, da Umar Mikail\n', "bbc_mirror")
+# the fallback (outlet forced to generic) dropped a 24-word lead over an embedded
+# player's notice and caption, and kept a widget's label ("Like this:") as the page's
+# title: once the date line under it went, the next line became its value and went, and
+# so on, a line more each round, until the round limit
+@example('Like this:\nPage last updated at 16:05 GMT, Thursday, 12 March 2009\n\nCouncils warned over flood defence spending\n\nBy Alan Pritchard\nEnvironment correspondent, BBC News\n\nCouncils in England must spend more on flood defences or face a repeat of the damage caused two summers ago, a report has warned.\n\nMedia playback is unsupported on your device\nFlood water reached the town centre within an hour\n\nThe report by MPs found that a third of flood defence schemes had been delayed because of a lack of money.\n\nimage copyrightPA\nImage caption Residents were moved to a school hall for three nights\n\nThe minister said the government had increased spending and would respond to the report in full.\n\nInside Out, BBC One, Monday 16 March at 19:30 GMT and then available in the UK on BBC iPlayer.\n', "generic")
 def test_forced_outlet_keeps_invariants(text, outlet):
     check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False, outlet=outlet)
