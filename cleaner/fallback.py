@@ -35,6 +35,7 @@ from operator import itemgetter
 import regex
 
 from .document import Document
+from .engine import DOUBLED_MAX, REPEAT_MIN
 from .languages import stoplist_name
 
 # (a word goes on over combining marks: the vowel signs of Indic scripts, decomposed accents)
@@ -171,6 +172,8 @@ CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE
 # joined by hyphens, no space ("Chief-minister-of-Gujarat-...-during-a-rally")
 FILE_NAME = regex.compile(r"^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){5,}(?:\.(?:jpe?g|png|gif|webp))?(?:\(\s*\))?$")
 FILE_NAME_REASON = "fallback: a photo's file name inside the article"
+DOUBLED_REASON = "fallback: printed twice in a row inside the article (a caption under its alt text)"
+GALLERY = 3            # a run with this many photo credits is a gallery: its captions are its text
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -456,6 +459,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
                and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
     captions = _captions(texts, credits)
+    doubled = set() if extracted else _doubled(doc, idx, texts, scores, start, end, kinds, credits,
+                                               min(head, default=start))
     for p, i in enumerate(idx):
         if p < start:
             if p not in head:
@@ -470,6 +475,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
+        elif p in doubled:
+            doc.remove(i, DOUBLED_REASON)
         elif p in bylines:
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
@@ -656,6 +663,30 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
     return found
 
 
+def _doubled(doc: Document, idx: list[int], texts: list[str], scores: list[int], start: int, end: int,
+             kinds: list[str], credits: set[int], first: int) -> set[int]:
+    """The lines of the run printed twice in a row, on adjacent lines of the page (no blank
+    line between; REPEAT_MIN to DOUBLED_MAX characters): a caption under its alt text
+    ("Ground staff cover the field after rain delayed a match" twice), both copies; of
+    the page's first kept line (`first`: a headline printed twice), the copy. A text that
+    repeats itself (a standfirst shown again as the first paragraph) has a blank line or a
+    byline between its copies. None go in a gallery (GALLERY photo credits or more in the
+    run, or removed from its span by an earlier round: the captions are the text, and an
+    intro printed twice stays), nor when they weigh as much as the rest of the run (a page
+    that prints its paragraphs twice)."""
+    found: set[int] = set()
+    for p in range(start, end - 1):
+        if (idx[p + 1] == idx[p] + 1 and REPEAT_MIN <= len(texts[p]) <= DOUBLED_MAX
+                and " ".join(texts[p].split()) == " ".join(texts[p + 1].split()) and p not in found):
+            found |= {p + 1} if p == first else {p, p + 1}
+    if not found or len(credits) + kinds[start:end].count(CREDIT_KIND) + sum(
+            doc.lines[j].removed_by == CREDIT_REASON for j in range(idx[start], idx[end - 1])) >= GALLERY:
+        return set()
+    weight = sum(scores[p] for p in found if scores[p] > 0)
+    rest = sum(scores[p] for p in range(start, end) if p not in found and scores[p] > 0)
+    return found if weight < rest else set()
+
+
 def _cut_copy(p: int, texts: list[str], words: list[list[str]]) -> bool:
     """Whether line p is the start of the next line, cut: a summary cut from the first
     paragraph, a caption shown again with its credit (a heading opening its paragraph's
@@ -738,7 +769,8 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
-INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON))
+INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON,
+                            DOUBLED_REASON))
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:

@@ -1172,3 +1172,36 @@ def test_a_label_is_no_title_and_its_value_is_a_short_line():
     kept, _, _ = run(["Like this:", headline, *ARTICLE])
     assert kept == [headline, *ARTICLE]
     assert run(kept)[0] == kept
+
+
+def test_a_caption_printed_twice_in_a_row_inside_the_article_goes():
+    """A photo's alt text and its caption, the same words on adjacent lines between two
+    paragraphs: both copies go (a line shown twice with a blank line between stays)."""
+    caption = "Ground staff cover the field after rain delayed a match at the stadium in Delhi"
+    page = "\n\n".join([*MENU, *ARTICLE[:2], f"{caption}\n{caption}", *ARTICLE[2:], *FOOTER])
+    kept, doc, _ = run(page.split("\n"))
+    assert kept == ARTICLE
+    assert {ln.removed_by for ln in doc.lines if ln.text == caption} == {fallback.DOUBLED_REASON}
+    out = clean(page).text
+    assert clean(out).text == out and caption not in out
+
+
+def test_a_headline_printed_twice_keeps_its_first_copy():
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    kept, _, _ = run([headline, headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def test_lines_printed_twice_stay_in_a_gallery_or_when_the_page_prints_its_text_twice():
+    """In a gallery (captions with their photos' credits) an intro printed twice is the
+    text; a page that prints each of its paragraphs twice keeps them all."""
+    intro = "Running from March 4 to March 10, here's a look at the festivities so far."
+    gallery = [x for c in ("Stay warm in the Russian spring with tea from a traditional samovar.",
+                           "Color comes to Red Square as the Kremlin looms in anticipation.",
+                           "Maslenitsa finds its roots in both Pagan and Christian tradition.")
+               for x in (c, "Kirill Zykov / Moskva News Agency")]
+    kept, _, _ = run(["All the Pancakes and Parties of Maslenitsa in Moscow", ARTICLE[0], intro, intro, *gallery])
+    assert kept.count(intro) == 2
+    twice = [x for p in ARTICLE[:2] for x in (p, p)]
+    kept, _, _ = run([*MENU, *twice, *FOOTER])
+    assert kept == twice
