@@ -172,6 +172,13 @@ CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE
 # joined by hyphens, no space ("Chief-minister-of-Gujarat-...-during-a-rally")
 FILE_NAME = regex.compile(r"^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){5,}(?:\.(?:jpe?g|png|gif|webp))?(?:\(\s*\))?$")
 FILE_NAME_REASON = "fallback: a photo's file name inside the article"
+# A photo's caption that ends with its credit in parentheses: a name and its agency or
+# paper ("... on Thursday.(Anil Dayal/HT photo)", "(Facebook/AITMC)"), or a photo's word
+# ("(HT File)", "(Representational Photo/ANI)"); an agency alone ("... den Luftraum. (AFP)")
+# credits a news brief, and a line longer than CAPTION_CHARS is paragraphs a caption ends
+CREDITED = regex.compile(r"\((?:[^()]{0,60}?\p{Lu}[\p{L}.]*\s?/\s?\p{Lu}[^()]{0,60}"
+                         r"|(?i:[^()]{0,60}\b(?:photos?|file|pic|picture|image)\b[^()]{0,40}))\)$")
+CAPTION_CHARS = 300
 DOUBLED_REASON = "fallback: printed twice in a row inside the article (a caption under its alt text)"
 GALLERY = 3            # a run with this many photo credits is a gallery: its captions are its text
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
@@ -459,8 +466,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
                and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
     captions = _captions(texts, credits)
-    doubled = set() if extracted else _doubled(doc, idx, texts, scores, start, end, kinds, credits,
-                                               min(head, default=start))
+    gallery = not extracted and _gallery(doc, idx, texts, start, end, kinds, credits)
+    doubled = set() if gallery or extracted else _doubled(idx, texts, scores, start, end, min(head, default=start))
     for p, i in enumerate(idx):
         if p < start:
             if p not in head:
@@ -483,7 +490,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, CREDIT_REASON)
         elif "-" in texts[p] and " " not in texts[p] and FILE_NAME.match(texts[p]):
             doc.remove(i, FILE_NAME_REASON)
-        elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]):
+        elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]) or (
+                not gallery and _credited(texts[p])):
             doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
             doc.remove(i, CUT_COPY_REASON)
@@ -663,25 +671,41 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
     return found
 
 
-def _doubled(doc: Document, idx: list[int], texts: list[str], scores: list[int], start: int, end: int,
-             kinds: list[str], credits: set[int], first: int) -> set[int]:
+def _credited(text: str) -> bool:
+    """A caption ending with its photo's credit in parentheses (CREDITED), a line of at
+    most CAPTION_CHARS characters."""
+    return text[-1:] == ")" and len(text) <= CAPTION_CHARS and CREDITED.search(text) is not None
+
+
+def _gallery(doc: Document, idx: list[int], texts: list[str], start: int, end: int, kinds: list[str],
+             credits: set[int]) -> bool:
+    """Whether the run is a gallery, its captions the text: GALLERY photo credits or
+    captions ending with their credit (`_credited`) or more in it, counting the credits
+    an earlier round removed from its span."""
+    found = len(credits) + kinds[start:end].count(CREDIT_KIND)
+    if found < GALLERY:
+        found += sum(doc.lines[j].removed_by == CREDIT_REASON for j in range(idx[start], idx[end - 1]))
+    if found < GALLERY:
+        found += sum(map(_credited, texts[start:end]))
+    return found >= GALLERY
+
+
+def _doubled(idx: list[int], texts: list[str], scores: list[int], start: int, end: int, first: int) -> set[int]:
     """The lines of the run printed twice in a row, on adjacent lines of the page (no blank
     line between; REPEAT_MIN to DOUBLED_MAX characters): a caption under its alt text
     ("Ground staff cover the field after rain delayed a match" twice), both copies; of
     the page's first kept line (`first`: a headline printed twice), the copy. A text that
     repeats itself (a standfirst shown again as the first paragraph) has a blank line or a
-    byline between its copies. None go in a gallery (GALLERY photo credits or more in the
-    run, or removed from its span by an earlier round: the captions are the text, and an
-    intro printed twice stays), nor when they weigh as much as the rest of the run (a page
-    that prints its paragraphs twice)."""
+    byline between its copies. None go when they weigh as much as the rest of the run (a
+    page that prints its paragraphs twice); nor in a gallery (`_gallery`: an intro printed
+    twice stays), which the caller tells."""
     found: set[int] = set()
     for p in range(start, end - 1):
         if (idx[p + 1] == idx[p] + 1 and REPEAT_MIN <= len(texts[p]) <= DOUBLED_MAX
                 and " ".join(texts[p].split()) == " ".join(texts[p + 1].split()) and p not in found):
             found |= {p + 1} if p == first else {p, p + 1}
-    if not found or len(credits) + kinds[start:end].count(CREDIT_KIND) + sum(
-            doc.lines[j].removed_by == CREDIT_REASON for j in range(idx[start], idx[end - 1])) >= GALLERY:
-        return set()
+    if not found:
+        return found
     weight = sum(scores[p] for p in found if scores[p] > 0)
     rest = sum(scores[p] for p in range(start, end) if p not in found and scores[p] > 0)
     return found if weight < rest else set()

@@ -1205,3 +1205,22 @@ def test_lines_printed_twice_stay_in_a_gallery_or_when_the_page_prints_its_text_
     twice = [x for p in ARTICLE[:2] for x in (p, p)]
     kept, _, _ = run([*MENU, *twice, *FOOTER])
     assert kept == twice
+
+
+def test_a_caption_ending_with_its_photos_credit_in_parentheses_goes():
+    """A caption inside the article that ends with its photo's credit in parentheses (a
+    name and its paper, or a photo's word) goes; a brief's agency credit ("(AFP)") and a
+    gallery's captions (three or more: they are its text) stay."""
+    captions = ["Police using cannons to disperse students at the university on Thursday.(Anil Dayal/HT photo)",
+                "Students caught in a scuffle with the police on Thursday. (Anil Dayal/HT Photo)",
+                "Campus council president Nishant Kaushal (HT File)"]
+    body = [ARTICLE[0], captions[0], ARTICLE[1], ARTICLE[3], captions[2], ARTICLE[4]]
+    kept, doc, _ = run([*MENU, *body, *FOOTER])
+    assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
+    assert {ln.removed_by for ln in doc.lines if ln.text in captions} == {fallback.CAPTION_REASON}
+    brief = "Ukraine closes its airspace to military aircraft, the acting president said on Sunday. (AFP)"
+    kept, _, _ = run([*MENU, ARTICLE[0], brief, ARTICLE[1], *FOOTER])
+    assert brief in kept
+    gallery = [x for c in captions for x in (c, ARTICLE[1])]
+    kept, _, _ = run([*MENU, ARTICLE[0], *gallery, *FOOTER])
+    assert all(c in kept for c in captions)
