@@ -179,6 +179,9 @@ FILE_NAME_REASON = "fallback: a photo's file name inside the article"
 CREDITED = regex.compile(r"\((?:[^()]{0,60}?\p{Lu}[\p{L}.]*\s?/\s?\p{Lu}[^()]{0,60}"
                          r"|(?i:[^()]{0,60}\b(?:photos?|file|pic|picture|image)\b[^()]{0,40}))\)$")
 CAPTION_CHARS = 300
+# or with its credit after its last sentence: a name and its agency ("A currency exchange
+# in Moscow. Peter Kovalev / TASS", "... last week. Credit... Anna Moneymaker/The New York Times")
+CREDIT_TAIL = regex.compile(r"""[.!?”"…]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}\s?/\s?[\p{Lu}\p{N}][\p{L}\p{N}&.'’ /-]{1,40}$""")
 DOUBLED_REASON = "fallback: printed twice in a row inside the article (a caption under its alt text)"
 GALLERY = 3            # a run with this many photo credits is a gallery: its captions are its text
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
@@ -672,9 +675,13 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
 
 
 def _credited(text: str) -> bool:
-    """A caption ending with its photo's credit in parentheses (CREDITED), a line of at
-    most CAPTION_CHARS characters."""
-    return text[-1:] == ")" and len(text) <= CAPTION_CHARS and CREDITED.search(text) is not None
+    """A caption ending with its photo's credit in parentheses (CREDITED) or after its last
+    sentence (CREDIT_TAIL), a line of at most CAPTION_CHARS characters."""
+    if len(text) > CAPTION_CHARS:
+        return False
+    if text[-1:] == ")":
+        return CREDITED.search(text) is not None
+    return "/" in text[-45:] and CREDIT_TAIL.search(text) is not None
 
 
 def _gallery(doc: Document, idx: list[int], texts: list[str], start: int, end: int, kinds: list[str],

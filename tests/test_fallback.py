@@ -1224,3 +1224,13 @@ def test_a_caption_ending_with_its_photos_credit_in_parentheses_goes():
     gallery = [x for c in captions for x in (c, ARTICLE[1])]
     kept, _, _ = run([*MENU, ARTICLE[0], *gallery, *FOOTER])
     assert all(c in kept for c in captions)
+
+
+def test_a_caption_ending_with_a_name_and_its_agency_goes():
+    """A caption whose last sentence is followed by its photo's credit, a name and its
+    agency: it goes from inside the article (a paragraph ending a sentence stays)."""
+    caption = "Moscow Mayor Sergey Sobyanin at the opening of the new metro line. Andrei Nikerichev / Moskva News Agency"
+    kept, doc, _ = run([*MENU, *ARTICLE[:2], caption, *ARTICLE[2:], *FOOTER])
+    assert kept == ARTICLE
+    assert fallback._credited("Tbilisi in the autumn. Pjotr Sauer / MT")
+    assert not fallback._credited("The talks went on into the night, he said / but nothing was agreed.")
