@@ -183,7 +183,7 @@ CAPTION_CHARS = 300
 # in Moscow. Peter Kovalev / TASS", "... last week. Credit... Anna Moneymaker/The New York Times")
 CREDIT_TAIL = regex.compile(r"""[.!?”"…]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}\s?/\s?[\p{Lu}\p{N}][\p{L}\p{N}&.'’ /-]{1,40}$""")
 DOUBLED_REASON = "fallback: printed twice in a row inside the article (a caption under its alt text)"
-GALLERY = 3            # a run with this many photo credits is a gallery: its captions are its text
+GALLERY = 3            # a run with this many captions ending with their credit is a gallery: they are its text
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -199,6 +199,16 @@ LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "si
                "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
 # The heading of a site's appeal to its readers for support: the article ends before it.
 APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\b.*)$")
+# A line of an appeal to the readers for support, in its own words ("To keep our newsroom
+# running, we need your support.", "Please consider making a one-time donation")
+SUPPORT = regex.compile(r"""(?ix)\b(?:(?:we\s+need|rely\s+on|count\s+on)\s+your\s+(?:support|help|donations?|contributions?)
+  |your\s+support\b|support\s+us\b|(?:you\s+can|please|help\s+us)\s+(?:help|support|keep|consider|donate)
+  |(?:make|making)\s+a\s+(?:one-time\s+|monthly\s+|small\s+)?(?:donation|contribution)|donate\s+(?:now|today)
+  |support\s+(?:independent|our)\s+(?:journalism|reporting|newsroom|work)
+  |поддержите\s+нас|підтримайте\s+нас|поддержать\s+(?:нас|«)|підтримати\s+(?:нас|«))""")
+SUPPORT_WORDS = ("support", "donat", "contribut", "help", "поддерж", "підтрим")
+APPEAL_LINES = 8       # an appeal after the article has at most this many lines
+APPEAL_REASON = "fallback: the site's appeal to its readers for support, after the article"
 # A paywall's sign-in prompt ("Already a subscriber? Sign In", "Déjà abonné ? Se connecter",
 # "Allerede abonnent? Logg på"): what follows it is the site's, not the article's
 PAYWALL = regex.compile(r"(?i)^.{0,40}\b(?:subscriber|abonn\w*|abonent\w*|suscriptor\w*|assinante|prenumerant|pelanggan"
@@ -421,6 +431,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p, memo)), None)
+    appeal = appeal_end = None
     if extracted:
         end = len(idx) if comments is None else comments
     else:
@@ -460,6 +471,10 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             end = records
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
+        appeal_end = end
+        appeal = _appeal_tail(doc, idx, texts, first_prose, end)
+        if appeal is not None:
+            end = appeal
     head = set() if extracted else _head(start, end, texts, words, kinds)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
@@ -469,8 +484,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
                and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
     captions = _captions(texts, credits)
-    gallery = not extracted and _gallery(doc, idx, texts, start, end, kinds, credits)
-    doubled = set() if gallery or extracted else _doubled(idx, texts, scores, start, end, min(head, default=start))
+    gallery = not extracted and _gallery(texts, start, end)
+    doubled = set() if extracted else _doubled(idx, texts, kinds, scores, credits, start, end, min(head, default=start))
     for p, i in enumerate(idx):
         if p < start:
             if p not in head:
@@ -478,6 +493,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             elif (p + 1 in head or p + 1 == start) and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
                 doc.remove(i, CUT_COPY_REASON)
         elif p >= end:
+            if appeal is not None and p < appeal_end:
+                doc.remove(i, APPEAL_REASON)
+                continue
             where = ("in the comments after the article" if comments is not None and p >= comments
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
@@ -684,35 +702,35 @@ def _credited(text: str) -> bool:
     return "/" in text[-45:] and CREDIT_TAIL.search(text) is not None
 
 
-def _gallery(doc: Document, idx: list[int], texts: list[str], start: int, end: int, kinds: list[str],
-             credits: set[int]) -> bool:
-    """Whether the run is a gallery, its captions the text: GALLERY photo credits or
-    captions ending with their credit (`_credited`) or more in it, counting the credits
-    an earlier round removed from its span."""
-    found = len(credits) + kinds[start:end].count(CREDIT_KIND)
-    if found < GALLERY:
-        found += sum(doc.lines[j].removed_by == CREDIT_REASON for j in range(idx[start], idx[end - 1]))
-    if found < GALLERY:
-        found += sum(map(_credited, texts[start:end]))
-    return found >= GALLERY
+def _gallery(texts: list[str], start: int, end: int) -> bool:
+    """Whether the run is a gallery, its captions the text: GALLERY captions or more in it
+    end with their photo's credit (`_credited`). (Only what stays counts: the credits on
+    their own lines go, and cleaning the output again must find the same.)"""
+    return sum(map(_credited, texts[start:end])) >= GALLERY
 
 
-def _doubled(idx: list[int], texts: list[str], scores: list[int], start: int, end: int, first: int) -> set[int]:
+def _doubled(idx: list[int], texts: list[str], kinds: list[str], scores: list[int], credits: set[int],
+             start: int, end: int, first: int) -> set[int]:
     """The lines of the run printed twice in a row, on adjacent lines of the page (no blank
     line between; REPEAT_MIN to DOUBLED_MAX characters): a caption under its alt text
     ("Ground staff cover the field after rain delayed a match" twice), both copies; of
     the page's first kept line (`first`: a headline printed twice), the copy. A text that
     repeats itself (a standfirst shown again as the first paragraph) has a blank line or a
-    byline between its copies. None go when they weigh as much as the rest of the run (a
-    page that prints its paragraphs twice); nor in a gallery (`_gallery`: an intro printed
-    twice stays), which the caller tells."""
-    found: set[int] = set()
-    for p in range(start, end - 1):
-        if (idx[p + 1] == idx[p] + 1 and REPEAT_MIN <= len(texts[p]) <= DOUBLED_MAX
-                and " ".join(texts[p].split()) == " ".join(texts[p + 1].split()) and p not in found):
-            found |= {p + 1} if p == first else {p, p + 1}
-    if not found:
-        return found
+    byline between its copies. A paragraph's sentence printed twice goes only over its
+    photo's credit or on a page that prints two lines twice or more (its captions, its
+    teasers): alone, it may be the text's own (a gallery's intro: "Running from March 4 to
+    March 10, here's a look at the festivities so far." twice). None go when they weigh
+    as much as the rest of the run (a page that prints its paragraphs twice)."""
+    pairs = [p for p in range(start, end - 1)
+             if idx[p + 1] == idx[p] + 1 and REPEAT_MIN <= len(texts[p]) <= DOUBLED_MAX
+             and " ".join(texts[p].split()) == " ".join(texts[p + 1].split())]
+    pairs = [p for p in pairs if p - 1 not in pairs]    # (a line printed three times: one pair)
+    if len(pairs) == 1:
+        p = pairs[0]
+        if kinds[p] == "prose" and _punctuated(texts[p]) and not _credited(texts[p]) and not (
+                p + 2 in credits or p + 2 < end and kinds[p + 2] == CREDIT_KIND):
+            return set()
+    found = {q for p in pairs for q in ((p + 1,) if p == first else (p, p + 1))}
     weight = sum(scores[p] for p in found if scores[p] > 0)
     rest = sum(scores[p] for p in range(start, end) if p not in found and scores[p] > 0)
     return found if weight < rest else set()
@@ -768,6 +786,21 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
         return False
     return not any(_section(texts[p], _folded(texts[p])) or _legal(texts[p], _folded(texts[p]))
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
+
+
+def _appeal_tail(doc: Document, idx: list[int], texts: list[str], first_prose: int, end: int) -> int | None:
+    """Where the site's appeal to its readers starts when it closes the run without a
+    heading: the last APPEAL_LINES lines or fewer under a line a rule removed (a "Read
+    more" link, a "Support us" button), one of them asking for the readers' support in
+    its own words (SUPPORT: "To keep our newsroom running, we need your support.").
+    None when there is no such appeal."""
+    asks = [q for q in range(max(first_prose + 1, end - APPEAL_LINES), end)
+            if any(map(_folded(texts[q]).__contains__, SUPPORT_WORDS)) and SUPPORT.search(texts[q])]
+    if not asks:
+        return None
+    # the nearest border above the first line that asks, at most three lines above it
+    return next((q for q in range(asks[0], max(first_prose, asks[0] - 3), -1)
+                 if _residue_between(doc, idx[q - 1], idx[q])), None)
 
 
 def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:

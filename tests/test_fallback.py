@@ -1192,19 +1192,43 @@ def test_a_headline_printed_twice_keeps_its_first_copy():
     assert kept == [headline, *ARTICLE]
 
 
-def test_lines_printed_twice_stay_in_a_gallery_or_when_the_page_prints_its_text_twice():
-    """In a gallery (captions with their photos' credits) an intro printed twice is the
-    text; a page that prints each of its paragraphs twice keeps them all."""
+def test_a_sentence_printed_twice_alone_stays_and_so_does_a_text_printed_twice():
+    """A gallery's intro printed twice (a paragraph's sentence, the only line printed
+    twice) is the text's own and stays, also when the output is cleaned again (the
+    photos' credits that went tell nothing then); a sentence printed twice over its
+    photo's credit is a caption and goes; a page that prints each of its paragraphs
+    twice keeps them all."""
     intro = "Running from March 4 to March 10, here's a look at the festivities so far."
     gallery = [x for c in ("Stay warm in the Russian spring with tea from a traditional samovar.",
                            "Color comes to Red Square as the Kremlin looms in anticipation.",
                            "Maslenitsa finds its roots in both Pagan and Christian tradition.")
                for x in (c, "Kirill Zykov / Moskva News Agency")]
-    kept, _, _ = run(["All the Pancakes and Parties of Maslenitsa in Moscow", ARTICLE[0], intro, intro, *gallery])
+    page = ["All the Pancakes and Parties of Maslenitsa in Moscow", ARTICLE[0], intro, intro, *gallery]
+    kept, _, _ = run(page)
     assert kept.count(intro) == 2
+    out = clean("\n".join(page), outlet="generic").text
+    assert clean(out, outlet="generic").text == out and out.count(intro) == 2
+    caption = "Los Angeles Lakers' LeBron James dunks during the first half of the game on Tuesday."
+    kept, _, _ = run([*MENU, *ARTICLE[:2], caption, caption, "Photo: Ringo Chiu, AP", *ARTICLE[2:], *FOOTER])
+    assert kept == ARTICLE
     twice = [x for p in ARTICLE[:2] for x in (p, p)]
     kept, _, _ = run([*MENU, *twice, *FOOTER])
     assert kept == twice
+
+
+def test_the_sites_appeal_without_a_heading_after_the_article_goes():
+    """An appeal to the readers after the article, under a line a rule removed ("Read
+    more"), with no heading of its own: it goes when one of its lines asks for support in
+    its own words; a paragraph quoting such words inside the article stays."""
+    appeal = ["Independent journalism isn’t dead. You can help keep it alive.",
+              "As the only remaining independent news source reporting from the region, we play a critical role.",
+              "Please consider making a one-time donation"]
+    out = clean("\n\n".join([*ARTICLE, "Read more", *appeal])).text
+    assert all(p in out for p in ARTICLE) and all(a not in out for a in appeal)
+    assert clean(out).text == out
+    quote = "“We need your support to rebuild the bridge,” the mayor told residents at the meeting on Monday."
+    out = clean("\n\n".join([*ARTICLE, quote])).text
+    assert quote in out
 
 
 def test_a_caption_ending_with_its_photos_credit_in_parentheses_goes():
