@@ -200,13 +200,15 @@ LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "si
 # The heading of a site's appeal to its readers for support: the article ends before it.
 APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\b.*)$")
 # A line of an appeal to the readers for support, in its own words ("To keep our newsroom
-# running, we need your support.", "Please consider making a one-time donation")
+# running, we need your support.", "Please consider making a one-time donation"), or of a
+# newsletter's pitch ("Our weekly newsletter contains ... You will receive it in your mailbox")
 SUPPORT = regex.compile(r"""(?ix)\b(?:(?:we\s+need|rely\s+on|count\s+on)\s+your\s+(?:support|help|donations?|contributions?)
   |your\s+support\b|support\s+us\b|(?:you\s+can|please|help\s+us)\s+(?:help|support|keep|consider|donate)
   |(?:make|making)\s+a\s+(?:one-time\s+|monthly\s+|small\s+)?(?:donation|contribution)|donate\s+(?:now|today)
   |support\s+(?:independent|our)\s+(?:journalism|reporting|newsroom|work)
-  |поддержите\s+нас|підтримайте\s+нас|поддержать\s+(?:нас|«)|підтримати\s+(?:нас|«))""")
-SUPPORT_WORDS = ("support", "donat", "contribut", "help", "поддерж", "підтрим")
+  |поддержите\s+нас|підтримайте\s+нас|поддержать\s+(?:нас|«)|підтримати\s+(?:нас|«)
+  |\bour\s+(?:[\w-]+\s+){0,2}newsletter\b|\bin\s+your\s+(?:mail|in)\s?box\b)""")
+SUPPORT_WORDS = ("support", "donat", "contribut", "help", "поддерж", "підтрим", "newsletter", "box")
 APPEAL_LINES = 8       # an appeal after the article has at most this many lines
 APPEAL_REASON = "fallback: the site's appeal to its readers for support, after the article"
 # A paywall's sign-in prompt ("Already a subscriber? Sign In", "Déjà abonné ? Se connecter",

@@ -1258,3 +1258,14 @@ def test_a_caption_ending_with_a_name_and_its_agency_goes():
     assert kept == ARTICLE
     assert fallback._credited("Tbilisi in the autumn. Pjotr Sauer / MT")
     assert not fallback._credited("The talks went on into the night, he said / but nothing was agreed.")
+
+
+def test_a_newsletters_pitch_between_its_sign_up_and_consent_lines_goes():
+    """A newsletter box after the article: its sign-up prompt and consent line go by the
+    generic rules, its pitch between them ("Our weekly newsletter contains ...") by the
+    fallback, as an appeal without a heading."""
+    pitch = ("Our weekly newsletter contains a hand-picked selection of news, features, analysis "
+             "and more. You will receive it in your mailbox every Friday.")
+    page = [*ARTICLE, "Sign up for our free weekly newsletter", pitch, "Subscribers agree to the Privacy Policy"]
+    out = clean("\n\n".join(page)).text
+    assert pitch not in out and all(p in out for p in ARTICLE)
