@@ -474,9 +474,10 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
         appeal_end = end
-        appeal = _appeal_tail(doc, idx, texts, first_prose, end)
+        appeal = _appeal_tail(doc, idx, texts, scores, start, first_prose, end)
         if appeal is not None:
             end = appeal
+        start = _appeal_head(doc, idx, texts, scores, start, end)
     head = set() if extracted else _head(start, end, texts, words, kinds)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
@@ -790,19 +791,42 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
 
 
-def _appeal_tail(doc: Document, idx: list[int], texts: list[str], first_prose: int, end: int) -> int | None:
+def _asks(text: str) -> bool:
+    """SUPPORT.search: a line of the site's appeal to its readers, or its newsletter's pitch."""
+    return any(map(_folded(text).__contains__, SUPPORT_WORDS)) and SUPPORT.search(text) is not None
+
+
+def _appeal_head(doc: Document, idx: list[int], texts: list[str], scores: list[int], start: int, end: int) -> int:
+    """Where the run starts when it opens with the site's appeal to its readers (a popup
+    over the headline: "Enjoying ad-free content?", "This commitment costs us $10,000 a
+    month. Your support can help us fill the gap.", a "Support us" button a rule removed,
+    "We need your help to keep providing you with the truth."): its first APPEAL_LINES
+    lines or fewer, down to the last that asks for support (`_asks`), with a line a rule
+    removed among them, and less weight than the rest of the run. `start` otherwise."""
+    asks = [q for q in range(start, min(end - 1, start + APPEAL_LINES)) if _asks(texts[q])]
+    if not asks:
+        return start
+    last = asks[-1] + 1
+    if (any(_residue_between(doc, idx[q - 1], idx[q]) for q in range(start + 1, last + 1))
+            and sum(scores[start:last]) < sum(scores[last:end])):
+        return last
+    return start
+
+
+def _appeal_tail(doc: Document, idx: list[int], texts: list[str], scores: list[int], start: int,
+                 first_prose: int, end: int) -> int | None:
     """Where the site's appeal to its readers starts when it closes the run without a
     heading: the last APPEAL_LINES lines or fewer under a line a rule removed (a "Read
     more" link, a "Support us" button), one of them asking for the readers' support in
-    its own words (SUPPORT: "To keep our newsroom running, we need your support.").
-    None when there is no such appeal."""
-    asks = [q for q in range(max(first_prose + 1, end - APPEAL_LINES), end)
-            if any(map(_folded(texts[q]).__contains__, SUPPORT_WORDS)) and SUPPORT.search(texts[q])]
+    its own words (SUPPORT: "To keep our newsroom running, we need your support."),
+    weighing less than the run above it. None when there is no such appeal."""
+    asks = [q for q in range(max(first_prose + 1, end - APPEAL_LINES), end) if _asks(texts[q])]
     if not asks:
         return None
     # the nearest border above the first line that asks, at most three lines above it
-    return next((q for q in range(asks[0], max(first_prose, asks[0] - 3), -1)
-                 if _residue_between(doc, idx[q - 1], idx[q])), None)
+    q = next((q for q in range(asks[0], max(first_prose, asks[0] - 3), -1)
+              if _residue_between(doc, idx[q - 1], idx[q])), None)
+    return q if q is not None and sum(scores[q:end]) < sum(scores[start:q]) else None
 
 
 def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:
@@ -1073,7 +1097,9 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     run = set(texts[start:end])
     seen: Counter[str] = Counter()
     # (a label, "Author:" or a widget's "Like this:", is no title: its value comes next)
-    first = next((p for p in range(start) if words[p] and not _dated(words[p]) and not _label(texts[p], words[p])), 0)
+    # (nor is a line of the site's appeal over the headline, which ends the head: `_asks`)
+    first = next((p for p in range(start) if words[p] and not _dated(words[p]) and not _label(texts[p], words[p])
+                  and not _asks(texts[p])), 0)
     if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
         first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
     # the title's words, less the site's name after the headline and its section
@@ -1099,7 +1125,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
-        if _section(text, folded) or _comments(text, folded):
+        if _section(text, folded) or _comments(text, folded) or _asks(text):
             break
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
@@ -1123,7 +1149,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p) and not _label(text, words[p]))
-                and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):
+                and (kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") or p == start - 1 and _named_lead(text, words[p], kinds[p]))
+                and not _names_list(text, words[p])):
             candidates.append(p)
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
@@ -1140,6 +1167,16 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return entry | set(candidates)      # the key facts as bullet points over the body
     return entry
+
+
+def _named_lead(text: str, words: list[str], kind: str) -> bool:
+    """Whether a line taken for a teaser (TEASER: six capitalised words) is the article's
+    first paragraph, opening with a long name ("The 34th Moscow International Film
+    Festival officially opened late Thursday ..."): a long sentence ending like one whose
+    seventh word is in lower case (a teaser's headline runs into its summary's capital)."""
+    split = text.split(None, 7)
+    return (kind == TEASER_KIND and len(words) >= LONG_WORDS and _punctuated(text)
+            and len(split) > 7 and split[6][:1].islower())
 
 
 def _subheading(text: str, words: list[str]) -> bool:

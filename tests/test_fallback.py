@@ -1269,3 +1269,24 @@ def test_a_newsletters_pitch_between_its_sign_up_and_consent_lines_goes():
     page = [*ARTICLE, "Sign up for our free weekly newsletter", pitch, "Subscribers agree to the Privacy Policy"]
     out = clean("\n\n".join(page)).text
     assert pitch not in out and all(p in out for p in ARTICLE)
+
+
+def test_the_sites_appeal_over_the_headline_goes_and_the_headline_stays():
+    """A popup's appeal flattened over the headline (its button removed by a rule): it
+    goes, the headline under it stays, and the first paragraph opening with a long name
+    in capitals ("The 34th Moscow International Film Festival officially opened ...") is
+    the article's, not a teaser run into its summary."""
+    appeal = ["Enjoying ad-free content?", "Since July 1, 2024, we have disabled all ads to improve your reading experience.",
+              "This commitment costs us $10,000 a month. Your support can help us fill the gap.", "Support us",
+              "Our journalism is banned in Russia. We need your help to keep providing you with the truth."]
+    headline = "Tim Burton Turns Up At The Film Fest"
+    lead = ("The 34th Moscow International Film Festival officially opened late Thursday with the premiere "
+            "of an adaptation of the controversial novel about a Muscovite's descent into debauchery.")
+    more = ["Seventeen feature films will take part in the competition section this year, and although there are "
+            "no big names, the section, which only shows premieres, has a number of films worth seeing.",
+            "As usual the festival will have a parallel competition for lesser-known directors, which is known "
+            "for often producing more compelling films than the main competition does."]
+    page = [*appeal, headline, lead, *ARTICLE, *more]
+    out = clean("\n\n".join(page), outlet="generic").text
+    assert out.split("\n\n")[:2] == [headline, lead] and all(a not in out for a in appeal)
+    assert clean(out, outlet="generic").text == out
