@@ -107,12 +107,15 @@ SECTION = regex.compile(r"""(?ix)^(?:
   |weitere\s+(?:beiträge|artikel|nachrichten)\b.*|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren
   |(?:articles?|actualités)\s+(?:similaires|liés|connexes)|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+aussi
   |(?:noticias|artículos|notícias|artigos|articoli|notizie)\s+(?:relacionad[oa]s|correlat[ie])
-  |(?:leia|veja|leggi)\s+(?:também|anche)|te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
+  |(?:leia|veja|leggi)\s+(?:também|anche)|(?:también\s+)?te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
+  |voc[eê]\s+(?:também\s+|tambem\s+)?(?:pode|poderá|vai)\s+gostar(?:\s+(?:de|também))?|quizás\s+te\s+interese
+  |vous\s+(?:aimerez|pourriez\s+aimer)(?:\s+(?:aussi|également|peut-être\s+aussi))?
+  |ti\s+potrebbe\s+interessare|potrebbe\s+interessarti
 )\s*[:.…]*$""")
 # The words SECTION's headings open with (see _section)
 SECTION_FIRST = frozenset("""related recommended more other latest top popular you most trending post
     article articles don't dont weitere mehr das actualités sur à lire noticias artículos notícias
-    artigos articoli notizie leia veja leggi te lo mais""".split())
+    artigos articoli notizie leia veja leggi te lo mais também también você voce quizás vous ti potrebbe""".split())
 # Names of line classes other code asks about (--explain shows them as reasons)
 TEASER_KIND = "a title-case headline run into its summary (a teaser)"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"

@@ -1290,3 +1290,11 @@ def test_the_sites_appeal_over_the_headline_goes_and_the_headline_stays():
     out = clean("\n\n".join(page), outlet="generic").text
     assert out.split("\n\n")[:2] == [headline, lead] and all(a not in out for a in appeal)
     assert clean(out, outlet="generic").text == out
+
+
+@pytest.mark.parametrize("heading", ["Você pode gostar...", "También te puede interesar", "Vous aimerez aussi :",
+                                     "Ti potrebbe interessare"])
+def test_you_may_also_like_in_portuguese_spanish_french_italian_is_a_heading_of_links(heading):
+    assert fallback._section(heading, fallback._folded(heading))
+    kept, _, _ = run([*MENU, *ARTICLE, heading, "Outra história", "Mais uma história", *FOOTER])
+    assert kept == ARTICLE
