@@ -1215,8 +1215,15 @@ def _label(text: str, words: list[str]) -> bool:
 
 
 def _role(text: str, words: list[str]) -> bool:
-    """A role under an author's name: a few words ending in one of ROLES."""
-    return 0 < len(words) <= HEAD_REACH and words[-1] in ROLES and not _punctuated(text)
+    """A role under an author's name: a few words ending in one of ROLES, or so followed by
+    the outlet's name after a comma ("Environment correspondent, BBC News")."""
+    if not 0 < len(words) <= HEAD_REACH or _punctuated(text):
+        return False
+    if words[-1] in ROLES:
+        return True
+    role, _, outlet = text.partition(", ")
+    return (bool(outlet) and role.rsplit(None, 1)[-1].lower() in ROLES and "," not in outlet
+            and _named(outlet) and len(outlet.split()) <= 3)
 
 
 def _named(text: str) -> bool:

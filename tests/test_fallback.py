@@ -1298,3 +1298,13 @@ def test_you_may_also_like_in_portuguese_spanish_french_italian_is_a_heading_of_
     assert fallback._section(heading, fallback._folded(heading))
     kept, _, _ = run([*MENU, *ARTICLE, heading, "Outra história", "Mais uma história", *FOOTER])
     assert kept == ARTICLE
+
+
+def test_a_role_with_its_outlets_name_is_no_head_line():
+    """ "Environment correspondent, BBC News" under the byline is the author's role (with
+    the outlet's name after a comma), no standfirst."""
+    assert fallback._role("Environment correspondent, BBC News", fallback._words("Environment correspondent, BBC News"))
+    assert not fallback._role("Environment correspondent, said Jo", fallback._words("Environment correspondent, said Jo"))
+    headline = "Councils warned over flood defence spending in England"
+    kept, _, _ = run([*MENU, headline, "By Alan Pritchard", "Environment correspondent, BBC News", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
