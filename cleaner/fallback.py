@@ -511,7 +511,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, "fallback: separator between the article's parts (no words)")
         elif p in doubled:
             doc.remove(i, DOUBLED_REASON)
-        elif p in bylines:
+        elif p in bylines or p > first_prose and _inside_byline(texts[p], words[p]):
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
@@ -830,6 +830,14 @@ def _appeal_tail(doc: Document, idx: list[int], texts: list[str], scores: list[i
     q = next((q for q in range(asks[0], max(first_prose, asks[0] - 3), -1)
               if _residue_between(doc, idx[q - 1], idx[q])), None)
     return q if q is not None and sum(scores[q:end]) < sum(scores[start:q]) else None
+
+
+def _inside_byline(text: str, words: list[str]) -> bool:
+    """A byline inside the article, under its standfirst ("By Press Trust of India | Posted
+    by Jo Park, Ghaziabad (UP)", "By Jo Park | NJ Advance Media"): BYLINE, at most
+    DATED_WORDS words, not ending like a sentence with a stop ("By then, it was too late."
+    and a paragraph opening "By Monday morning, the death toll ..." stay)."""
+    return 0 < len(words) <= DATED_WORDS and text[-1] not in ".!?…" and BYLINE.match(text) is not None
 
 
 def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:

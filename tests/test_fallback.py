@@ -1308,3 +1308,13 @@ def test_a_role_with_its_outlets_name_is_no_head_line():
     headline = "Councils warned over flood defence spending in England"
     kept, _, _ = run([*MENU, headline, "By Alan Pritchard", "Environment correspondent, BBC News", *ARTICLE])
     assert kept == [headline, *ARTICLE]
+
+
+def test_a_byline_inside_the_article_under_its_standfirst_goes():
+    """A byline the run holds, under the standfirst ("By Press Trust of India | Posted by
+    ..."), goes; a sentence opening with "By" stays."""
+    byline = "By Press Trust of India | Posted by Anubha Rohatgi, Ghaziabad (UP)"
+    sentence = "By then, the bridge had been closed to cars for a month."
+    kept, doc, _ = run([*MENU, ARTICLE[0], byline, *ARTICLE[1:3], sentence, *ARTICLE[3:], *FOOTER])
+    assert kept == [*ARTICLE[:3], sentence, *ARTICLE[3:]]
+    assert next(ln.removed_by for ln in doc.lines if ln.text == byline) == fallback.BYLINE_REASON
