@@ -170,7 +170,7 @@ IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bil
 # run on: "...Stormontpublished at 12:03 British Summer Time 17 June 2021")
 ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
 CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s"
-                             r"|(?i:image|media|photo|video)\s?caption\b)")
+                             r"|(?i:image|media|photo|video)\s?caption(?:\b|(?=\p{Lu})))")   # ("media captionA volunteer ...")
 # A photo's file name printed as its caption, or a style's class name: six words or more
 # joined by hyphens, no space ("Chief-minister-of-Gujarat-...-during-a-rally")
 FILE_NAME = regex.compile(r"^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){5,}(?:\.(?:jpe?g|png|gif|webp))?(?:\(\s*\))?$")
@@ -1156,6 +1156,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         # stays twice; a caption shown twice in a row goes)
         if (seen[text] > 1 and not (kinds[p] == "prose" and any(texts[q] == text for q in candidates if q > p + 1))
                 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
+                or len(words[p]) > 2 and CAPTION_OPENING.match(text)    # (a label alone, "Image caption,", ends it)
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue

@@ -1318,3 +1318,15 @@ def test_a_byline_inside_the_article_under_its_standfirst_goes():
     kept, doc, _ = run([*MENU, ARTICLE[0], byline, *ARTICLE[1:3], sentence, *ARTICLE[3:], *FOOTER])
     assert kept == [*ARTICLE[:3], sentence, *ARTICLE[3:]]
     assert next(ln.removed_by for ln in doc.lines if ln.text == byline) == fallback.BYLINE_REASON
+
+
+def test_a_caption_with_its_screen_reader_label_is_no_head_line():
+    """ "Image caption Residents were moved ..." (or glued: "image captionThousands of people
+    ...") over the body is a caption, no standfirst: it goes from the head, and the
+    label alone ("Image caption,") still ends the head."""
+    assert fallback.CAPTION_OPENING.match("image captionThousands of people are desperate to leave")
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    for caption in ("Image caption Cyclists crossing the old bridge on a spring morning",
+                    "image captionCyclists crossing the old bridge on a spring morning"):
+        kept, _, _ = run([*MENU, headline, caption, *ARTICLE])
+        assert kept == [headline, *ARTICLE]
