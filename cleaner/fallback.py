@@ -35,6 +35,7 @@ from operator import itemgetter
 import regex
 
 from .document import Document
+from .engine import DOUBLED_MAX, REPEAT_MIN
 from .languages import stoplist_name
 
 # (a word goes on over combining marks: the vowel signs of Indic scripts, decomposed accents)
@@ -106,12 +107,15 @@ SECTION = regex.compile(r"""(?ix)^(?:
   |weitere\s+(?:beiträge|artikel|nachrichten)\b.*|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren
   |(?:articles?|actualités)\s+(?:similaires|liés|connexes)|sur\s+le\s+même\s+sujet|(?:à\s+)?lire\s+aussi
   |(?:noticias|artículos|notícias|artigos|articoli|notizie)\s+(?:relacionad[oa]s|correlat[ie])
-  |(?:leia|veja|leggi)\s+(?:também|anche)|te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
+  |(?:leia|veja|leggi)\s+(?:também|anche)|(?:también\s+)?te\s+puede\s+interesar|lo\s+más\s+leído|mais\s+lidas
+  |voc[eê]\s+(?:também\s+|tambem\s+)?(?:pode|poderá|vai)\s+gostar(?:\s+(?:de|também))?|quizás\s+te\s+interese
+  |vous\s+(?:aimerez|pourriez\s+aimer)(?:\s+(?:aussi|également|peut-être\s+aussi))?
+  |ti\s+potrebbe\s+interessare|potrebbe\s+interessarti
 )\s*[:.…]*$""")
 # The words SECTION's headings open with (see _section)
 SECTION_FIRST = frozenset("""related recommended more other latest top popular you most trending post
     article articles don't dont weitere mehr das actualités sur à lire noticias artículos notícias
-    artigos articoli notizie leia veja leggi te lo mais""".split())
+    artigos articoli notizie leia veja leggi te lo mais também también você voce quizás vous ti potrebbe""".split())
 # Names of line classes other code asks about (--explain shows them as reasons)
 TEASER_KIND = "a title-case headline run into its summary (a teaser)"
 MENU_KIND = "capitalised words without sentence punctuation (a menu run into one line)"
@@ -166,11 +170,23 @@ IMAGE_COPYRIGHT = regex.compile(r"(?i)^(?:image|photo(?:graph)?|picture|foto|bil
 # run on: "...Stormontpublished at 12:03 British Summer Time 17 June 2021")
 ENTRY = regex.compile(r"^\d{1,3}\.\s+[\p{Lu}'‘\"“]")
 CAPTION_OPENING = regex.compile(r"^(?:(?:FILE(?: PHOTO)?|ARCHIV(?:BILD)?|ARCHIVE(?: PHOTO)?)\s*[-–—:]\s"
-                             r"|(?i:image|media|photo|video)\s?caption\b)")
+                             r"|(?i:image|media|photo|video)\s?caption(?:\b|(?=\p{Lu})))")   # ("media captionA volunteer ...")
 # A photo's file name printed as its caption, or a style's class name: six words or more
 # joined by hyphens, no space ("Chief-minister-of-Gujarat-...-during-a-rally")
 FILE_NAME = regex.compile(r"^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){5,}(?:\.(?:jpe?g|png|gif|webp))?(?:\(\s*\))?$")
 FILE_NAME_REASON = "fallback: a photo's file name inside the article"
+# A photo's caption that ends with its credit in parentheses: a name and its agency or
+# paper ("... on Thursday.(Anil Dayal/HT photo)", "(Facebook/AITMC)"), or a photo's word
+# ("(HT File)", "(Representational Photo/ANI)"); an agency alone ("... den Luftraum. (AFP)")
+# credits a news brief, and a line longer than CAPTION_CHARS is paragraphs a caption ends
+CREDITED = regex.compile(r"\((?:[^()]{0,60}?\p{Lu}[\p{L}.]*\s?/\s?\p{Lu}[^()]{0,60}"
+                         r"|(?i:[^()]{0,60}\b(?:photos?|file|pic|picture|image)\b[^()]{0,40}))\)$")
+CAPTION_CHARS = 300
+# or with its credit after its last sentence: a name and its agency ("A currency exchange
+# in Moscow. Peter Kovalev / TASS", "... last week. Credit... Anna Moneymaker/The New York Times")
+CREDIT_TAIL = regex.compile(r"""[.!?”"…]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}\s?/\s?[\p{Lu}\p{N}][\p{L}\p{N}&.'’ /-]{1,40}$""")
+DOUBLED_REASON = "fallback: printed twice in a row inside the article (a caption under its alt text)"
+GALLERY = 3            # a run with this many captions ending with their credit is a gallery: they are its text
 # End-of-article credits (docs/POLICY.md keeps them) rarely end with a full stop.
 CREDIT = regex.compile(r"(?i)^\(?(?:(?:additional|with) )?"
                        r"(?:reporting|writing|editing|research|translation)(?: and \w+)? (?:by|from)\b"
@@ -186,6 +202,18 @@ LEGAL_WORDS = ("©", "copyright", "rights", "trademark", "terms", "privacy", "si
                "datenschutz", "impressum", "droits", "mentions", "derechos", "direitos", "права")
 # The heading of a site's appeal to its readers for support: the article ends before it.
 APPEAL = regex.compile(r"(?i)^(?:a message from\s.{1,60}:|(?:…|\.\.\.)\s?we have a small fav(?:o|ou)r to ask\b.*)$")
+# A line of an appeal to the readers for support, in its own words ("To keep our newsroom
+# running, we need your support.", "Please consider making a one-time donation"), or of a
+# newsletter's pitch ("Our weekly newsletter contains ... You will receive it in your mailbox")
+SUPPORT = regex.compile(r"""(?ix)\b(?:(?:we\s+need|rely\s+on|count\s+on)\s+your\s+(?:support|help|donations?|contributions?)
+  |your\s+support\b|support\s+us\b|(?:you\s+can|please|help\s+us)\s+(?:help|support|keep|consider|donate)
+  |(?:make|making)\s+a\s+(?:one-time\s+|monthly\s+|small\s+)?(?:donation|contribution)|donate\s+(?:now|today)
+  |support\s+(?:independent|our)\s+(?:journalism|reporting|newsroom|work)
+  |поддержите\s+нас|підтримайте\s+нас|поддержать\s+(?:нас|«)|підтримати\s+(?:нас|«)
+  |\bour\s+(?:[\w-]+\s+){0,2}newsletter\b|\bin\s+your\s+(?:mail|in)\s?box\b)""")
+SUPPORT_WORDS = ("support", "donat", "contribut", "help", "поддерж", "підтрим", "newsletter", "box")
+APPEAL_LINES = 8       # an appeal after the article has at most this many lines
+APPEAL_REASON = "fallback: the site's appeal to its readers for support, after the article"
 # A paywall's sign-in prompt ("Already a subscriber? Sign In", "Déjà abonné ? Se connecter",
 # "Allerede abonnent? Logg på"): what follows it is the site's, not the article's
 PAYWALL = regex.compile(r"(?i)^.{0,40}\b(?:subscriber|abonn\w*|abonent\w*|suscriptor\w*|assinante|prenumerant|pelanggan"
@@ -408,6 +436,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p, memo)), None)
+    appeal = appeal_end = None
     if extracted:
         end = len(idx) if comments is None else comments
     else:
@@ -447,6 +476,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             end = records
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
+        appeal_end = end
+        appeal = _appeal_tail(doc, idx, texts, scores, start, first_prose, end)
+        if appeal is not None:
+            end = appeal
+        start = _appeal_head(doc, idx, texts, scores, start, end)
     head = set() if extracted else _head(start, end, texts, words, kinds)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
@@ -456,6 +490,8 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
                and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
     captions = _captions(texts, credits)
+    gallery = not extracted and _gallery(texts, start, end)
+    doubled = set() if extracted else _doubled(idx, texts, kinds, scores, credits, start, end, min(head, default=start))
     for p, i in enumerate(idx):
         if p < start:
             if p not in head:
@@ -463,6 +499,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             elif (p + 1 in head or p + 1 == start) and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
                 doc.remove(i, CUT_COPY_REASON)
         elif p >= end:
+            if appeal is not None and p < appeal_end:
+                doc.remove(i, APPEAL_REASON)
+                continue
             where = ("in the comments after the article" if comments is not None and p >= comments
                      else "after the article's main prose run")
             doc.remove(i, f"fallback: {kinds[p]}, {where}")
@@ -470,13 +509,16 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, f"fallback: {kinds[p]}, repeats a line outside the article")
         elif kinds[p] == SEPARATOR:
             doc.remove(i, "fallback: separator between the article's parts (no words)")
-        elif p in bylines:
+        elif p in doubled:
+            doc.remove(i, DOUBLED_REASON)
+        elif p in bylines or p > first_prose and _inside_byline(texts[p], words[p]):
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
         elif "-" in texts[p] and " " not in texts[p] and FILE_NAME.match(texts[p]):
             doc.remove(i, FILE_NAME_REASON)
-        elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]):
+        elif texts[p] in captions or (texts[p][:1] in "AF" or "aption" in texts[p][5:13]) and CAPTION_OPENING.match(texts[p]) or (
+                not gallery and _credited(texts[p])):
             doc.remove(i, CAPTION_REASON)
         elif p < end - 1 and texts[p + 1].startswith(texts[p]) and _cut_copy(p, texts, words):
             doc.remove(i, CUT_COPY_REASON)
@@ -580,19 +622,36 @@ def _bridge_gaps(texts: list[str], words: list[list[str]], scores: list[int], ki
     prose = [p for p, k in enumerate(kinds) if k == "prose"]
     counts = None
     for a, b in zip(prose, prose[1:]):
-        if not 1 < b - a <= GAP_LINES + 1 or scores[a] < BRIDGED_WORDS or scores[b] < BRIDGED_WORDS:
+        if not 1 < b - a <= GAP_LINES + 1:
+            continue
+        smaller = scores[a] if scores[a] < scores[b] else scores[b]
+        embed = (b - a == 3 and LONG_WORDS <= smaller < BRIDGED_WORDS
+                 and _punctuated(texts[a]) and _punctuated(texts[b]))
+        if smaller < BRIDGED_WORDS and not embed:
             continue
         gap = range(a + 1, b)
         cost = -sum([scores[p] for p in gap if scores[p] < 0])
-        bound = BRIDGE * (scores[a] if scores[a] < scores[b] else scores[b])
+        bound = BRIDGE * smaller
         if cost <= bound:
             continue
         counts = counts or Counter(texts)
-        if _plain_gap(texts, words, kinds, gap, counts,
-                      _sentences(texts[a]) > 1 and _sentences(texts[b]) > 1):
+        if (_embed(texts, words, kinds, a + 1, counts) if embed else
+                _plain_gap(texts, words, kinds, gap, counts, _sentences(texts[a]) > 1 and _sentences(texts[b]) > 1)):
             for p in gap:
                 if scores[p] < 0:
                     scores[p] = -(-scores[p] * bound // cost) - 1
+
+
+def _embed(texts: list[str], words: list[list[str]], kinds: list[str], p: int, counts: Counter[str]) -> bool:
+    """Whether lines p and p + 1, between two paragraphs, are an embedded player's notice
+    and its caption ("Media playback is unsupported on your device" over "Flood water
+    reached the town centre within an hour"): a short line without sentence punctuation
+    (nor a label's comma: "Image caption,") over a sentence without its end, neither a
+    byline, a date, a legal notice nor shown elsewhere on the page."""
+    return (kinds[p] == "short, no sentence punctuation" and texts[p][-1] not in ",-–—|"
+            and kinds[p + 1] == CUT_SENTENCE
+            and not any(BYLINE.match(texts[q]) or _dated(words[q]) or _legal(texts[q], _folded(texts[q]))
+                        or counts[texts[q]] > 1 for q in (p, p + 1)))
 
 
 def _plain_gap(texts: list[str], words: list[list[str]], kinds: list[str], gap: range,
@@ -637,6 +696,50 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
         if p >= 0 and p not in credits and (not _punctuated(texts[p]) or gallery(c)):
             found.add(texts[p])
     return found
+
+
+def _credited(text: str) -> bool:
+    """A caption ending with its photo's credit in parentheses (CREDITED) or after its last
+    sentence (CREDIT_TAIL), a line of at most CAPTION_CHARS characters."""
+    if len(text) > CAPTION_CHARS:
+        return False
+    if text[-1:] == ")":
+        return CREDITED.search(text) is not None
+    return "/" in text[-45:] and CREDIT_TAIL.search(text) is not None
+
+
+def _gallery(texts: list[str], start: int, end: int) -> bool:
+    """Whether the run is a gallery, its captions the text: GALLERY captions or more in it
+    end with their photo's credit (`_credited`). (Only what stays counts: the credits on
+    their own lines go, and cleaning the output again must find the same.)"""
+    return sum(map(_credited, texts[start:end])) >= GALLERY
+
+
+def _doubled(idx: list[int], texts: list[str], kinds: list[str], scores: list[int], credits: set[int],
+             start: int, end: int, first: int) -> set[int]:
+    """The lines of the run printed twice in a row, on adjacent lines of the page (no blank
+    line between; REPEAT_MIN to DOUBLED_MAX characters): a caption under its alt text
+    ("Ground staff cover the field after rain delayed a match" twice), both copies; of
+    the page's first kept line (`first`: a headline printed twice), the copy. A text that
+    repeats itself (a standfirst shown again as the first paragraph) has a blank line or a
+    byline between its copies. A paragraph's sentence printed twice goes only over its
+    photo's credit or on a page that prints two lines twice or more (its captions, its
+    teasers): alone, it may be the text's own (a gallery's intro: "Running from March 4 to
+    March 10, here's a look at the festivities so far." twice). None go when they weigh
+    as much as the rest of the run (a page that prints its paragraphs twice)."""
+    pairs = [p for p in range(start, end - 1)
+             if idx[p + 1] == idx[p] + 1 and REPEAT_MIN <= len(texts[p]) <= DOUBLED_MAX
+             and " ".join(texts[p].split()) == " ".join(texts[p + 1].split())]
+    pairs = [p for p in pairs if p - 1 not in pairs]    # (a line printed three times: one pair)
+    if len(pairs) == 1:
+        p = pairs[0]
+        if kinds[p] == "prose" and _punctuated(texts[p]) and not _credited(texts[p]) and not (
+                p + 2 in credits or p + 2 < end and kinds[p + 2] == CREDIT_KIND):
+            return set()
+    found = {q for p in pairs for q in ((p + 1,) if p == first else (p, p + 1))}
+    weight = sum(scores[p] for p in found if scores[p] > 0)
+    rest = sum(scores[p] for p in range(start, end) if p not in found and scores[p] > 0)
+    return found if weight < rest else set()
 
 
 def _cut_copy(p: int, texts: list[str], words: list[list[str]]) -> bool:
@@ -691,6 +794,52 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                    or _residue_between(doc, idx[p - 1], idx[p]) for p in rest)
 
 
+def _asks(text: str) -> bool:
+    """SUPPORT.search: a line of the site's appeal to its readers, or its newsletter's pitch."""
+    return any(map(_folded(text).__contains__, SUPPORT_WORDS)) and SUPPORT.search(text) is not None
+
+
+def _appeal_head(doc: Document, idx: list[int], texts: list[str], scores: list[int], start: int, end: int) -> int:
+    """Where the run starts when it opens with the site's appeal to its readers (a popup
+    over the headline: "Enjoying ad-free content?", "This commitment costs us $10,000 a
+    month. Your support can help us fill the gap.", a "Support us" button a rule removed,
+    "We need your help to keep providing you with the truth."): its first APPEAL_LINES
+    lines or fewer, down to the last that asks for support (`_asks`), with a line a rule
+    removed among them, and less weight than the rest of the run. `start` otherwise."""
+    asks = [q for q in range(start, min(end - 1, start + APPEAL_LINES)) if _asks(texts[q])]
+    if not asks:
+        return start
+    last = asks[-1] + 1
+    if (any(_residue_between(doc, idx[q - 1], idx[q]) for q in range(start + 1, last + 1))
+            and sum(scores[start:last]) < sum(scores[last:end])):
+        return last
+    return start
+
+
+def _appeal_tail(doc: Document, idx: list[int], texts: list[str], scores: list[int], start: int,
+                 first_prose: int, end: int) -> int | None:
+    """Where the site's appeal to its readers starts when it closes the run without a
+    heading: the last APPEAL_LINES lines or fewer under a line a rule removed (a "Read
+    more" link, a "Support us" button), one of them asking for the readers' support in
+    its own words (SUPPORT: "To keep our newsroom running, we need your support."),
+    weighing less than the run above it. None when there is no such appeal."""
+    asks = [q for q in range(max(first_prose + 1, end - APPEAL_LINES), end) if _asks(texts[q])]
+    if not asks:
+        return None
+    # the nearest border above the first line that asks, at most three lines above it
+    q = next((q for q in range(asks[0], max(first_prose, asks[0] - 3), -1)
+              if _residue_between(doc, idx[q - 1], idx[q])), None)
+    return q if q is not None and sum(scores[q:end]) < sum(scores[start:q]) else None
+
+
+def _inside_byline(text: str, words: list[str]) -> bool:
+    """A byline inside the article, under its standfirst ("By Press Trust of India | Posted
+    by Jo Park, Ghaziabad (UP)", "By Jo Park | NJ Advance Media"): BYLINE, at most
+    DATED_WORDS words, not ending like a sentence with a stop ("By then, it was too late."
+    and a paragraph opening "By Monday morning, the death toll ..." stay)."""
+    return 0 < len(words) <= DATED_WORDS and text[-1] not in ".!?…" and BYLINE.match(text) is not None
+
+
 def _byline_at(p: int, texts: list[str], words: list[list[str]]) -> bool:
     """Whether lines p and p + 1 are an author's name and role ("Jo Park" over "BBC Verify
     senior journalist"), as a live page's entries open."""
@@ -721,7 +870,8 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
-INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON))
+INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON,
+                            DOUBLED_REASON))
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
@@ -957,7 +1107,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     candidates: list[int] = []
     run = set(texts[start:end])
     seen: Counter[str] = Counter()
-    first = next((p for p in range(start) if words[p] and not _dated(words[p])), 0)
+    # (a label, "Author:" or a widget's "Like this:", is no title: its value comes next)
+    # (nor is a line of the site's appeal over the headline, which ends the head: `_asks`)
+    first = next((p for p in range(start) if words[p] and not _dated(words[p]) and not _label(texts[p], words[p])
+                  and not _asks(texts[p])), 0)
     if len(words[first]) < HEAD_WORDS and texts.count(texts[first]) > 1:
         first = -1      # a short line shown twice is a section's or widget's name ("News Feed")
     # the title's words, less the site's name after the headline and its section
@@ -983,14 +1136,14 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
-        if _section(text, folded) or _comments(text, folded):
+        if _section(text, folded) or _comments(text, folded) or _asks(text):
             break
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
         # name, a source's name over its date: "Hindustan Times Noida" over "|November
         # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
-                or p and texts[p - 1][-1:] == ":" and len(words[p - 1]) <= 2
+                or p and _label(texts[p - 1], words[p - 1]) and len(words[p]) <= HEAD_REACH
                 or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)
                 and (dated_below(p) or p + 1 < start and _role(texts[p + 1], words[p + 1]))):
             continue
@@ -1003,11 +1156,13 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         # stays twice; a caption shown twice in a row goes)
         if (seen[text] > 1 and not (kinds[p] == "prose" and any(texts[q] == text for q in candidates if q > p + 1))
                 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
+                or len(words[p]) > 2 and CAPTION_OPENING.match(text)    # (a label alone, "Image caption,", ends it)
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
             continue
-        if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p))
-                and kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") and not _names_list(text, words[p])):
+        if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p) and not _label(text, words[p]))
+                and (kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") or p == start - 1 and _named_lead(text, words[p], kinds[p]))
+                and not _names_list(text, words[p])):
             candidates.append(p)
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
@@ -1024,6 +1179,16 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return entry | set(candidates)      # the key facts as bullet points over the body
     return entry
+
+
+def _named_lead(text: str, words: list[str], kind: str) -> bool:
+    """Whether a line taken for a teaser (TEASER: six capitalised words) is the article's
+    first paragraph, opening with a long name ("The 34th Moscow International Film
+    Festival officially opened late Thursday ..."): a long sentence ending like one whose
+    seventh word is in lower case (a teaser's headline runs into its summary's capital)."""
+    split = text.split(None, 7)
+    return (kind == TEASER_KIND and len(words) >= LONG_WORDS and _punctuated(text)
+            and len(split) > 7 and split[6][:1].islower())
 
 
 def _subheading(text: str, words: list[str]) -> bool:
@@ -1051,9 +1216,23 @@ def _first_subheading(start: int, end: int, texts: list[str], words: list[list[s
                and _case(texts[q]) == case for q in range(start + 1, end - 1)) >= 2
 
 
+def _label(text: str, words: list[str]) -> bool:
+    """A label over its value: a word or two ending in a colon ("Author:", "Publish date:",
+    a sharing widget's "Like this:"). No head line: kept, it would make the next line its
+    value once the lines between go (a date), and that line would go in the next round."""
+    return text[-1:] == ":" and 0 < len(words) <= 2
+
+
 def _role(text: str, words: list[str]) -> bool:
-    """A role under an author's name: a few words ending in one of ROLES."""
-    return 0 < len(words) <= HEAD_REACH and words[-1] in ROLES and not _punctuated(text)
+    """A role under an author's name: a few words ending in one of ROLES, or so followed by
+    the outlet's name after a comma ("Environment correspondent, BBC News")."""
+    if not 0 < len(words) <= HEAD_REACH or _punctuated(text):
+        return False
+    if words[-1] in ROLES:
+        return True
+    role, _, outlet = text.partition(", ")
+    return (bool(outlet) and role.rsplit(None, 1)[-1].lower() in ROLES and "," not in outlet
+            and _named(outlet) and len(outlet.split()) <= 3)
 
 
 def _named(text: str) -> bool:

@@ -104,6 +104,41 @@ class Cleaner:
                warnings) -> Result:
         chosen, how, hits = self._choose(doc, outlet, url)
         known = chosen if chosen is not self.generic else None
+        memo = used_lang = None
+        for _ in range(1 + MAX_ROUNDS):
+            known, how, hits = self._rules(doc, known, how, hits)
+            used_fallback = known is None or bool(known.fallback)
+            if not used_fallback:
+                break
+            # the fallback runs on unknown pages, and on known ones whose file asks for it
+            memo = memo or fallback.Memo()
+            lang = lang or getattr(known or chosen, "lang", None)
+            for _ in range(1 + MAX_ROUNDS):
+                before = _state(doc)
+                used_lang = fallback.apply(doc, lang, html, template, memo)
+                if _state(doc) == before:
+                    break
+            # what the fallback removed may stand in a span a caption or block rule read
+            # and declined on, or above the line that is now the page's first (a headline
+            # printed twice): the rules judge again, as they would on the output
+            before = _state(doc)
+            if known is not None:
+                self._repeats(known, doc)
+            if _state(doc) == before and not doc.windows_changed():
+                break
+        out = doc.render()
+        meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
+        # an HTML page's headline from its metadata, else the text's first line
+        title = page_meta.get("title") or (out.split("\n", 1)[0] if out else None)
+        evidence = self.detector.evidence(hits) if hits else []
+        return Result(text=out, outlet=known.id if known else None,
+                      title=title, metadata=meta, removals=doc.removals(), cuts=doc.cuts,
+                      fallback=used_fallback, detected_by=how if known else None,
+                      lang=used_lang, warnings=warnings, document=doc, evidence=evidence)
+
+    def _rules(self, doc: Document, known: Outlet | None, how, hits):
+        """The outlet's rules and the generic ones, in rounds while they change something;
+        on a page no outlet was found for, detection again after each round that cut."""
         for _ in range(1 + MAX_ROUNDS):
             cuts = len(doc.cuts)
             doc.windows = []
@@ -111,11 +146,7 @@ class Cleaner:
                 if rules is not None:
                     self.compiled(rules).apply(doc)
             if known is not None:
-                if known.drop_doubled:
-                    drop_doubled(doc)   # first: repeats would take one copy and leave the other
-                if known.drop_repeats:
-                    drop_repeats(doc)
-                drop_headline_twice(doc)    # last: a doubled caption may stand between
+                self._repeats(known, doc)
             # Line rules judge each line alone, so what they kept they keep; a cut makes
             # new text, which the rule sets (and, on an unknown page, detection) must see
             # again, as they would in `clean(output)`; so does a line removed where a
@@ -126,26 +157,16 @@ class Cleaner:
                 hits = self.detector.scan(*page_scan(doc))
                 known = self.detector.pick(hits, lambda i: doc.lines[i].removed_by is None)
                 how = "evidence" if known else None
-        used_fallback = known is None or bool(known.fallback)
-        used_lang = None
-        if used_fallback:
-            # the fallback runs on unknown pages, and on known ones whose file asks for it
-            memo = fallback.Memo()
-            lang = lang or getattr(known or chosen, "lang", None)
-            for _ in range(1 + MAX_ROUNDS):
-                before = _state(doc)
-                used_lang = fallback.apply(doc, lang, html, template, memo)
-                if _state(doc) == before:
-                    break
-        out = doc.render()
-        meta = {**{k: v for k, v in page_meta.items() if k != "title"}, **doc.metadata}
-        # an HTML page's headline from its metadata, else the text's first line
-        title = page_meta.get("title") or (out.split("\n", 1)[0] if out else None)
-        evidence = self.detector.evidence(hits) if hits else []
-        return Result(text=out, outlet=known.id if known else None,
-                      title=title, metadata=meta, removals=doc.removals(), cuts=doc.cuts,
-                      fallback=used_fallback, detected_by=how if known else None,
-                      lang=used_lang, warnings=warnings, document=doc, evidence=evidence)
+        return known, how, hits
+
+    @staticmethod
+    def _repeats(known: Outlet, doc: Document) -> None:
+        """Headlines and captions printed twice, as the outlet's file asks."""
+        if known.drop_doubled:
+            drop_doubled(doc)   # first: repeats would take one copy and leave the other
+        if known.drop_repeats:
+            drop_repeats(doc)
+        drop_headline_twice(doc)    # last: a doubled caption may stand between
 
     def _rescue(self, page: html_mod.Page, extracted: str, **options) -> Result | None:
         """The text path on the whole flattened page, when trafilatura kept a small part

@@ -1136,3 +1136,197 @@ def test_a_japanese_line_with_commas_between_its_phrases_is_prose_on_a_page_not_
     words = fallback._words(line)
     assert fallback._score(line, words, 0, foreign=True)[1] == "prose"
     assert fallback._score(line, words, 0)[1] != "prose"
+
+
+def test_a_lead_paragraph_over_an_embedded_player_stays_and_the_head_is_stable():
+    """A short article: the lead paragraph (24 words), then an embedded player's notice
+    and its caption (a short line, a sentence without its end), then paragraphs with a
+    photo's credit and caption between them. The notice and caption cost the lead no
+    more than most of it (a gap bridged: the lead stays in the run), and a sharing
+    widget's label ("Like this:") on the first line is no title: kept, it made the next
+    line its value once the date line between went, and a line more went each round."""
+    lead = ("Councils in England must spend more on flood defences or face a repeat of the "
+            "damage caused two summers ago, a report has warned.")
+    body = ["The report by MPs found that a third of flood defence schemes had been delayed because of a lack of money.",
+            "image copyrightPA", "Image caption Residents were moved to a school hall for three nights",
+            "The minister said the government had increased spending and would respond to the report in full."]
+    page = ["Like this:", "Page last updated at 16:05 GMT, Thursday, 12 March 2009",
+            "Councils warned over flood defence spending", "By Alan Pritchard",
+            "Environment correspondent, BBC News", lead,
+            "Media playback is unsupported on your device", "Flood water reached the town centre within an hour",
+            *body]
+    kept, _, _ = run(page)
+    assert lead in kept and "Councils warned over flood defence spending" in kept
+    assert "Like this:" not in kept and "By Alan Pritchard" not in kept
+    assert body[0] in kept and body[3] in kept
+    # stable: the fallback run again on its own output keeps it all
+    assert run(kept)[0] == kept
+    out = clean("\n\n".join(page), outlet="generic").text
+    assert clean(out, outlet="generic").text == out and lead in out
+
+
+def test_a_label_is_no_title_and_its_value_is_a_short_line():
+    """A label's value ("Author:" over a name) goes with the label; a label is never the
+    page's title, and a headline or a paragraph right under it is no value."""
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    kept, _, _ = run(["Like this:", headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+    assert run(kept)[0] == kept
+
+
+def test_a_caption_printed_twice_in_a_row_inside_the_article_goes():
+    """A photo's alt text and its caption, the same words on adjacent lines between two
+    paragraphs: both copies go (a line shown twice with a blank line between stays)."""
+    caption = "Ground staff cover the field after rain delayed a match at the stadium in Delhi"
+    page = "\n\n".join([*MENU, *ARTICLE[:2], f"{caption}\n{caption}", *ARTICLE[2:], *FOOTER])
+    kept, doc, _ = run(page.split("\n"))
+    assert kept == ARTICLE
+    assert {ln.removed_by for ln in doc.lines if ln.text == caption} == {fallback.DOUBLED_REASON}
+    out = clean(page).text
+    assert clean(out).text == out and caption not in out
+
+
+def test_a_headline_printed_twice_keeps_its_first_copy():
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    kept, _, _ = run([headline, headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def test_a_sentence_printed_twice_alone_stays_and_so_does_a_text_printed_twice():
+    """A gallery's intro printed twice (a paragraph's sentence, the only line printed
+    twice) is the text's own and stays, also when the output is cleaned again (the
+    photos' credits that went tell nothing then); a sentence printed twice over its
+    photo's credit is a caption and goes; a page that prints each of its paragraphs
+    twice keeps them all."""
+    intro = "Running from March 4 to March 10, here's a look at the festivities so far."
+    gallery = [x for c in ("Stay warm in the Russian spring with tea from a traditional samovar.",
+                           "Color comes to Red Square as the Kremlin looms in anticipation.",
+                           "Maslenitsa finds its roots in both Pagan and Christian tradition.")
+               for x in (c, "Kirill Zykov / Moskva News Agency")]
+    page = ["All the Pancakes and Parties of Maslenitsa in Moscow", ARTICLE[0], intro, intro, *gallery]
+    kept, _, _ = run(page)
+    assert kept.count(intro) == 2
+    out = clean("\n".join(page), outlet="generic").text
+    assert clean(out, outlet="generic").text == out and out.count(intro) == 2
+    caption = "Los Angeles Lakers' LeBron James dunks during the first half of the game on Tuesday."
+    kept, _, _ = run([*MENU, *ARTICLE[:2], caption, caption, "Photo: Ringo Chiu, AP", *ARTICLE[2:], *FOOTER])
+    assert kept == ARTICLE
+    twice = [x for p in ARTICLE[:2] for x in (p, p)]
+    kept, _, _ = run([*MENU, *twice, *FOOTER])
+    assert kept == twice
+
+
+def test_the_sites_appeal_without_a_heading_after_the_article_goes():
+    """An appeal to the readers after the article, under a line a rule removed ("Read
+    more"), with no heading of its own: it goes when one of its lines asks for support in
+    its own words; a paragraph quoting such words inside the article stays."""
+    appeal = ["Independent journalism isn’t dead. You can help keep it alive.",
+              "As the only remaining independent news source reporting from the region, we play a critical role.",
+              "Please consider making a one-time donation"]
+    out = clean("\n\n".join([*ARTICLE, "Read more", *appeal])).text
+    assert all(p in out for p in ARTICLE) and all(a not in out for a in appeal)
+    assert clean(out).text == out
+    quote = "“We need your support to rebuild the bridge,” the mayor told residents at the meeting on Monday."
+    out = clean("\n\n".join([*ARTICLE, quote])).text
+    assert quote in out
+
+
+def test_a_caption_ending_with_its_photos_credit_in_parentheses_goes():
+    """A caption inside the article that ends with its photo's credit in parentheses (a
+    name and its paper, or a photo's word) goes; a brief's agency credit ("(AFP)") and a
+    gallery's captions (three or more: they are its text) stay."""
+    captions = ["Police using cannons to disperse students at the university on Thursday.(Anil Dayal/HT photo)",
+                "Students caught in a scuffle with the police on Thursday. (Anil Dayal/HT Photo)",
+                "Campus council president Nishant Kaushal (HT File)"]
+    body = [ARTICLE[0], captions[0], ARTICLE[1], ARTICLE[3], captions[2], ARTICLE[4]]
+    kept, doc, _ = run([*MENU, *body, *FOOTER])
+    assert kept == [ARTICLE[0], ARTICLE[1], ARTICLE[3], ARTICLE[4]]
+    assert {ln.removed_by for ln in doc.lines if ln.text in captions} == {fallback.CAPTION_REASON}
+    brief = "Ukraine closes its airspace to military aircraft, the acting president said on Sunday. (AFP)"
+    kept, _, _ = run([*MENU, ARTICLE[0], brief, ARTICLE[1], *FOOTER])
+    assert brief in kept
+    gallery = [x for c in captions for x in (c, ARTICLE[1])]
+    kept, _, _ = run([*MENU, ARTICLE[0], *gallery, *FOOTER])
+    assert all(c in kept for c in captions)
+
+
+def test_a_caption_ending_with_a_name_and_its_agency_goes():
+    """A caption whose last sentence is followed by its photo's credit, a name and its
+    agency: it goes from inside the article (a paragraph ending a sentence stays)."""
+    caption = "Moscow Mayor Sergey Sobyanin at the opening of the new metro line. Andrei Nikerichev / Moskva News Agency"
+    kept, doc, _ = run([*MENU, *ARTICLE[:2], caption, *ARTICLE[2:], *FOOTER])
+    assert kept == ARTICLE
+    assert fallback._credited("Tbilisi in the autumn. Pjotr Sauer / MT")
+    assert not fallback._credited("The talks went on into the night, he said / but nothing was agreed.")
+
+
+def test_a_newsletters_pitch_between_its_sign_up_and_consent_lines_goes():
+    """A newsletter box after the article: its sign-up prompt and consent line go by the
+    generic rules, its pitch between them ("Our weekly newsletter contains ...") by the
+    fallback, as an appeal without a heading."""
+    pitch = ("Our weekly newsletter contains a hand-picked selection of news, features, analysis "
+             "and more. You will receive it in your mailbox every Friday.")
+    page = [*ARTICLE, "Sign up for our free weekly newsletter", pitch, "Subscribers agree to the Privacy Policy"]
+    out = clean("\n\n".join(page)).text
+    assert pitch not in out and all(p in out for p in ARTICLE)
+
+
+def test_the_sites_appeal_over_the_headline_goes_and_the_headline_stays():
+    """A popup's appeal flattened over the headline (its button removed by a rule): it
+    goes, the headline under it stays, and the first paragraph opening with a long name
+    in capitals ("The 34th Moscow International Film Festival officially opened ...") is
+    the article's, not a teaser run into its summary."""
+    appeal = ["Enjoying ad-free content?", "Since July 1, 2024, we have disabled all ads to improve your reading experience.",
+              "This commitment costs us $10,000 a month. Your support can help us fill the gap.", "Support us",
+              "Our journalism is banned in Russia. We need your help to keep providing you with the truth."]
+    headline = "Tim Burton Turns Up At The Film Fest"
+    lead = ("The 34th Moscow International Film Festival officially opened late Thursday with the premiere "
+            "of an adaptation of the controversial novel about a Muscovite's descent into debauchery.")
+    more = ["Seventeen feature films will take part in the competition section this year, and although there are "
+            "no big names, the section, which only shows premieres, has a number of films worth seeing.",
+            "As usual the festival will have a parallel competition for lesser-known directors, which is known "
+            "for often producing more compelling films than the main competition does."]
+    page = [*appeal, headline, lead, *ARTICLE, *more]
+    out = clean("\n\n".join(page), outlet="generic").text
+    assert out.split("\n\n")[:2] == [headline, lead] and all(a not in out for a in appeal)
+    assert clean(out, outlet="generic").text == out
+
+
+@pytest.mark.parametrize("heading", ["Você pode gostar...", "También te puede interesar", "Vous aimerez aussi :",
+                                     "Ti potrebbe interessare"])
+def test_you_may_also_like_in_portuguese_spanish_french_italian_is_a_heading_of_links(heading):
+    assert fallback._section(heading, fallback._folded(heading))
+    kept, _, _ = run([*MENU, *ARTICLE, heading, "Outra história", "Mais uma história", *FOOTER])
+    assert kept == ARTICLE
+
+
+def test_a_role_with_its_outlets_name_is_no_head_line():
+    """ "Environment correspondent, BBC News" under the byline is the author's role (with
+    the outlet's name after a comma), no standfirst."""
+    assert fallback._role("Environment correspondent, BBC News", fallback._words("Environment correspondent, BBC News"))
+    assert not fallback._role("Environment correspondent, said Jo", fallback._words("Environment correspondent, said Jo"))
+    headline = "Councils warned over flood defence spending in England"
+    kept, _, _ = run([*MENU, headline, "By Alan Pritchard", "Environment correspondent, BBC News", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def test_a_byline_inside_the_article_under_its_standfirst_goes():
+    """A byline the run holds, under the standfirst ("By Press Trust of India | Posted by
+    ..."), goes; a sentence opening with "By" stays."""
+    byline = "By Press Trust of India | Posted by Anubha Rohatgi, Ghaziabad (UP)"
+    sentence = "By then, the bridge had been closed to cars for a month."
+    kept, doc, _ = run([*MENU, ARTICLE[0], byline, *ARTICLE[1:3], sentence, *ARTICLE[3:], *FOOTER])
+    assert kept == [*ARTICLE[:3], sentence, *ARTICLE[3:]]
+    assert next(ln.removed_by for ln in doc.lines if ln.text == byline) == fallback.BYLINE_REASON
+
+
+def test_a_caption_with_its_screen_reader_label_is_no_head_line():
+    """ "Image caption Residents were moved ..." (or glued: "image captionThousands of people
+    ...") over the body is a caption, no standfirst: it goes from the head, and the
+    label alone ("Image caption,") still ends the head."""
+    assert fallback.CAPTION_OPENING.match("image captionThousands of people are desperate to leave")
+    headline = "Council keeps the old bridge open for cyclists and walkers"
+    for caption in ("Image caption Cyclists crossing the old bridge on a spring morning",
+                    "image captionCyclists crossing the old bridge on a spring morning"):
+        kept, _, _ = run([*MENU, headline, caption, *ARTICLE])
+        assert kept == [headline, *ARTICLE]
