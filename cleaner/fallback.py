@@ -511,7 +511,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             doc.remove(i, "fallback: separator between the article's parts (no words)")
         elif p in doubled:
             doc.remove(i, DOUBLED_REASON)
-        elif p in bylines or p > first_prose and _inside_byline(texts[p], words[p]):
+        elif p in bylines or first_prose < p < end - 1 and _inside_byline(texts[p], words[p]):
             doc.remove(i, BYLINE_REASON)
         elif p in credits or kinds[p] == CREDIT_KIND:
             doc.remove(i, CREDIT_REASON)
@@ -836,7 +836,10 @@ def _inside_byline(text: str, words: list[str]) -> bool:
     """A byline inside the article, under its standfirst ("By Press Trust of India | Posted
     by Jo Park, Ghaziabad (UP)", "By Jo Park | NJ Advance Media"): BYLINE, at most
     DATED_WORDS words, not ending like a sentence with a stop ("By then, it was too late."
-    and a paragraph opening "By Monday morning, the death toll ..." stay)."""
+    and a paragraph opening "By Monday morning, the death toll ..." stay). The caller
+    asks only for lines with the article below: the run's last line, on a page cut short,
+    may be a teaser's byline glued to its text ("By Jo Park / Staff Writer At a two-day
+    congress that open")."""
     return 0 < len(words) <= DATED_WORDS and text[-1] not in ".!?…" and BYLINE.match(text) is not None
 
 
