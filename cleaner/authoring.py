@@ -392,9 +392,9 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
 
 
 def _takes_in(rule, text: str, line: str) -> bool:
-    """Whether a rule that may decline (a `caption` that must match, a block that
-    `needs_end`) takes `line` when run alone on the example text around it."""
-    if rule.caption is None and not rule.needs_end:
+    """Whether a rule that may decline (a `caption` that must match or be `adjacent`, a
+    block that `needs_end`) takes `line` when run alone on the example text around it."""
+    if rule.caption is None and not rule.needs_end and not rule.adjacent:
         return True
     doc = Document(text)
     try:

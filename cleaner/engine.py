@@ -261,7 +261,8 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
 def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
     """The caption around a marker: `rule.before` kept lines above it (already judged:
     lines are taken in order), `rule.lines` below it; blank and removed lines skipped.
-    None when a line of it fails the rule's `caption` pattern, or when a rule with a
+    None when a line of it fails the rule's `caption` pattern, when a rule that is
+    `adjacent` finds a blank line between the marker and a caption line below it, or when a rule with a
     `caption` pattern finds no line at all below it though it asks for some (fewer than
     asked, where the text ends, still count): no caption, so the marker is no marker
     either. Taken alone, it would leave a text whose second cleaning differs: the line
@@ -271,6 +272,8 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
         j, wanted = i + step, count
         while count and 0 <= j < len(doc.lines):
             ln = doc.lines[j]
+            if step == 1 and rule.adjacent and ln.blank:
+                return None     # the caption below follows its marker at once, or is none
             if not ln.blank and ln.removed_by is None:
                 if rule.caption is not None and not _matches(rule, rule.caption, ln.text.strip(), j):
                     return None

@@ -99,6 +99,26 @@ def test_drop_caption_takes_lines_before_its_marker():
         parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nbefore=1\n", "t.toml")
 
 
+def test_adjacent_caption_follows_its_marker_at_once():
+    # a card's summary sits right under its timestamp; the article's own timestamp has a
+    # blank line before its first paragraph, and the rule takes nothing there
+    rules = ("[[rule]]\nid='card'\nkind='drop_caption'\npattern='^PUBLISHED ON'\n"
+             "before=1\nadjacent=true\n"
+             "examples=[\"Card headline\\nPUBLISHED ON JAN 22\\nCard summary.\"]\n"
+             "keep=[\"Standfirst\\nPUBLISHED ON JAN 22\\n\\nFirst paragraph.\"]\n")
+    doc = run(rules, "Headline\nStandfirst\nPUBLISHED ON JAN 22\n\nBody.\n\n"
+                     "Card\nPUBLISHED ON JAN 21\nSummary.\nNext card")
+    assert doc.render() == "Headline\nStandfirst\nPUBLISHED ON JAN 22\n\nBody.\n\nNext card\n"
+    assert [r.number for r in doc.removals()] == [7, 8, 9]
+    # the card cut short by the page's end still goes
+    assert run(rules, "Body.\n\nCard\nPUBLISHED ON JAN 21").render() == "Body.\n"
+    assert check_examples(parse(HEAD + rules, "t.toml").rules[0]) == []
+    with pytest.raises(RuleError, match="'adjacent' is for drop_caption rules"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nadjacent=true\n", "t.toml")
+    with pytest.raises(RuleError, match="'adjacent' must be true or false"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_caption'\npattern='a'\nadjacent=1\n", "t.toml")
+
+
 def test_drop_caption_capture_keeps_metadata():
     rules = "[[rule]]\nid='t'\nkind='drop_caption'\npattern='^Topics$'\ncapture='tags'\n"
     doc = run(rules, "body\nTopics\nrussia, kremlin")
