@@ -301,13 +301,18 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> boo
     """Whether the lines right beyond a caption's `edge` (above it for step -1, below for
     1), read one by one outward, match `pats` in turn, the nearest first. A line is read
     as the page printed it, removed or not, a blank line as ''; past the page's start or
-    end there is no line, and nothing matches there."""
+    end there is no line, and nothing matches there, nor on the blank lines that lead to
+    it (the output's final newline, a page's leading blank lines: a second cleaning sees
+    none of them)."""
+    lines = doc.lines
     j = edge
     for pat in pats:
         j += step
-        if not 0 <= j < len(doc.lines):
+        if not 0 <= j < len(lines):
             return False
-        ln = doc.lines[j]
+        ln = lines[j]
+        if ln.blank and all(x.blank for x in (lines[j:] if step > 0 else lines[:j])):
+            return False
         if not _matches(rule, pat, "" if ln.blank else ln.text.strip(), j):
             return False
     return True
@@ -329,8 +334,8 @@ def check_examples(rule: Rule) -> list[str]:
     """Problems with a rule's own examples: each `examples` text, run through this rule
     alone, must lose every line (cut rules: change every line); `keep` texts must pass
     unchanged. A caption rule's example may carry the lines its `above` and `below`
-    patterns read (the headline over a picture): those lines, right above the first line
-    it removed and right below the last, stay."""
+    patterns read (the headline over a picture, the paragraphs around it): the lines
+    above the first line it removed and below the last stay."""
     single = alone(rule)
     problems = []
     for text in rule.examples:
@@ -359,5 +364,5 @@ def _example_context(doc: Document, rule: Rule) -> set[int]:
     gone = [k for k, ln in enumerate(doc.lines) if ln.removed_by is not None]
     if rule.kind != "drop_caption" or not gone:
         return set()
-    return (set(range(max(0, gone[0] - len(rule.above)), gone[0]))
-            | set(range(gone[-1] + 1, min(len(doc.lines), gone[-1] + 1 + len(rule.below)))))
+    return (set(range(gone[0]) if rule.above else ())
+            | set(range(gone[-1] + 1, len(doc.lines)) if rule.below else ()))

@@ -124,15 +124,19 @@ def test_caption_reads_the_lines_above_and_below_as_printed():
     # and a blank line or a paragraph; a fact box's short lines run on, and stay
     rules = ("[[rule]]\nid='pic'\nkind='drop_caption'\npattern='^[A-Z][a-z ]+$'\n"
              "caption='^[A-Z][a-z ]+$'\nadjacent=true\nabove='^$'\nbelow=['^$|^.{30,}']\n"
-             "examples=[\"\\nA damaged house\\nDamage is extensive\\n\\n\"]\n"
-             "keep=[\"\\nRelease of fighters\\nWithdrawal of troops\\nTalks with officials\\n\"]\n")
+             "examples=[\"Body.\\n\\nA damaged house\\nDamage is extensive\\n\\nBody.\"]\n"
+             "keep=[\"Body.\\n\\nRelease of fighters\\nWithdrawal of troops\\nTalks with officials\\n\\nBody.\"]\n")
     text = ("Body one.\n\nA damaged house\nDamage is extensive\n\nBody two.\n\n"
             "Release of fighters\nWithdrawal of troops\nTalks with officials\n\nBody three.")
     doc = run(rules, text)
     assert [r.number for r in doc.removals()] == [3, 4]
-    # no line above the page's first line: a headline and its standfirst stay
-    assert run(rules, "Headline here\nThe standfirst\n\nBody.").render() == (
-        "Headline here\nThe standfirst\n\nBody.\n")
+    # no line above the page's first line, nor on the blank lines before it: a headline
+    # and its standfirst stay; at the page's end the final newline is no line either, so
+    # a second cleaning of the output judges alike
+    for text in ("Headline here\nThe standfirst\n\nBody.", "\n\nHeadline here\nThe standfirst\n\nBody."):
+        assert run(rules, text).render() == "Headline here\nThe standfirst\n\nBody.\n"
+    for text in ("Body.\n\nA damaged house\nDamage is extensive", "Body.\n\nA damaged house\nDamage is extensive\n"):
+        assert run(rules, text).render() == "Body.\n\nA damaged house\nDamage is extensive\n"
     # several lines above, the nearest first; a removed line is read as it was printed
     lead = ("[[rule]]\nid='stamp'\nkind='drop_line'\npattern='^Last Updated'\n"
             "[[rule]]\nid='lead'\nkind='drop_caption'\npattern='^[A-Z][a-z ]+$'\n"
