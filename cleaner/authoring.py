@@ -326,7 +326,8 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
                 problems += [RuleError(path, msg, cue.id, cue.pattern.line)
                              for msg in _cue_examples(cue)]
         for rule in outlet.rules:
-            pats = [p for p in (rule.pattern, rule.end, rule.hint, rule.caption) if p is not None]
+            pats = [p for p in (rule.pattern, rule.end, rule.hint, rule.caption, *rule.above,
+                                *rule.below) if p is not None]
             ok = True
             for p in pats:
                 ok = _check_pattern(p, problems) and ok
@@ -392,9 +393,10 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
 
 
 def _takes_in(rule, text: str, line: str) -> bool:
-    """Whether a rule that may decline (a `caption` that must match, a block that
-    `needs_end`) takes `line` when run alone on the example text around it."""
-    if rule.caption is None and not rule.needs_end:
+    """Whether a rule that may decline (a `caption` that must match or be `adjacent`, a
+    block that `needs_end`) takes `line` when run alone on the example text around it."""
+    if (rule.caption is None and not rule.needs_end and not rule.adjacent
+            and not rule.above and not rule.below):
         return True
     doc = Document(text)
     try:
@@ -417,7 +419,8 @@ def _check_pattern(p: Pat, problems: list[RuleError]) -> bool:
     except RuleError as e:
         problems.append(e)
         return False
-    if p.key != "end" and compiled.search("") is not None:
+    # an end, and a caption's neighbouring lines (a blank line among them), may be empty
+    if p.key not in ("end", "above", "below") and compiled.search("") is not None:
         problems.append(RuleError(p.path, f"'{p.key}' matches an empty line, so it matches "
                                   "every line", p.rule_id, p.line))
         return False

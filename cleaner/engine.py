@@ -148,6 +148,8 @@ class Compiled:
         still judge the line."""
         taken = [i]
         if rule.kind == "drop_caption":
+            if rule.above and not rule.before and not _context(doc, rule, rule.above, i, -1):
+                return False    # lines read as printed: no later removal changes this
             caption = _caption_lines(doc, i, rule)
             if caption is None:
                 _window(doc, i, rule)
@@ -238,9 +240,12 @@ def _window(doc: Document, i: int, rule: Rule) -> None:
     while count and last < len(doc.lines) - 1:
         last += 1
         count -= doc.lines[last].kept
+    # the lines `above` and `below` read as printed, which no removal changes; and below
+    # an `adjacent` marker a removed line only breaks its caption: no removal there can
+    # turn the decision, so that side needs no second look
     if first < i:
         doc.windows.append((first, i - 1, doc.kept_between(first, i - 1)))
-    if last > i:
+    if last > i and not rule.adjacent:
         doc.windows.append((i + 1, last, doc.kept_between(i + 1, last)))
 
 
@@ -261,8 +266,10 @@ def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
 def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
     """The caption around a marker: `rule.before` kept lines above it (already judged:
     lines are taken in order), `rule.lines` below it; blank and removed lines skipped.
-    None when a line of it fails the rule's `caption` pattern, or when a rule with a
-    `caption` pattern finds no line at all below it though it asks for some (fewer than
+    None when a line of it fails the rule's `caption` pattern, when a line it reads
+    `above` or `below` the caption fails its pattern, when a rule that is `adjacent` finds
+    a blank or removed line between the marker and a caption line below it, or when a
+    rule with a `caption` pattern finds no line at all below it though it asks for some (fewer than
     asked, where the text ends, still count): no caption, so the marker is no marker
     either. Taken alone, it would leave a text whose second cleaning differs: the line
     below that failed an earlier marker's caption goes, and that marker is then alone."""
@@ -271,6 +278,8 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
         j, wanted = i + step, count
         while count and 0 <= j < len(doc.lines):
             ln = doc.lines[j]
+            if step == 1 and rule.adjacent and (ln.blank or ln.removed_by is not None):
+                return None     # the caption below follows its marker at once, or is none
             if not ln.blank and ln.removed_by is None:
                 if rule.caption is not None and not _matches(rule, rule.caption, ln.text.strip(), j):
                     return None
@@ -279,7 +288,34 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
             j += step
         if step == 1 and wanted and count == wanted and rule.caption is not None:
             return None
+    if rule.above or rule.below:
+        top = min(taken + [i])
+        bottom = max(taken + [i])
+        if not (_context(doc, rule, rule.above, top, -1)
+                and _context(doc, rule, rule.below, bottom, 1)):
+            return None
     return taken
+
+
+def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> bool:
+    """Whether the lines right beyond a caption's `edge` (above it for step -1, below for
+    1), read one by one outward, match `pats` in turn, the nearest first. A line is read
+    as the page printed it, removed or not, a blank line as ''; past the page's start or
+    end there is no line, and nothing matches there, nor on the blank lines that lead to
+    it (the output's final newline, a page's leading blank lines: a second cleaning sees
+    none of them)."""
+    lines = doc.lines
+    j = edge
+    for pat in pats:
+        j += step
+        if not 0 <= j < len(lines):
+            return False
+        ln = lines[j]
+        if ln.blank and all(x.blank for x in (lines[j:] if step > 0 else lines[:j])):
+            return False
+        if not _matches(rule, pat, "" if ln.blank else ln.text.strip(), j):
+            return False
+    return True
 
 
 def _matches(rule: Rule, pat, s: str, j: int) -> bool:
@@ -297,15 +333,18 @@ def alone(rule: Rule) -> Compiled:
 def check_examples(rule: Rule) -> list[str]:
     """Problems with a rule's own examples: each `examples` text, run through this rule
     alone, must lose every line (cut rules: change every line); `keep` texts must pass
-    unchanged."""
+    unchanged. A caption rule's example may carry the lines its `above` and `below`
+    patterns read (the headline over a picture, the paragraphs around it): the lines
+    above the first line it removed and below the last stay."""
     single = alone(rule)
     problems = []
     for text in rule.examples:
         doc = Document(text)
         before = [ln.text for ln in doc.lines]
         single.apply(doc)
-        for ln, old in zip(doc.lines, before):
-            if ln.blank:
+        context = _example_context(doc, rule)
+        for k, (ln, old) in enumerate(zip(doc.lines, before)):
+            if ln.blank or k in context:
                 continue
             touched = ln.removed_by is not None or (rule.kind == "cut" and ln.text != old)
             if not touched:
@@ -318,3 +357,12 @@ def check_examples(rule: Rule) -> list[str]:
         if doc.render() != Document(text).render():
             problems.append(f"keep line was changed: {text.strip()!r}")
     return problems
+
+
+def _example_context(doc: Document, rule: Rule) -> set[int]:
+    """The lines of an example that a caption rule read as its neighbours, not took."""
+    gone = [k for k, ln in enumerate(doc.lines) if ln.removed_by is not None]
+    if rule.kind != "drop_caption" or not gone:
+        return set()
+    return (set(range(gone[0]) if rule.above else ())
+            | set(range(gone[-1] + 1, len(doc.lines)) if rule.below else ()))

@@ -28,7 +28,8 @@ EVIDENCE_KEYS = {"id", "pattern", "weight", "description", "examples", "keep"}
 TABLES = {"outlet", "rule", "evidence", "define"}
 THRESHOLD = 2      # evidence weight a page needs when its outlet's file names none
 RULE_KEYS = {"id", "kind", "pattern", "start", "end", "hint", "description", "examples", "keep",
-             "enabled", "max_lines", "lines", "before", "capture", "caption", "needs_end"}
+             "enabled", "max_lines", "lines", "before", "capture", "caption", "needs_end",
+             "adjacent", "above", "below"}
 PATTERN_KEYS = {"drop_line": ("pattern",), "drop_caption": ("pattern",), "cut": ("pattern",),
                 "meta": ("pattern",), "drop_block": ("start",)}
 GENERIC_ID = "generic"
@@ -162,6 +163,9 @@ class Rule:
     capture: str | None = None                  # drop_caption: keep caption as this metadata
     caption: Pat | None = None                  # drop_caption: each caption line must match
     needs_end: bool = False                     # drop_block: no end found, nothing goes
+    adjacent: bool = False                      # drop_caption: no blank line below the marker
+    above: list[Pat] = field(default_factory=list)  # drop_caption: the lines above, as printed
+    below: list[Pat] = field(default_factory=list)  # drop_caption: the lines below, as printed
     description: str = ""
     examples: list[str] = field(default_factory=list)
     keep: list[str] = field(default_factory=list)
@@ -231,7 +235,7 @@ class Outlet:
         for c in self.evidence:
             c.pattern.compiled
         for r in self.rules:
-            for p in (r.pattern, r.end, r.hint, r.caption):
+            for p in (r.pattern, r.end, r.hint, r.caption, *r.above, *r.below):
                 if p is not None:
                     p.compiled
 
@@ -543,7 +547,8 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
         else:
             numbers[key] = value
     for key, owner in (("before", "drop_caption"), ("caption", "drop_caption"),
-                       ("needs_end", "drop_block")):
+                       ("adjacent", "drop_caption"), ("above", "drop_caption"),
+                       ("below", "drop_caption"), ("needs_end", "drop_block")):
         if key in item and kind != owner:
             report(error(f"'{key}' is for {owner} rules", key))
     caption = (_pat(item["caption"], path, text, rid, "caption", lineno, defines)
@@ -552,6 +557,20 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
     if not isinstance(needs_end, bool) or (needs_end and "end" not in item):
         report(error("'needs_end' must be true or false, and true needs an 'end'", "needs_end"))
         needs_end = False
+    context = {}
+    for key in ("above", "below"):
+        value = item.get(key, []) if kind == "drop_caption" else []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            report(error(f"'{key}' must be a pattern or a list of patterns", key))
+            value = []
+        context[key] = [_pat(v, path, text, rid, key, lineno, defines) for v in value]
+    adjacent = item.get("adjacent", False)
+    if not isinstance(adjacent, bool):
+        report(error("'adjacent' must be true or false", "adjacent"))
+        adjacent = False
+    adjacent = adjacent and kind == "drop_caption"
     capture = item.get("capture")
     if capture is not None and (kind != "drop_caption" or capture not in META_GROUPS):
         report(error(f"'capture' is for drop_caption rules and names one of "
@@ -563,7 +582,8 @@ def _rule(item: dict, path, text: str, report, defines: dict[str, str]) -> Rule:
         enabled = True
     return Rule(id=rid, kind=kind, pattern=trigger, end=end, hint=hint, max_lines=numbers["max_lines"],
                 lines=numbers["lines"], before=numbers["before"], capture=capture,
-                caption=caption, needs_end=needs_end,
+                caption=caption, needs_end=needs_end, adjacent=adjacent,
+                above=context["above"], below=context["below"],
                 description=str(item.get("description", "")),
                 examples=_str_list(item, "examples", path, text, rid, lineno),
                 keep=_str_list(item, "keep", path, text, rid, lineno),

@@ -99,6 +99,59 @@ def test_drop_caption_takes_lines_before_its_marker():
         parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nbefore=1\n", "t.toml")
 
 
+def test_adjacent_caption_follows_its_marker_at_once():
+    # a card's summary sits right under its timestamp; the article's own timestamp has a
+    # blank line before its first paragraph, and the rule takes nothing there
+    rules = ("[[rule]]\nid='card'\nkind='drop_caption'\npattern='^PUBLISHED ON'\n"
+             "before=1\nadjacent=true\n"
+             "examples=[\"Card headline\\nPUBLISHED ON JAN 22\\nCard summary.\"]\n"
+             "keep=[\"Standfirst\\nPUBLISHED ON JAN 22\\n\\nFirst paragraph.\"]\n")
+    doc = run(rules, "Headline\nStandfirst\nPUBLISHED ON JAN 22\n\nBody.\n\n"
+                     "Card\nPUBLISHED ON JAN 21\nSummary.\nNext card")
+    assert doc.render() == "Headline\nStandfirst\nPUBLISHED ON JAN 22\n\nBody.\n\nNext card\n"
+    assert [r.number for r in doc.removals()] == [7, 8, 9]
+    # the card cut short by the page's end still goes
+    assert run(rules, "Body.\n\nCard\nPUBLISHED ON JAN 21").render() == "Body.\n"
+    assert check_examples(parse(HEAD + rules, "t.toml").rules[0]) == []
+    with pytest.raises(RuleError, match="'adjacent' is for drop_caption rules"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nadjacent=true\n", "t.toml")
+    with pytest.raises(RuleError, match="'adjacent' must be true or false"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_caption'\npattern='a'\nadjacent=1\n", "t.toml")
+
+
+def test_caption_reads_the_lines_above_and_below_as_printed():
+    # an old page's picture: alt text and caption with no marker, between a blank line
+    # and a blank line or a paragraph; a fact box's short lines run on, and stay
+    rules = ("[[rule]]\nid='pic'\nkind='drop_caption'\npattern='^[A-Z][a-z ]+$'\n"
+             "caption='^[A-Z][a-z ]+$'\nadjacent=true\nabove='^$'\nbelow=['^$|^.{30,}']\n"
+             "examples=[\"Body.\\n\\nA damaged house\\nDamage is extensive\\n\\nBody.\"]\n"
+             "keep=[\"Body.\\n\\nRelease of fighters\\nWithdrawal of troops\\nTalks with officials\\n\\nBody.\"]\n")
+    text = ("Body one.\n\nA damaged house\nDamage is extensive\n\nBody two.\n\n"
+            "Release of fighters\nWithdrawal of troops\nTalks with officials\n\nBody three.")
+    doc = run(rules, text)
+    assert [r.number for r in doc.removals()] == [3, 4]
+    # no line above the page's first line, nor on the blank lines before it: a headline
+    # and its standfirst stay; at the page's end the final newline is no line either, so
+    # a second cleaning of the output judges alike
+    for text in ("Headline here\nThe standfirst\n\nBody.", "\n\nHeadline here\nThe standfirst\n\nBody."):
+        assert run(rules, text).render() == "Headline here\nThe standfirst\n\nBody.\n"
+    for text in ("Body.\n\nA damaged house\nDamage is extensive", "Body.\n\nA damaged house\nDamage is extensive\n"):
+        assert run(rules, text).render() == "Body.\n\nA damaged house\nDamage is extensive\n"
+    # several lines above, the nearest first; a removed line is read as it was printed
+    lead = ("[[rule]]\nid='stamp'\nkind='drop_line'\npattern='^Last Updated'\n"
+            "[[rule]]\nid='lead'\nkind='drop_caption'\npattern='^[A-Z][a-z ]+$'\n"
+            "adjacent=true\nabove=['^[A-Z][a-z ]+$', '^Last Updated']\n"
+            "examples=[\"Last Updated\\nHeadline\\nA damaged house\\nDamage is extensive\"]\n")
+    doc = run(lead, "Last Updated\nHeadline\nA damaged house\nDamage is extensive\nBody.")
+    assert doc.render() == "Headline\n\nBody.\n"
+    assert check_examples(parse(HEAD + rules, "t.toml").rules[0]) == []
+    assert check_examples(parse(HEAD + lead, "t.toml").rules[1]) == []
+    with pytest.raises(RuleError, match="'above' is for drop_caption rules"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_line'\npattern='a'\nabove='b'\n", "t.toml")
+    with pytest.raises(RuleError, match="'below' must be a pattern or a list of patterns"):
+        parse(HEAD + "[[rule]]\nid='x'\nkind='drop_caption'\npattern='a'\nbelow=1\n", "t.toml")
+
+
 def test_drop_caption_capture_keeps_metadata():
     rules = "[[rule]]\nid='t'\nkind='drop_caption'\npattern='^Topics$'\ncapture='tags'\n"
     doc = run(rules, "body\nTopics\nrussia, kremlin")
