@@ -149,7 +149,8 @@ class Compiled:
         taken = [i]
         if rule.kind == "drop_caption":
             if rule.above and not rule.before and not _context(doc, rule, rule.above, i, -1):
-                return False    # lines read as printed: no later removal changes this
+                _context_window(doc, i, rule)
+                return False
             caption = _caption_lines(doc, i, rule)
             if caption is None:
                 _window(doc, i, rule)
@@ -240,13 +241,25 @@ def _window(doc: Document, i: int, rule: Rule) -> None:
     while count and last < len(doc.lines) - 1:
         last += 1
         count -= doc.lines[last].kept
-    # the lines `above` and `below` read as printed, which no removal changes; and below
-    # an `adjacent` marker a removed line only breaks its caption: no removal there can
-    # turn the decision, so that side needs no second look
+    # below an `adjacent` marker a removed line only breaks its caption: no removal
+    # there can turn the decision, so that side needs no second look
     if first < i:
         doc.windows.append((first, i - 1, doc.kept_between(first, i - 1)))
     if last > i and not rule.adjacent:
         doc.windows.append((i + 1, last, doc.kept_between(i + 1, last)))
+    _context_window(doc, i, rule)
+
+
+def _context_window(doc: Document, i: int, rule: Rule) -> None:
+    """Note the lines a declined decision's `above` and `below` read (the caption below
+    taken as `lines` lines): a line removed there later reads as the output's blank."""
+    spans = []
+    if rule.above:
+        spans.append((max(0, i - len(rule.above)), i - 1))
+    if rule.below:
+        low = i + rule.lines + 1
+        spans.append((low, min(len(doc.lines) - 1, low + len(rule.below) - 1)))
+    doc.windows += [(a, b, doc.kept_between(a, b)) for a, b in spans if a <= b]
 
 
 def _find_end(doc: Document, rule: Rule, i: int) -> int | None:
@@ -300,10 +313,11 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
 def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> bool:
     """Whether the lines right beyond a caption's `edge` (above it for step -1, below for
     1), read one by one outward, match `pats` in turn, the nearest first. A line is read
-    as the page printed it, removed or not, a blank line as ''; past the page's start or
-    end there is no line, and nothing matches there, nor on the blank lines that lead to
-    it (the output's final newline, a page's leading blank lines: a second cleaning sees
-    none of them)."""
+    as the page printed it, removed or not, a blank line as ''; a removed line with a
+    kept line beyond it also as '', since the output prints a blank in its place and a
+    second cleaning reads that; past the page's start or end there is no line, and nothing matches there, nor on the
+    blank lines that lead to it (the output's final newline, a page's leading blank
+    lines: a second cleaning sees none of them)."""
     lines = doc.lines
     j = edge
     for pat in pats:
@@ -313,9 +327,16 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> boo
         ln = lines[j]
         if ln.blank and all(x.blank for x in (lines[j:] if step > 0 else lines[:j])):
             return False
-        if not _matches(rule, pat, "" if ln.blank else ln.text.strip(), j):
+        if not (_matches(rule, pat, "" if ln.blank else ln.text.strip(), j)
+                or ln.removed_by is not None and _kept_beyond(lines, j, step)
+                and _matches(rule, pat, "", j)):
             return False
     return True
+
+
+def _kept_beyond(lines, j: int, step: int) -> bool:
+    return any(x.removed_by is None and not x.blank
+               for x in (lines[j + 1:] if step > 0 else lines[:j]))
 
 
 def _matches(rule: Rule, pat, s: str, j: int) -> bool:
