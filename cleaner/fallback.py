@@ -489,7 +489,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     # an author's name over a role line ("Jo Park" over "Verify senior journalist"): `_byline_at`
     bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
                and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
-    captions = _captions(texts, credits)
+    captions = _captions(texts, credits) | _ruled_captions(doc, idx, texts, start, end)
     gallery = not extracted and _gallery(texts, start, end)
     doubled = set() if extracted else _doubled(idx, texts, kinds, scores, credits, start, end, min(head, default=start))
     for p, i in enumerate(idx):
@@ -696,6 +696,34 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
         if p >= 0 and p not in credits and (not _punctuated(texts[p]) or gallery(c)):
             found.add(texts[p])
     return found
+
+
+def _ruled_credit(text: str) -> bool:
+    """A line a rule removed that was a photo's credit ("Photo: Jo Park, AP", "Jo Park /
+    Reuters", "Image copyright Getty Images"): the fallback reads it as the border it was."""
+    return (text.find(":", 0, 20) > 0 and PHOTO_CREDIT.match(text) is not None
+            or SLASH_CREDIT.match(text) is not None or IMAGE_COPYRIGHT.match(text) is not None)
+
+
+def _ruled_captions(doc: Document, idx: list[int], texts: list[str], start: int, end: int) -> set[str]:
+    """The captions over photo credits a rule removed (`_ruled_credit`): as in `_captions`,
+    the kept line of the run right above such a credit, when it ends like no sentence or
+    three such captions follow each other (a gallery).
+    (Once the rule removed the credit, the fallback no longer sees it among the kept
+    lines; cleaning the output again finds neither line.)"""
+    over: set[int] = set()
+    for p in range(start, end):
+        nxt = idx[p + 1] if p + 1 < len(idx) else len(doc.lines)
+        for j in range(idx[p] + 1, nxt):
+            line = doc.lines[j]
+            if not line.text.strip():
+                continue
+            if line.removed_by and not line.removed_by.startswith("fallback") and _ruled_credit(line.text.strip()):
+                over.add(p)
+            break
+    # three or more captions in a row, each over its credit: a gallery, punctuated or not
+    return {texts[p] for p in over
+            if not _punctuated(texts[p]) or any({p + k, p + k + 1, p + k + 2} <= over for k in (-2, -1, 0))}
 
 
 def _credited(text: str) -> bool:
