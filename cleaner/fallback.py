@@ -142,9 +142,9 @@ BYLINE = regex.compile(r"^(?i:(?:(?:edited|written|reported|compiled|produced|pr
                        r"|contributor|staff writer|correspondent|reporter)$")
 # The authors of a live page or a joint report: two or more names and nothing else
 # ("Samantha Lock (now); Maanvi Singh, Adam Gabbatt and Martin Belam (earlier)").
-NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?"
+NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,2}\s*(?:\((?:now|earlier)\))?"
                       r"\s*(?:[,;&]|\s(?:and|und|et|y|и|і)\s)\s*)+"
-                      r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?$")
+                      r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,2}\s*(?:\((?:now|earlier)\))?$")
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
 # "... Credit... Name/The New York Times", "... on Wednesday.(PTI)", "(Anil Dayal/HT photo)").
@@ -1198,7 +1198,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
-    if not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
+    # (the page's title shown again as the run's first line is the headline: its copy goes
+    # as the frame's, and a short line over the body is a logo's or a widget's name then)
+    if (not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}
+            and not (first in candidates and texts[first] == texts[start])):
         return {start - 1}
     if marked:
         # the key facts as bullet points over a live page's first entry stay too
