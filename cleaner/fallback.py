@@ -387,7 +387,8 @@ class Memo:
         last = len(texts) - 1
         for p, text in enumerate(texts):
             # (the next line opens in lower case, or after a transcript's time: `_continues`)
-            wrapped = p < last and (texts[p + 1][:1].islower()
+            # (an address under it, "t.me/gubernator_46", goes on with no sentence)
+            wrapped = p < last and (texts[p + 1][:1].islower() and not _address(texts[p + 1])
                                     or ":" in texts[p + 1][1:3] and _continues(texts[p + 1]))
             known = tables[wrapped]
             found = known.get(text)
@@ -891,6 +892,13 @@ def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: i
             and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
 
 
+def _address(text: str) -> bool:
+    """A web or e-mail address alone on its line ("t.me/gubernator_46", "ru@themoscowtimes.com",
+    "www.example.com"): one word with a slash or an at sign, or a host's dotted name."""
+    return (" " not in text and ("/" in text or "@" in text or text[:4] == "www.")
+            and any(c.isalpha() for c in text[:3]))
+
+
 def _continues(text: str) -> bool:
     """Whether this line goes on with the sentence of the line above: it opens in lower
     case, after its clock time in a transcript ("00:05which is when hackers ...")."""
@@ -1189,7 +1197,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
                 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
                 or len(words[p]) > 2 and CAPTION_OPENING.match(text)    # (a label alone, "Image caption,", ends it)
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
-                or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
+                or "/" in text and (SLASH_CREDIT.match(text) or "//" in text) or _address(text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p) and not _label(text, words[p]))
                 and (kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") or p == start - 1 and _named_lead(text, words[p], kinds[p]))
