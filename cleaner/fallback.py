@@ -56,6 +56,7 @@ TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last 
 _FIRST = itemgetter(0)
 SENTENCE_BREAK = regex.compile(r"(?<=\p{Ll}\p{Ll}|\d)[.!?][\"”’»)]?\s+[\"“‘«(]?[\p{Lu}\p{N}]")   # "... in Gaza. A third"
 COUNT = regex.compile(r"\(\d+\)$")
+COUNTER = regex.compile(r"(?i)^\d+\s*(?:of|/|von|de|из|з)\s*\d+$")   # a gallery's slide counter ("1 of 6")
 TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
 THOUSANDS = regex.compile(r"(\d),(\d\d\d)(?!\d)")   # "58,723"
@@ -1172,6 +1173,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     entry = {start - 1} if start and (_entry_title(texts[start - 1], words[start - 1])
                                       or _first_subheading(start, end, texts, words, kinds)) else set()
     reach = HEAD_REACH
+    dated: list[int] = []
     for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
@@ -1181,6 +1183,9 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
         # name, a source's name over its date: "Hindustan Times Noida" over "|November
         # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
+        if (candidates and candidates[-1] == p + 1 and _head_dated(text, words[p])
+                and not (BYLINE.match(text) or COUNTER.match(text))):
+            dated.append(p + 1)     # a head line right under a date ("Last Updated: ...", no byline)
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
                 or p and _label(texts[p - 1], words[p - 1]) and len(words[p]) <= HEAD_REACH
                 or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)
@@ -1220,6 +1225,12 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         return entry | set(candidates)
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return entry | set(candidates)      # the key facts as bullet points over the body
+    if dated:
+        # more head lines than a headline and its standfirst, none marked: the one right
+        # under the page's date is the headline, and what stands between it and the body
+        # its standfirst or a photo's caption (an old BBC page: "Last Updated: Thursday,
+        # 2 September, 2004, 05:05 GMT 06:05 UK" over "Talks begin in school siege drama")
+        return entry | {p for p in candidates if p >= dated[-1]}
     return entry
 
 

@@ -1330,3 +1330,33 @@ def test_a_caption_with_its_screen_reader_label_is_no_head_line():
                     "image captionCyclists crossing the old bridge on a spring morning"):
         kept, _, _ = run([*MENU, headline, caption, *ARTICLE])
         assert kept == [headline, *ARTICLE]
+
+
+def test_the_head_line_right_under_the_pages_date_is_the_headline():
+    """An old BBC page: the date over the headline, then a photo's caption or two over the
+    body; more head lines than a headline and standfirst, none the page's title: the one
+    right under the date is the headline (a slide counter, "1 of 6", or a byline is no date)."""
+    head = ["Last Updated: Thursday, 2 September, 2004, 05:05 GMT 06:05 UK",
+            "Talks begin in school siege drama",
+            "Women wait for news from the school in North Ossetia",
+            "Families are facing an agonising wait for news"]
+    top = ["[an error occurred while processing this directive]", "BBC News", "watch One-Minute World News"]
+    kept, _, _ = run([*top, *head, *ARTICLE])
+    assert kept == [*head[1:], *ARTICLE]
+    kept, _, _ = run([*top, "1 of 6", *head[1:], *ARTICLE])
+    assert kept == ARTICLE
+
+
+def test_an_address_is_no_head_line_and_no_sentence_goes_on_into_it():
+    """ "t.me/gubernator_46" under a Title Case headline: the headline stays (an address
+    opening in lower case does not make it a sentence broken over lines, a teaser)."""
+    headline = "Russia Says Shot Down Intruding Drone Near Ukraine Border"
+    kept, _, _ = run(["Now is the time to support independent reporting from Russia!", headline,
+                      "t.me/gubernator_46", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def test_a_title_case_headline_joining_two_names_is_a_head_line():
+    headline = "Vladimir Putin and Angela Merkel Work Together"
+    kept, _, _ = run([*MENU, "Oct. 11, 2006", "Print  |  E-mail  |  Home", headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
