@@ -25,6 +25,7 @@ Stoplists are jusText's (`justext.get_stoplist`), loaded when the fallback first
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -415,7 +416,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         for i in doc.kept_indices():
             if doc.lines[i].text.strip() in template:
                 doc.remove(i, "fallback: recurs on other pages of the site")
-    idx = doc.kept_indices()
+    # the lines a border rule removed are read as where they stand (`BORDER_RULES`): they
+    # go whatever the fallback decides, but part the article from what is around it
+    idx = _with_borders(doc)
     texts = [doc.lines[i].text.strip() for i in idx]
     words, english = memo.read(texts)
     lang = (_detect(words, english, lambda: memo.stop_counts(texts, words)) if lang is None
@@ -432,6 +435,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             start, end = earlier
         else:
             end = _alike_runs(scores, start, end)
+        start, end = _list_ends(doc, idx, scores, kinds, start, end)
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
             # keeping it all loses less than a guess
@@ -910,15 +914,58 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
+# Generic rules whose lines the fallback reads as borders where they stood (a reading
+# time, "Show More" under a teaser, a digest's "(Read full story here)"): taken first,
+# the article would run on over them into the teasers or head matter around it.
+BORDER_RULES = frozenset(("digest-story-link", "more-button"))
+# and of those, the ones that close a list of links ("Show More" under a feed's teasers),
+# which the article does not run on over
+LIST_END_RULES = frozenset(("more-button",))
+LIST_END_KIND = "a button closing a list of links"
 INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON,
                             DOUBLED_REASON))
 
 
+def _list_ends(doc: Document, idx: list[int], scores: list[int], kinds: list[str],
+               start: int, end: int) -> tuple[int, int]:
+    """The run [start, end) parted at a button closing a list of links that a rule removed
+    (LIST_END_RULES: "Show More" under a feed's teasers): the lighter side goes."""
+    for p in range(end - 1, start - 1, -1):
+        if doc.lines[idx[p]].removed_by in LIST_END_RULES:
+            kinds[p] = LIST_END_KIND
+            if sum(scores[start:p]) > sum(scores[p + 1:end]):
+                end = p
+            else:
+                start = p + 1
+    return start, end
+
+
+def _with_borders(doc: Document) -> list[int]:
+    """The kept lines' indices, and those of the lines a border rule removed (BORDER_RULES)
+    between them, but for one between two paragraphs (an ad's slot or a "Show More" button
+    inside the article, which parts nothing)."""
+    lines = doc.lines
+    kept = [i for i, ln in enumerate(lines) if ln.text and ln.removed_by is None]
+    ghosts = [i for i, ln in enumerate(lines) if ln.text and ln.removed_by in BORDER_RULES]
+    if not ghosts:
+        return kept
+    def paragraph(i: int) -> bool:
+        text = lines[i].text.strip()
+        return len(text.split()) >= PROSE_WORDS and _punctuated(text)
+    at = bisect.bisect_left
+    found = []
+    for g in ghosts:
+        k = at(kept, g)
+        if not (0 < k < len(kept) and paragraph(kept[k - 1]) and paragraph(kept[k])):
+            found.append(g)
+    return sorted(kept + found)
+
+
 def _residue_between(doc: Document, a: int, b: int) -> bool:
     """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
-    more"; or by an earlier round, as the frame); a timestamp, a byline, a photo's caption
-    or credit the article held is no border."""
-    return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b))
+    more"; or by an earlier round, as the frame), or b is a line a border rule removed; a
+    timestamp, a byline, a photo's caption or credit the article held is no border."""
+    return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b + 1))
 
 
 def _words(text: str) -> list[str]:

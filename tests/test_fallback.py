@@ -1360,3 +1360,28 @@ def test_a_title_case_headline_joining_two_names_is_a_head_line():
     headline = "Vladimir Putin and Angela Merkel Work Together"
     kept, _, _ = run([*MENU, "Oct. 11, 2006", "Print  |  E-mail  |  Home", headline, *ARTICLE])
     assert kept == [headline, *ARTICLE]
+
+
+def _ruled(lines, rules):
+    """A Document with the lines at the given positions removed by the named rules."""
+    doc = Document("\n".join(lines))
+    for p, rule in rules.items():
+        doc.remove(p, rule)
+    fallback.apply(doc)
+    return [ln.text for ln in doc.lines if ln.removed_by is None and not ln.blank]
+
+
+def test_a_more_button_a_rule_removed_still_closes_the_list_above_it():
+    """A feed's teaser over "Show More" (generic rule more-button) and the article under it:
+    the removed button parts them as it did when the fallback saw it (LIST_END_RULES)."""
+    teaser = ("The Kyiv Independent's contributor spent a day with a mobile team from the State Emergency "
+              "Service in Nikopol in the south of Ukraine as the town came under fire again and again.")
+    headline = "Russian attacks over past day kill 1, injure at least 23"
+    lines = ["News Feed", teaser, "Show More", "News Feed", headline, *ARTICLE]
+    assert _ruled(lines, {2: "more-button"}) == [headline, *ARTICLE]
+
+
+def test_a_border_line_between_two_paragraphs_parts_nothing():
+    """ "Show More" between two paragraphs (an expander inside the article) is no border."""
+    lines = [ARTICLE[0], "Show More", *ARTICLE[1:]]
+    assert _ruled(lines, {1: "more-button"}) == ARTICLE
