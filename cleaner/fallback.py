@@ -818,6 +818,12 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                 kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
                 kinds[p] in (MEDIA_KIND, TEASER_KIND, MENU_KIND) for p in range(end, end + gap)):
             return False        # (a link to other stories is no caption)
+    elif gap == len(rest) > 2:
+        # a photo's name and credit (or a live entry's title, author and role) over it: up
+        # to GAP_LINES short lines, none a teaser, menu, media link or sentence without its
+        # end (a teaser's summary, or a caption that may be one)
+        if len(rest) - 1 > GAP_LINES or any(kinds[p] in UNBRIDGED for p in range(end, limit - 1)):
+            return False
     # else a sub-heading over it: a few words ending like no sentence nor a label ("Media
     # caption,"), or a live entry's title
     elif len(rest) > 2 or len(rest) == 2 and (

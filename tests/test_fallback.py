@@ -1385,3 +1385,17 @@ def test_a_border_line_between_two_paragraphs_parts_nothing():
     """ "Show More" between two paragraphs (an expander inside the article) is no border."""
     lines = [ARTICLE[0], "Show More", *ARTICLE[1:]]
     assert _ruled(lines, {1: "more-button"}) == ARTICLE
+
+
+def test_a_page_cut_under_a_live_entrys_title_and_author_keeps_its_words():
+    """A live page cut in its next entry: the entry's title, its author's name and role
+    (short lines, no paragraph) over the words broken off; they are the article's."""
+    lines = [*ARTICLE, "3. Omicron cases rise again in the state", "Jo Park", "BBC News, Ahmedabad",
+             "Curfew rules stay in place as new cases of the variant are"]
+    kept, _, _ = run(lines)
+    assert kept[:len(ARTICLE)] == ARTICLE and kept[-1] == lines[-1]
+    # a teaser's summary among them is no such line: the teasers go
+    lines = [*ARTICLE, "Related", "Bridge repairs begin on the old town road in the spring",
+             "Jo Park", "Engineers say the road will close for the summer while the work is"]
+    kept, _, _ = run(lines)
+    assert kept == ARTICLE
