@@ -897,8 +897,9 @@ def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: i
     text = texts[p]
     if kinds[p] == CUT_SENTENCE:
         return True
+    opening = text.lstrip("—–- ") if text[:1] in "—–" else text     # (a dash opening a list's item or a reply)
     return (0 < len(words[p]) < PROSE_WORDS and not _punctuated(text) and text[-1] not in ",-–—|"
-            and (text[:1].isupper() or text[:1] in "\"“‘'«")
+            and (opening[:1].isupper() or opening[:1] in "\"“‘'«")
             and texts.count(text) == 1 and not _dated(words[p])
             and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
 
