@@ -924,7 +924,7 @@ def _continues(text: str) -> bool:
 # Generic rules whose lines the fallback reads as borders where they stood (a reading
 # time, "Show More" under a teaser, a digest's "(Read full story here)"): taken first,
 # the article would run on over them into the teasers or head matter around it.
-BORDER_RULES = frozenset(("digest-story-link", "more-button"))
+BORDER_RULES = frozenset(("digest-story-link", "more-button", "date-stamp"))
 # and of those, the ones that close a list of links ("Show More" under a feed's teasers),
 # which the article does not run on over
 LIST_END_RULES = frozenset(("more-button",))
@@ -970,9 +970,10 @@ def _with_borders(doc: Document) -> list[int]:
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
     """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
-    more"; or by an earlier round, as the frame), or b is a line a border rule removed; a
-    timestamp, a byline, a photo's caption or credit the article held is no border."""
-    return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b + 1))
+    more"; or by an earlier round, as the frame); a timestamp, a byline, a photo's caption
+    or credit the article held is no border, nor a line a border rule removed that the
+    fallback reads as where it stood (BORDER_RULES: a or b)."""
+    return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b))
 
 
 def _words(text: str) -> list[str]:
