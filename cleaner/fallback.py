@@ -184,6 +184,9 @@ FILE_NAME_REASON = "fallback: a photo's file name inside the article"
 CREDITED = regex.compile(r"\((?:[^()]{0,60}?\p{Lu}[\p{L}.]*\s?/\s?\p{Lu}[^()]{0,60}"
                          r"|(?i:[^()]{0,60}\b(?:photos?|file|pic|picture|image)\b[^()]{0,40}))\)$")
 CAPTION_CHARS = 300
+# an agency's name alone closing a line ("... in Moscow. (AFP)"): a news brief's, or in a
+# gallery (three or more such captions, `_gallery`) a caption's
+AGENCY_TAIL = regex.compile(r"\((?:AFP|AP|Reuters|EPA|PTI|ANI|IANS|dpa|Xinhua|TASS|Getty Images)\)$")
 # or with its credit after its last sentence: a name and its agency ("A currency exchange
 # in Moscow. Peter Kovalev / TASS", "... last week. Credit... Anna Moneymaker/The New York Times")
 CREDIT_TAIL = regex.compile(r"""[.!?”"…]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}\s?/\s?[\p{Lu}\p{N}][\p{L}\p{N}&.'’ /-]{1,40}$""")
@@ -542,6 +545,17 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
     and the next paragraph are that list's items, when each has two words or more."""
     figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
+    # a gallery's title shown over each of its slides (RECORDS times or more, slides of
+    # prose between) parts none of its captions
+    # (slides without a caption show it twice in a row)
+    shown = Counter(texts)
+    for p in range(len(texts)):
+        if (scores[p] < 0 and shown[texts[p]] >= RECORDS and kinds[p] != SECTION_KIND
+                and len(words[p]) >= HEADLINE_WORDS and not _dated(words[p])):     # (a teaser's date is none)
+            above = next((q for q in range(p - 1, -1, -1) if texts[q] != texts[p]), None)
+            below = next((q for q in range(p + 1, len(texts)) if texts[q] != texts[p]), None)
+            if any(q is not None and kinds[q] == "prose" for q in (above, below)):
+                scores[p], kinds[p] = 0, "a gallery's title over each slide"
     for p in range(len(texts)):
         if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
             scores[p] = PROSE_CAP    # a long line repeating the page's paragraphs is a copy
@@ -746,7 +760,8 @@ def _gallery(texts: list[str], start: int, end: int) -> bool:
     """Whether the run is a gallery, its captions the text: GALLERY captions or more in it
     end with their photo's credit (`_credited`). (Only what stays counts: the credits on
     their own lines go, and cleaning the output again must find the same.)"""
-    return sum(map(_credited, texts[start:end])) >= GALLERY
+    return sum(_credited(t) or t[-1:] == ")" and AGENCY_TAIL.search(t) is not None
+               for t in texts[start:end]) >= GALLERY
 
 
 def _doubled(idx: list[int], texts: list[str], kinds: list[str], scores: list[int], credits: set[int],

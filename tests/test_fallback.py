@@ -1399,3 +1399,21 @@ def test_a_page_cut_under_a_live_entrys_title_and_author_keeps_its_words():
              "Jo Park", "Engineers say the road will close for the summer while the work is"]
     kept, _, _ = run(lines)
     assert kept == ARTICLE
+
+
+def test_an_agency_gallery_keeps_its_captions_between_its_titles():
+    """A gallery's slides: its title over each (a slide counter a rule removed between),
+    then the slide's caption, closed by its agency ("(AFP)", "(AFP / LUIS ACOSTA)"): the
+    captions are the gallery's text, the title stays once."""
+    title = "OUR MOLE IN MOSCOW: Watch out world, this French team are on course to dominate"
+    captions = ["France won the 2018 FIFA World Cup with a 4-2 win over Croatia in Moscow. (AFP)",
+                "Players and fans alike are gearing up for the biggest games of their lives as the World Cup "
+                "reaches its business end. (AFP)",
+                "A Brazil fan holds a replica of the World Cup trophy as they await their team arrival at "
+                "Mirage Hotel in Kazan on July 5, 2018. (AFP / LUIS ACOSTA)",
+                "Russia players celebrate after knocking Spain out of the World Cup in the Luzhniki Stadium. (AFP)"]
+    lines = [title]
+    for caption in captions:
+        lines += [title, caption, title]
+    kept = [t for t in clean("\n".join(lines)).text.split("\n") if t]
+    assert kept == [title, *captions]
