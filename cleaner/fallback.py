@@ -427,6 +427,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     lang = (_detect(words, english, lambda: memo.stop_counts(texts, words)) if lang is None
             else resolve_lang(lang, []))
     scores, kinds = memo.scores(texts, words, english, lang)
+    for p, i in enumerate(idx):
+        if doc.lines[i].removed_by in LIST_END_RULES:
+            kinds[p] = LIST_END_KIND    # (the head walk stops at it too: `_head`)
     if extracted:
         start, end = 0, len(idx)
     else:
@@ -953,8 +956,7 @@ def _list_ends(doc: Document, idx: list[int], scores: list[int], kinds: list[str
     """The run [start, end) parted at a button closing a list of links that a rule removed
     (LIST_END_RULES: "Show More" under a feed's teasers): the lighter side goes."""
     for p in range(end - 1, start - 1, -1):
-        if doc.lines[idx[p]].removed_by in LIST_END_RULES:
-            kinds[p] = LIST_END_KIND
+        if kinds[p] == LIST_END_KIND:
             if sum(scores[start:p]) > sum(scores[p + 1:end]):
                 end = p
             else:
@@ -1247,7 +1249,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
-        if _section(text, folded) or _comments(text, folded) or _asks(text):
+        if _section(text, folded) or _comments(text, folded) or _asks(text) or kinds[p] == LIST_END_KIND:
             break
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a

@@ -1417,3 +1417,13 @@ def test_an_agency_gallery_keeps_its_captions_between_its_titles():
         lines += [title, caption, title]
     kept = [t for t in clean("\n".join(lines)).text.split("\n") if t]
     assert kept == [title, *captions]
+
+
+def test_the_head_walk_stops_at_a_more_button_a_rule_removed():
+    """A feed's teasers and "Show More" over the article: the page's first line ("News
+    Feed") and the teasers are no head of the article; the walk stops at the button."""
+    teasers = ['"We now know for sure that the great fire of the shopping centre in Warsaw was caused by arson '
+               'ordered by the special services," the prime minister said on Sunday evening.']
+    headline = "Russia's attacks kill 2 in Donetsk Oblast, injure 3 in Zaporizhzhia"
+    lines = ["News Feed", *teasers, "Show More", headline, *ARTICLE]
+    assert _ruled(lines, {2: "more-button"}) == [headline, *ARTICLE]
