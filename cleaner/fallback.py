@@ -486,6 +486,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             if records == end:
                 break
             end = records
+        end = _teaser_tail(doc, idx, texts, words, kinds, scores, first_prose, end)
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
         appeal_end = end
@@ -949,6 +950,41 @@ LIST_END_RULES = frozenset(("more-button",))
 LIST_END_KIND = "a button closing a list of links"
 INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON,
                             DOUBLED_REASON))
+
+
+TEASER_LINK_RULES = frozenset(("read-more",))
+TEASER_HEAD = 3        # a teaser's headline, date and byline over its summary: at most this many lines
+
+
+def _teaser_tail(doc: Document, idx: list[int], texts: list[str], words: list[list[str]], kinds: list[str],
+                 scores: list[int], first_prose: int, end: int) -> int:
+    """Where the run ends when teasers close it: each a headline and its date (and byline,
+    up to TEASER_HEAD short lines) over one paragraph, followed by a "Read More" link a rule
+    removed (TEASER_LINK_RULES), together weighing less than the article above them, whose
+    own last paragraph has no such link (on a list of stories each has: they are the page's
+    text). `end` otherwise."""
+    lines = doc.lines
+
+    def linked(p: int) -> bool:
+        """The page's next line with text after line p is such a link (whatever went
+        between in an earlier round: the next round must find the same)."""
+        j = next((j for j in range(idx[p] + 1, len(lines)) if lines[j].text), None)
+        return j is not None and lines[j].removed_by in TEASER_LINK_RULES
+
+    cut = end
+    while cut - 2 > first_prose and kinds[cut - 1] == "prose" and linked(cut - 1):
+        top = next((q for q in range(cut - 2, max(first_prose, cut - 2 - TEASER_HEAD) - 1, -1)
+                    if kinds[q] == "prose"), None)
+        heads = range(top + 1, cut - 1) if top is not None else range(0)
+        if (top is None or top == cut - 2 or not any(_head_dated(texts[q], words[q]) for q in heads)
+                or not any(len(words[q]) >= HEAD_WORDS and not _punctuated(texts[q]) and not _dated(words[q])
+                           and texts[q][:1].isupper() for q in heads)):
+            break       # (a paragraph right above, a heading without a date: a guide's next item, or
+            # a date without a headline: a quoted post's attribution, "— Name (@handle) November 18, 2019")
+        cut = top + 1
+    if cut == end or linked(cut - 1) or sum(scores[first_prose:cut]) <= sum(scores[cut:end]):
+        return end
+    return cut
 
 
 def _list_ends(doc: Document, idx: list[int], scores: list[int], kinds: list[str],

@@ -1427,3 +1427,16 @@ def test_the_head_walk_stops_at_a_more_button_a_rule_removed():
     headline = "Russia's attacks kill 2 in Donetsk Oblast, injure 3 in Zaporizhzhia"
     lines = ["News Feed", *teasers, "Show More", headline, *ARTICLE]
     assert _ruled(lines, {2: "more-button"}) == [headline, *ARTICLE]
+
+
+def test_a_dated_teaser_with_its_read_more_link_after_a_short_article_goes():
+    """A one-paragraph-per-line article, then the section's next story: its date, headline
+    and summary, and a "Read More" link a rule removed; a guide's last item under a heading
+    without a date, over the same link, stays."""
+    teaser = ["Updated: Aug 25, 2019 18:03 IST", "Jamie Foxx calls Sela Vave 'the next Beyonce'",
+              "After parting ways with an actress, the actor has been spending time with a British singer "
+              "whom he called the next big star of the music business."]
+    lines = [*ARTICLE, *teaser, "Read More"]
+    assert _ruled(lines, {len(lines) - 1: "read-more"}) == ARTICLE
+    lines = [*ARTICLE, *teaser[1:], "Read More"]
+    assert _ruled(lines, {len(lines) - 1: "read-more"}) == [*ARTICLE, *teaser[1:]]
