@@ -434,6 +434,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         start, end = 0, len(idx)
     else:
         _in_context(texts, words, scores, kinds)
+        _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang))
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
         earlier = _over_teasers(texts, words, scores, kinds, start, end)
@@ -578,6 +579,40 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
                 for q in range(p + 1, after):
                     if scores[q] < PUNCTUATED:
                         scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
+
+
+WRAP_LINES = 4         # a paragraph hard-wrapped over lines (a print column) has at least this many,
+WRAP_CHARS = (15, 70)  # each of about this length
+WRAPPED_KIND = "prose (a paragraph wrapped over lines)"
+
+
+def _hard_wrapped(idx: list[int], texts: list[str], words: list[list[str]], scores: list[int],
+                  kinds: list[str], stops: frozenset[str]) -> None:
+    """A print column's paragraphs, hard-wrapped: WRAP_LINES lines or more in a row (no
+    blank line between), each of WRAP_CHARS, half of them or more broken in a sentence (the
+    next line opening in lower case, or the line ending with a comma, a hyphen or a
+    stopword: "... with new materials" over "used only when ..."), twenty words or more in
+    all, none cut short with an ellipsis (a list of teasers): each line is prose, weighing
+    its words, as the paragraph would unwrapped."""
+    n = len(texts)
+    p = 0
+    while p < n:
+        if not WRAP_CHARS[0] <= len(texts[p]) <= WRAP_CHARS[1]:
+            p += 1
+            continue
+        q = p
+        while q + 1 < n and idx[q + 1] == idx[q] + 1 and WRAP_CHARS[0] <= len(texts[q + 1]) <= WRAP_CHARS[1]:
+            q += 1
+        block = range(p, q + 1)
+        if (len(block) >= WRAP_LINES and sum(len(words[r]) for r in block) >= LONG_WORDS
+                and not any(texts[r].endswith(("…", "...", "…]")) for r in block)):    # (teasers' summaries cut short)
+            broken = sum(texts[r + 1][:1].islower() or texts[r][-1] in ",-–" or bool(words[r]) and words[r][-1] in stops
+                         for r in range(p, q))
+            if 2 * broken >= len(block) - 1:
+                for r in block:
+                    if scores[r] < len(words[r]) and kinds[r] not in (SECTION_KIND, MEDIA_KIND):
+                        scores[r], kinds[r] = len(words[r]), WRAPPED_KIND
+        p = q + 1
 
 
 def _teaser_pair(p: int, texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> bool:

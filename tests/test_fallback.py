@@ -1440,3 +1440,29 @@ def test_a_dated_teaser_with_its_read_more_link_after_a_short_article_goes():
     assert _ruled(lines, {len(lines) - 1: "read-more"}) == ARTICLE
     lines = [*ARTICLE, *teaser[1:], "Read More"]
     assert _ruled(lines, {len(lines) - 1: "read-more"}) == [*ARTICLE, *teaser[1:]]
+
+
+def test_a_print_columns_hard_wrapped_paragraphs_are_prose():
+    """A print edition's guide, its paragraphs hard-wrapped over short lines (most broken in
+    a sentence): each line weighs its words, and the items stay together; a list of teasers
+    cut short with an ellipsis is none."""
+    column = ["Garage Screen", "Art films in the park",
+              "Garage Museum of Contemporary Art has launched", "its summer film program “Garage Screen,”",
+              "which will take place on an open-air stage right", "in front of the museum in Gorky Park. Garage",
+              "has teamed up with the Beat Film Festival to", "show a program entitled “Films by Artists,” with",
+              "movies that are a cross between cinema and", "video art. All the films will be shown in the original",
+              "language with Russian subtitles.",
+              "Brisket BBQ", "Butchery in the restaurant", "Brisket BBQ, a collaboration between restaurateurs",
+              "Fyodor Tardatian, Maxim Livsi and Arkady", "Novikov, Moscow’s No. 1 restaurant entrepreneur,",
+              "has opened a gourmet butcher’s stall", "inside the restaurant. Here you can pick up",
+              "chef Alexei Kanevsky’s signature smoked beef", "brisket, ribs (1,500 rubles/$26.50), pickles made",
+              "with bourbon (700 rubles) or half a smoked", "duck (800 rubles) and sausages (1,100 rubles)."]
+    kept, _, _ = run(column)
+    assert kept[2:] == column[2:] and kept.index("Butchery in the restaurant")
+    teasers = ["I haven’t written anything for a long time in the […]", "100% Walkthrough",
+               "This is a hidden post for club members. Another feature that I […]", "Bonuses for December",
+               "In September, to celebrate the fact that the number of players […]"]
+    words = [fallback._words(t) for t in teasers]
+    scores, kinds = [-15] * len(teasers), ["short"] * len(teasers)
+    fallback._hard_wrapped(list(range(len(teasers))), teasers, words, scores, kinds, fallback.stoplist("English"))
+    assert fallback.WRAPPED_KIND not in kinds
