@@ -433,7 +433,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     if extracted:
         start, end = 0, len(idx)
     else:
-        _in_context(texts, words, scores, kinds)
+        # (a gallery: slide counters a rule removed, "1 / 13": `_in_context`)
+        slides = sum(ln.removed_by in SLIDE_RULES for ln in doc.lines) >= GALLERY
+        _in_context(texts, words, scores, kinds, slides)
         _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang))
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
@@ -495,7 +497,10 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         if appeal is not None:
             end = appeal
         start = _appeal_head(doc, idx, texts, scores, start, end)
-    head = set() if extracted else _head(start, end, texts, words, kinds)
+    # (the head lines with a line removed right above them: `_head`)
+    parted = frozenset(p for p in range(max(start - 2 * HEAD_REACH, 1), start)
+                       if _residue_between(doc, idx[p - 1], idx[p]))
+    head = set() if extracted else _head(start, end, texts, words, kinds, parted)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
@@ -541,7 +546,11 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     return lang
 
 
-def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
+SLIDE_RULES = frozenset(("slide-counter",))
+
+
+def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str],
+                slides: bool = False) -> None:
     """What a line's neighbours tell: a prose line right under a link marked with an
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
@@ -550,11 +559,11 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
     and the next paragraph are that list's items, when each has two words or more."""
     figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
-    # a gallery's title shown over each of its slides (RECORDS times or more, slides of
-    # prose between) parts none of its captions
-    # (slides without a caption show it twice in a row)
-    shown = Counter(texts)
-    for p in range(len(texts)):
+    # on a gallery's page (`slides`: its slide counters), its title shown over each slide
+    # (RECORDS times or more, captions between) parts none of its captions (slides without
+    # a caption show it twice in a row)
+    shown = Counter(texts) if slides else Counter()
+    for p in range(len(texts) if slides else 0):
         if (scores[p] < 0 and shown[texts[p]] >= RECORDS and kinds[p] != SECTION_KIND
                 and len(words[p]) >= HEADLINE_WORDS and not _dated(words[p])):     # (a teaser's date is none)
             above = next((q for q in range(p - 1, -1, -1) if texts[q] != texts[p]), None)
@@ -1278,7 +1287,8 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
     return best_start, best_end
 
 
-def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> set[int]:
+def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str],
+          parted: frozenset[int] = frozenset()) -> set[int]:
     """The article's head above its main prose run (docs/POLICY.md keeps it): walking up
     at most HEAD_REACH lines (besides bylines, dates and keywords), the headline and the
     standfirst lines under it, skipping the bylines, dates, captions, legal lines and
@@ -1326,9 +1336,12 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
         # name, a source's name over its date: "Hindustan Times Noida" over "|November
         # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
-        if (candidates and candidates[-1] == p + 1 and _head_dated(text, words[p])
+        if (candidates and candidates[-1] == p + 1 and p + 1 not in parted and _head_dated(text, words[p])
                 and not (BYLINE.match(text) or COUNTER.match(text))):
-            dated.append(p + 1)     # a head line right under a date ("Last Updated: ...", no byline)
+            # a head line right under a date ("Last Updated: ...", no byline), nothing removed
+            # between (a teaser's section label a site's template took: "January 14, 2019"
+            # over "CAR REVIEWS" over the next teaser's headline)
+            dated.append(p + 1)
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
                 or p and _label(texts[p - 1], words[p - 1]) and len(words[p]) <= HEAD_REACH
                 or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)

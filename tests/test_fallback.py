@@ -1402,7 +1402,7 @@ def test_a_page_cut_under_a_live_entrys_title_and_author_keeps_its_words():
 
 
 def test_an_agency_gallery_keeps_its_captions_between_its_titles():
-    """A gallery's slides: its title over each (a slide counter a rule removed between),
+    """A gallery's slides (slide counters a rule removed): its title over each,
     then the slide's caption, closed by its agency ("(AFP)", "(AFP / LUIS ACOSTA)"): the
     captions are the gallery's text, the title stays once."""
     title = "OUR MOLE IN MOSCOW: Watch out world, this French team are on course to dominate"
@@ -1413,8 +1413,8 @@ def test_an_agency_gallery_keeps_its_captions_between_its_titles():
                 "Mirage Hotel in Kazan on July 5, 2018. (AFP / LUIS ACOSTA)",
                 "Russia players celebrate after knocking Spain out of the World Cup in the Luzhniki Stadium. (AFP)"]
     lines = [title]
-    for caption in captions:
-        lines += [title, caption, title]
+    for n, caption in enumerate(captions, 1):
+        lines += [title, f"{n} / {len(captions)}", caption, title]
     kept = [t for t in clean("\n".join(lines)).text.split("\n") if t]
     assert kept == [title, *captions]
 
