@@ -435,7 +435,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     else:
         # (a gallery: slide counters a rule removed, "1 / 13": `_in_context`)
         slides = sum(ln.removed_by in SLIDE_RULES for ln in doc.lines) >= GALLERY
-        _in_context(texts, words, scores, kinds, slides)
+        _in_context(texts, words, scores, kinds, slides, [doc.lines[i].removed_by is not None for i in idx])
         _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang))
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
@@ -550,14 +550,16 @@ SLIDE_RULES = frozenset(("slide-counter",))
 
 
 def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str],
-                slides: bool = False) -> None:
+                slides: bool = False, ghosts: list[bool] | None = None) -> None:
     """What a line's neighbours tell: a prose line right under a link marked with an
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
     other lines' text is their copy (in the page's metadata), not more paragraphs; the
     short lines between a paragraph announcing a list ("... best practices including:")
     and the next paragraph are that list's items, when each has two words or more."""
-    figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
+    # (a line a border rule removed, `ghosts`, makes no table: a date stamp under a date)
+    figures = [kind != "prose" and not (ghosts and ghosts[p]) and _figures(t, w)
+               for p, (t, w, kind) in enumerate(zip(texts, words, kinds))]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
     # on a gallery's page (`slides`: its slide counters), its title shown over each slide
     # (RECORDS times or more, captions between) parts none of its captions (slides without

@@ -1466,3 +1466,14 @@ def test_a_print_columns_hard_wrapped_paragraphs_are_prose():
     scores, kinds = [-15] * len(teasers), ["short"] * len(teasers)
     fallback._hard_wrapped(list(range(len(teasers))), teasers, words, scores, kinds, fallback.stoplist("English"))
     assert fallback.WRAPPED_KIND not in kinds
+
+
+def test_a_date_stamp_a_rule_removed_makes_no_table_with_the_date_above_it():
+    """ "Nov 20 2019, 11:06am ist" over "updated: Nov 20 2019, 15:24pm ist" (generic rule
+    date-stamp, read where it stood): no table of figures, so the date goes as it would
+    without the stamp, and the output cleans to itself."""
+    headline = "Beijing tariff demands may expand US-China trade deal"
+    text = "\n".join(["Home", "Business", headline, "Share permalink", "Nov 20 2019, 11:06am ist",
+                      "updated: Nov 20 2019, 15:24pm ist", *ARTICLE])
+    out = clean(text).text
+    assert "11:06am" not in out and clean(out).text == out
