@@ -1461,7 +1461,7 @@ def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[s
         return False
     text, above = texts[p], texts[p - 1]
     return (text.lstrip("\"“‘'«")[:1].isupper() and not _punctuated(text) and text[-1] not in ",-–—|"
-            and (_punctuated(above) or _dated(words[p - 1])))
+            and (_punctuated(above) or _dated(words[p - 1])) and not BYLINE.match(text))    # ("By AFP")
 
 
 def _head_dated(text: str, words: list[str]) -> bool:

@@ -1477,3 +1477,14 @@ def test_a_date_stamp_a_rule_removed_makes_no_table_with_the_date_above_it():
                       "updated: Nov 20 2019, 15:24pm ist", *ARTICLE])
     out = clean(text).text
     assert "11:06am" not in out and clean(out).text == out
+
+
+def test_a_byline_under_a_date_stamp_a_rule_removed_is_no_short_headline():
+    """ "By AFP" under "Updated 18 October 2023, 10:05 GMT" (generic rule date-stamp, read
+    where it stood): a byline, no short headline; it goes, the headline stays, and the
+    output cleans to itself (found by test_fuzz once the corpus grew)."""
+    text = ("Support The Moscow Times!\nNavalny Discharged From Berlin Hospital\n"
+            "Updated 18 October 2023, 10:05 GMT\n\nBy AFP\n\n" + "\n\n".join(ARTICLE) + "\n")
+    out = clean(text, outlet="generic").text
+    assert out.startswith("Navalny Discharged From Berlin Hospital\n") and "By AFP" not in out
+    assert clean(out, outlet="generic").text == out
