@@ -310,7 +310,10 @@ def check_examples(rule: Rule) -> list[str]:
             touched = ln.removed_by is not None or (rule.kind == "cut" and ln.text != old)
             if not touched:
                 problems.append(f"example not removed: {old.strip()!r}")
-            elif rule.hint and not rule.hint.compiled.search(old.strip()):
+            # the hint must match wherever the pattern does (not a caption's or block's
+            # other lines, which the pattern need not match)
+            elif (rule.hint and not rule.hint.compiled.search(old.strip())
+                  and rule.pattern.compiled.search(old.strip())):
                 problems.append(f"hint does not match example: {old.strip()!r}")
     for text in rule.keep:
         doc = Document(text)
