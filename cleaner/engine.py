@@ -210,13 +210,19 @@ def drop_doubled(doc: Document) -> None:
     first copy (drop_repeats may take the second)."""
     lines = doc.lines
     kept = doc.kept_indices()
+    next_key = None     # line i + 1's words, read as the second of a pair, for the next pair
     # the first kept line is the headline, which pages print twice too
     for i in range(kept[0] + 1 if kept else len(lines), len(lines) - 1):
         a, b = lines[i], lines[i + 1]
         if a.blank or b.blank or a.removed_by is not None or b.removed_by is not None:
+            next_key = None
             continue
-        key = _words(a.text)
-        if REPEAT_MIN <= len(key) <= DOUBLED_MAX and key == _words(b.text):
+        key = next_key if next_key is not None else _words(a.text)
+        next_key = None
+        if REPEAT_MIN <= len(key) <= DOUBLED_MAX:
+            next_key = _words(b.text)
+            if key != next_key:
+                continue
             doc.remove(i, f"doubled: printed twice, lines {i + 1} and {i + 2}")
             doc.remove(i + 1, f"doubled: printed twice, lines {i + 1} and {i + 2}")
 
