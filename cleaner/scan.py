@@ -511,12 +511,14 @@ def _doubled_lines(texts: list[str], shape: tuple[int, int, tuple[int, ...]]):
     for i, s in enumerate(texts):
         n = len(s)
         if lo <= n <= hi:
-            if s.endswith("\n"):
+            if n and s[-1] == "\n":
                 yield i
                 continue
             for w in widths:
-                k, odd = divmod(n - w, 2)
-                if not odd and a <= k <= b and s[:k] == s[n - k:]:
+                k = (n - w) >> 1
+                # the second copy's first character first: most lines fail there
+                if (n - w) & 1 == 0 and a <= k <= b and (
+                        k == 0 or s[0] == s[n - k] and s.startswith(s[n - k:])):
                     yield i
                     break
 

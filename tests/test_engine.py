@@ -388,7 +388,8 @@ def test_doubled_shapes():
         assert shape is None or source == r"^(\w{3,9})(?=x)\1$", source
 
 
-@pytest.mark.parametrize("source", DOUBLED + [r"^(\w{2,5})[ -]?\1$", r"^(?=a)(.{1,4})\1$"])
+@pytest.mark.parametrize("source", DOUBLED + [r"^(\w{2,5})[ -]?\1$", r"^(?=a)(.{1,4})\1$",
+                                               r"^(a*)-?\1$"])
 def test_a_doubled_shape_lets_through_every_line_its_pattern_matches(source):
     import cleaner.scan as scan
     from cleaner.ruleset import FLAGS
