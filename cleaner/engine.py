@@ -214,7 +214,7 @@ def drop_doubled(doc: Document) -> None:
     # the first kept line is the headline, which pages print twice too
     for i in range(kept[0] + 1 if kept else len(lines), len(lines) - 1):
         a, b = lines[i], lines[i + 1]
-        if a.blank or b.blank or a.removed_by is not None or b.removed_by is not None:
+        if not a.text or not b.text or a.removed_by is not None or b.removed_by is not None:
             next_key = None
             continue
         key = next_key if next_key is not None else _words(a.text)
@@ -228,8 +228,22 @@ def drop_doubled(doc: Document) -> None:
 
 
 def _words(text: str) -> str:
-    """A line as repeats are compared: its words, whitespace aside."""
-    return " ".join(text.split())
+    """A line as repeats are compared: its words, whitespace aside. Kept for lines of up
+    to WORDS_KEPT characters (drop_doubled, drop_repeats and drop_headline_twice read most
+    lines of a known page, in each round), the store emptied when full."""
+    words = _WORDS.get(text)
+    if words is None:
+        words = " ".join(text.split())
+        if len(text) <= WORDS_KEPT:
+            if len(_WORDS) >= WORDS_STORE:
+                _WORDS.clear()
+            _WORDS[text] = words
+    return words
+
+
+WORDS_KEPT = 2000
+WORDS_STORE = 4096
+_WORDS: dict[str, str] = {}
 
 
 def _window(doc: Document, i: int, rule: Rule) -> None:
