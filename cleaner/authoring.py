@@ -372,7 +372,9 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
         for text in rule.examples:
             lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
             if rule.kind in ("drop_block", "drop_caption"):
-                lines = lines[:1]       # the line it starts on
+                # the line it starts on: a caption rule's example may open with the
+                # lines its `above` reads, which it does not take
+                lines = _first_taken(rule, text) if rule.above else lines[:1]
             for line in lines:
                 if not _matches(rule, line):
                     continue
@@ -390,6 +392,13 @@ def _shadowed(outlet, broken: set) -> list[RuleError]:
                         f"matches it); {fix}", rule.id, rule.lineno))
                     break
     return out
+
+
+def _first_taken(rule, text: str) -> list[str]:
+    """The first line of an example that the rule alone removes (none if it removes none)."""
+    doc = Document(text)
+    alone(rule).apply(doc)
+    return [ln.text.strip() for ln in doc.lines if ln.removed_by is not None][:1]
 
 
 def _takes_in(rule, text: str, line: str) -> bool:

@@ -417,3 +417,25 @@ def test_rules_test_says_an_outlet_is_not_loaded(tmp_path):
     assert 'outlet acme is not loaded: no rule file in use has id = "acme"; name its folder ' \
            "with --rules DIR" in r.stdout
     assert "detected outlet" not in r.stdout
+
+
+def test_a_caption_example_opening_with_its_above_line_is_not_shadowed():
+    # the example carries the byline its `above` reads (context, not taken): an earlier
+    # meta rule that takes bylines does not keep the caption rule from firing
+    text = HEAD + """[[rule]]
+id = "byline"
+kind = "meta"
+pattern = '^By (?P<author>[\\p{L} ]+)$'
+examples = ["By Jane Roe"]
+[[rule]]
+id = "picture"
+kind = "drop_caption"
+pattern = '^[\\p{L} ]+$'
+caption = '^[\\p{L} ]+$'
+adjacent = true
+above = ['^$']
+examples = ["By Jane Roe\\n\\nJane Roe\\nThe writer at home"]
+"""
+    notes = []
+    assert check_text(text, "x.toml", notes) == []
+    assert [str(n) for n in notes if "never fires" in str(n)] == []
