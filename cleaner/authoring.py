@@ -14,7 +14,7 @@ from .document import Document
 from .engine import RuleTimeout, alone, check_examples
 from .errors import UsageError
 from .prefilter import EVERY_LINE, atoms, stdlib_tree
-from .scan import guarded_search
+from .scan import doubled_shape, guarded_search
 from .evaluate import Pair, clean_pair, unified_diff
 from .ruleset import (FLAGS, OUTLET_ID, Pat, RuleError, parse, pattern_pieces, toml_files,
                       top_level_branches)
@@ -541,7 +541,8 @@ def _letters_and_space(items) -> bool:
 
 
 def _note_slow(p: Pat, notes: list[RuleError]) -> None:
-    if atoms(p.source) in (None, EVERY_LINE):
+    # a line written twice (scan.doubled_shape) is tested by its length and halves
+    if atoms(p.source) in (None, EVERY_LINE) and doubled_shape(p.source) is None:
         fix = ("put a literal word in it" if p.key == "hint" else
                "put a literal word in it, or add a `hint`")
         notes.append(RuleError(p.path, f"'{p.key}' has no literal text the prefilter can "

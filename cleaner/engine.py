@@ -213,20 +213,40 @@ def drop_doubled(doc: Document) -> None:
     first copy (drop_repeats may take the second)."""
     lines = doc.lines
     kept = doc.kept_indices()
+    next_key = None     # line i + 1's words, read as the second of a pair, for the next pair
     # the first kept line is the headline, which pages print twice too
     for i in range(kept[0] + 1 if kept else len(lines), len(lines) - 1):
         a, b = lines[i], lines[i + 1]
-        if a.blank or b.blank or a.removed_by is not None or b.removed_by is not None:
+        if not a.text or not b.text or a.removed_by is not None or b.removed_by is not None:
+            next_key = None
             continue
-        key = _words(a.text)
-        if REPEAT_MIN <= len(key) <= DOUBLED_MAX and key == _words(b.text):
+        key = next_key if next_key is not None else _words(a.text)
+        next_key = None
+        if REPEAT_MIN <= len(key) <= DOUBLED_MAX:
+            next_key = _words(b.text)
+            if key != next_key:
+                continue
             doc.remove(i, f"doubled: printed twice, lines {i + 1} and {i + 2}")
             doc.remove(i + 1, f"doubled: printed twice, lines {i + 1} and {i + 2}")
 
 
 def _words(text: str) -> str:
-    """A line as repeats are compared: its words, whitespace aside."""
-    return " ".join(text.split())
+    """A line as repeats are compared: its words, whitespace aside. Kept for lines of up
+    to WORDS_KEPT characters (drop_doubled, drop_repeats and drop_headline_twice read most
+    lines of a known page, in each round), the store emptied when full."""
+    words = _WORDS.get(text)
+    if words is None:
+        words = " ".join(text.split())
+        if len(text) <= WORDS_KEPT:
+            if len(_WORDS) >= WORDS_STORE:
+                _WORDS.clear()
+            _WORDS[text] = words
+    return words
+
+
+WORDS_KEPT = 2000
+WORDS_STORE = 4096
+_WORDS: dict[str, str] = {}
 
 
 def _window(doc: Document, i: int, rule: Rule) -> None:
@@ -370,7 +390,10 @@ def check_examples(rule: Rule) -> list[str]:
             touched = ln.removed_by is not None or (rule.kind == "cut" and ln.text != old)
             if not touched:
                 problems.append(f"example not removed: {old.strip()!r}")
-            elif rule.hint and not rule.hint.compiled.search(old.strip()):
+            # the hint must match wherever the pattern does (not a caption's or block's
+            # other lines, which the pattern need not match)
+            elif (rule.hint and not rule.hint.compiled.search(old.strip())
+                  and rule.pattern.compiled.search(old.strip())):
                 problems.append(f"hint does not match example: {old.strip()!r}")
     for text in rule.keep:
         doc = Document(text)

@@ -25,6 +25,7 @@ Stoplists are jusText's (`justext.get_stoplist`), loaded when the fallback first
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -56,6 +57,7 @@ TERMINAL = frozenset('.!?…:;"”’»)。！？」』')   # a sentence's last 
 _FIRST = itemgetter(0)
 SENTENCE_BREAK = regex.compile(r"(?<=\p{Ll}\p{Ll}|\d)[.!?][\"”’»)]?\s+[\"“‘«(]?[\p{Lu}\p{N}]")   # "... in Gaza. A third"
 COUNT = regex.compile(r"\(\d+\)$")
+COUNTER = regex.compile(r"(?i)^\d+\s*(?:of|/|von|de|из|з)\s*\d+$")   # a gallery's slide counter ("1 of 6")
 TIME = regex.compile(r"\d:\d\d(?!\d)")   # a time of day with a colon, as timestamps write it
 YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d[./]\d\d?[./]\d\d")   # "2005", "04.24.09", "3/2/2014"
 THOUSANDS = regex.compile(r"(\d),(\d\d\d)(?!\d)")   # "58,723"
@@ -142,9 +144,9 @@ BYLINE = regex.compile(r"^(?i:(?:(?:edited|written|reported|compiled|produced|pr
                        r"|contributor|staff writer|correspondent|reporter)$")
 # The authors of a live page or a joint report: two or more names and nothing else
 # ("Samantha Lock (now); Maanvi Singh, Adam Gabbatt and Martin Belam (earlier)").
-NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?"
+NAMES = regex.compile(r"^(?:\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,2}\s*(?:\((?:now|earlier)\))?"
                       r"\s*(?:[,;&]|\s(?:and|und|et|y|и|і)\s)\s*)+"
-                      r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,3}\s*(?:\((?:now|earlier)\))?$")
+                      r"\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,2}\s*(?:\((?:now|earlier)\))?$")
 # A photo caption's credit ("Photograph: Name/Reuters", "Bild: picture-alliance/dpa",
 # "In this file photo, ...", "... [File: Reuters]", "Zapatero in 2007. / Guillaume Paumier",
 # "... Credit... Name/The New York Times", "... on Wednesday.(PTI)", "(Anil Dayal/HT photo)").
@@ -182,6 +184,9 @@ FILE_NAME_REASON = "fallback: a photo's file name inside the article"
 CREDITED = regex.compile(r"\((?:[^()]{0,60}?\p{Lu}[\p{L}.]*\s?/\s?\p{Lu}[^()]{0,60}"
                          r"|(?i:[^()]{0,60}\b(?:photos?|file|pic|picture|image)\b[^()]{0,40}))\)$")
 CAPTION_CHARS = 300
+# an agency's name alone closing a line ("... in Moscow. (AFP)"): a news brief's, or in a
+# gallery (three or more such captions, `_gallery`) a caption's
+AGENCY_TAIL = regex.compile(r"\((?:AFP|AP|Reuters|EPA|PTI|ANI|IANS|dpa|Xinhua|TASS|Getty Images)\)$")
 # or with its credit after its last sentence: a name and its agency ("A currency exchange
 # in Moscow. Peter Kovalev / TASS", "... last week. Credit... Anna Moneymaker/The New York Times")
 CREDIT_TAIL = regex.compile(r"""[.!?”"…]\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}\s?/\s?[\p{Lu}\p{N}][\p{L}\p{N}&.'’ /-]{1,40}$""")
@@ -387,7 +392,8 @@ class Memo:
         last = len(texts) - 1
         for p, text in enumerate(texts):
             # (the next line opens in lower case, or after a transcript's time: `_continues`)
-            wrapped = p < last and (texts[p + 1][:1].islower()
+            # (an address under it, "t.me/gubernator_46", goes on with no sentence)
+            wrapped = p < last and (texts[p + 1][:1].islower() and not _address(texts[p + 1])
                                     or ":" in texts[p + 1][1:3] and _continues(texts[p + 1]))
             known = tables[wrapped]
             found = known.get(text)
@@ -413,16 +419,24 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         for i in doc.kept_indices():
             if doc.lines[i].text.strip() in template:
                 doc.remove(i, "fallback: recurs on other pages of the site")
-    idx = doc.kept_indices()
+    # the lines a border rule removed are read as where they stand (`BORDER_RULES`): they
+    # go whatever the fallback decides, but part the article from what is around it
+    idx = _with_borders(doc)
     texts = [doc.lines[i].text.strip() for i in idx]
     words, english = memo.read(texts)
     lang = (_detect(words, english, lambda: memo.stop_counts(texts, words)) if lang is None
             else resolve_lang(lang, []))
     scores, kinds = memo.scores(texts, words, english, lang)
+    for p, i in enumerate(idx):
+        if doc.lines[i].removed_by in LIST_END_RULES:
+            kinds[p] = LIST_END_KIND    # (the head walk stops at it too: `_head`)
     if extracted:
         start, end = 0, len(idx)
     else:
-        _in_context(texts, words, scores, kinds)
+        # (a gallery: slide counters a rule removed, "1 / 13": `_in_context`)
+        slides = sum(ln.removed_by in SLIDE_RULES for ln in doc.lines) >= GALLERY
+        _in_context(texts, words, scores, kinds, slides, [doc.lines[i].removed_by is not None for i in idx])
+        _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang))
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
         earlier = _over_teasers(texts, words, scores, kinds, start, end)
@@ -430,6 +444,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             start, end = earlier
         else:
             end = _alike_runs(scores, start, end)
+        start, end = _list_ends(doc, idx, scores, kinds, start, end)
         if sum(scores[start:end]) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
             # keeping it all loses less than a guess
@@ -474,6 +489,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
             if records == end:
                 break
             end = records
+        end = _teaser_tail(doc, idx, texts, words, kinds, scores, first_prose, end)
         if _cut_short(doc, idx, texts, words, kinds, end, limit):
             end = limit
         appeal_end = end
@@ -481,7 +497,10 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         if appeal is not None:
             end = appeal
         start = _appeal_head(doc, idx, texts, scores, start, end)
-    head = set() if extracted else _head(start, end, texts, words, kinds)
+    # (the head lines with a line removed right above them: `_head`)
+    parted = frozenset(p for p in range(max(start - 2 * HEAD_REACH, 1), start)
+                       if _residue_between(doc, idx[p - 1], idx[p]))
+    head = set() if extracted else _head(start, end, texts, words, kinds, parted)
     # inside the run, a line that repeats one of the page's frame is the frame's too
     # (a gallery caption, a teaser, a menu entry shown twice)
     frame = set() if extracted else set(texts[:start]) | set(texts[end:])
@@ -489,7 +508,7 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     # an author's name over a role line ("Jo Park" over "Verify senior journalist"): `_byline_at`
     bylines = {q for r in range(start + 1, end) if words[r][-1:] and words[r][-1] in ROLES
                and _byline_at(r - 1, texts, words) for q in (r - 1, r)}
-    captions = _captions(texts, credits)
+    captions = _captions(texts, credits) | _ruled_captions(doc, idx, texts, start, end)
     gallery = not extracted and _gallery(texts, start, end)
     doubled = set() if extracted else _doubled(idx, texts, kinds, scores, credits, start, end, min(head, default=start))
     for p, i in enumerate(idx):
@@ -527,15 +546,32 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     return lang
 
 
-def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> None:
+SLIDE_RULES = frozenset(("slide-counter",))
+
+
+def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str],
+                slides: bool = False, ghosts: list[bool] | None = None) -> None:
     """What a line's neighbours tell: a prose line right under a link marked with an
     arrow ("» Other story") is that link's summary, a teaser; lines of figures in a row
     are a table's rows (one alone is more often a date and time); a long line holding
     other lines' text is their copy (in the page's metadata), not more paragraphs; the
     short lines between a paragraph announcing a list ("... best practices including:")
     and the next paragraph are that list's items, when each has two words or more."""
-    figures = [kind != "prose" and _figures(t, w) for t, w, kind in zip(texts, words, kinds)]
+    # (a line a border rule removed, `ghosts`, makes no table: a date stamp under a date)
+    figures = [kind != "prose" and not (ghosts and ghosts[p]) and _figures(t, w)
+               for p, (t, w, kind) in enumerate(zip(texts, words, kinds))]
     prose = [t for t, k, n in zip(texts, kinds, scores) if k == "prose" and n <= PROSE_CAP]
+    # on a gallery's page (`slides`: its slide counters), its title shown over each slide
+    # (RECORDS times or more, captions between) parts none of its captions (slides without
+    # a caption show it twice in a row)
+    shown = Counter(texts) if slides else Counter()
+    for p in range(len(texts) if slides else 0):
+        if (scores[p] < 0 and shown[texts[p]] >= RECORDS and kinds[p] != SECTION_KIND
+                and len(words[p]) >= HEADLINE_WORDS and not _dated(words[p])):     # (a teaser's date is none)
+            above = next((q for q in range(p - 1, -1, -1) if texts[q] != texts[p]), None)
+            below = next((q for q in range(p + 1, len(texts)) if texts[q] != texts[p]), None)
+            if any(q is not None and kinds[q] == "prose" for q in (above, below)):
+                scores[p], kinds[p] = 0, "a gallery's title over each slide"
     for p in range(len(texts)):
         if scores[p] > PROSE_CAP and any(t in texts[p] for t in prose):
             scores[p] = PROSE_CAP    # a long line repeating the page's paragraphs is a copy
@@ -554,6 +590,40 @@ def _in_context(texts: list[str], words: list[list[str]], scores: list[int], kin
                 for q in range(p + 1, after):
                     if scores[q] < PUNCTUATED:
                         scores[q], kinds[q] = PUNCTUATED, "an item of a list the article announces"
+
+
+WRAP_LINES = 4         # a paragraph hard-wrapped over lines (a print column) has at least this many,
+WRAP_CHARS = (15, 70)  # each of about this length
+WRAPPED_KIND = "prose (a paragraph wrapped over lines)"
+
+
+def _hard_wrapped(idx: list[int], texts: list[str], words: list[list[str]], scores: list[int],
+                  kinds: list[str], stops: frozenset[str]) -> None:
+    """A print column's paragraphs, hard-wrapped: WRAP_LINES lines or more in a row (no
+    blank line between), each of WRAP_CHARS, half of them or more broken in a sentence (the
+    next line opening in lower case, or the line ending with a comma, a hyphen or a
+    stopword: "... with new materials" over "used only when ..."), twenty words or more in
+    all, none cut short with an ellipsis (a list of teasers): each line is prose, weighing
+    its words, as the paragraph would unwrapped."""
+    n = len(texts)
+    p = 0
+    while p < n:
+        if not WRAP_CHARS[0] <= len(texts[p]) <= WRAP_CHARS[1]:
+            p += 1
+            continue
+        q = p
+        while q + 1 < n and idx[q + 1] == idx[q] + 1 and WRAP_CHARS[0] <= len(texts[q + 1]) <= WRAP_CHARS[1]:
+            q += 1
+        block = range(p, q + 1)
+        if (len(block) >= WRAP_LINES and sum(len(words[r]) for r in block) >= LONG_WORDS
+                and not any(texts[r].endswith(("…", "...", "…]")) for r in block)):    # (teasers' summaries cut short)
+            broken = sum(texts[r + 1][:1].islower() or texts[r][-1] in ",-–" or bool(words[r]) and words[r][-1] in stops
+                         for r in range(p, q))
+            if 2 * broken >= len(block) - 1:
+                for r in block:
+                    if scores[r] < len(words[r]) and kinds[r] not in (SECTION_KIND, MEDIA_KIND):
+                        scores[r], kinds[r] = len(words[r]), WRAPPED_KIND
+        p = q + 1
 
 
 def _teaser_pair(p: int, texts: list[str], words: list[list[str]], scores: list[int], kinds: list[str]) -> bool:
@@ -698,6 +768,34 @@ def _captions(texts: list[str], credits: set[int]) -> set[str]:
     return found
 
 
+def _ruled_credit(text: str) -> bool:
+    """A line a rule removed that was a photo's credit ("Photo: Jo Park, AP", "Jo Park /
+    Reuters", "Image copyright Getty Images"): the fallback reads it as the border it was."""
+    return (text.find(":", 0, 20) > 0 and PHOTO_CREDIT.match(text) is not None
+            or SLASH_CREDIT.match(text) is not None or IMAGE_COPYRIGHT.match(text) is not None)
+
+
+def _ruled_captions(doc: Document, idx: list[int], texts: list[str], start: int, end: int) -> set[str]:
+    """The captions over photo credits a rule removed (`_ruled_credit`): as in `_captions`,
+    the kept line of the run right above such a credit, when it ends like no sentence or
+    three such captions follow each other (a gallery).
+    (Once the rule removed the credit, the fallback no longer sees it among the kept
+    lines; cleaning the output again finds neither line.)"""
+    over: set[int] = set()
+    for p in range(start, end):
+        nxt = idx[p + 1] if p + 1 < len(idx) else len(doc.lines)
+        for j in range(idx[p] + 1, nxt):
+            line = doc.lines[j]
+            if not line.text.strip():
+                continue
+            if line.removed_by and not line.removed_by.startswith("fallback") and _ruled_credit(line.text.strip()):
+                over.add(p)
+            break
+    # three or more captions in a row, each over its credit: a gallery, punctuated or not
+    return {texts[p] for p in over
+            if not _punctuated(texts[p]) or any({p + k, p + k + 1, p + k + 2} <= over for k in (-2, -1, 0))}
+
+
 def _credited(text: str) -> bool:
     """A caption ending with its photo's credit in parentheses (CREDITED) or after its last
     sentence (CREDIT_TAIL), a line of at most CAPTION_CHARS characters."""
@@ -712,7 +810,8 @@ def _gallery(texts: list[str], start: int, end: int) -> bool:
     """Whether the run is a gallery, its captions the text: GALLERY captions or more in it
     end with their photo's credit (`_credited`). (Only what stays counts: the credits on
     their own lines go, and cleaning the output again must find the same.)"""
-    return sum(map(_credited, texts[start:end])) >= GALLERY
+    return sum(_credited(t) or t[-1:] == ")" and AGENCY_TAIL.search(t) is not None
+               for t in texts[start:end]) >= GALLERY
 
 
 def _doubled(idx: list[int], texts: list[str], kinds: list[str], scores: list[int], credits: set[int],
@@ -784,6 +883,12 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
                 kinds[p] != "prose" for p in range(end + gap, limit - 1)) or any(
                 kinds[p] in (MEDIA_KIND, TEASER_KIND, MENU_KIND) for p in range(end, end + gap)):
             return False        # (a link to other stories is no caption)
+    elif gap == len(rest) > 2:
+        # a photo's name and credit (or a live entry's title, author and role) over it: up
+        # to GAP_LINES short lines, none a teaser, menu, media link or sentence without its
+        # end (a teaser's summary, or a caption that may be one)
+        if len(rest) - 1 > GAP_LINES or any(kinds[p] in UNBRIDGED for p in range(end, limit - 1)):
+            return False
     # else a sub-heading over it: a few words ending like no sentence nor a label ("Media
     # caption,"), or a live entry's title
     elif len(rest) > 2 or len(rest) == 2 and (
@@ -857,10 +962,18 @@ def _broken_off(texts: list[str], words: list[list[str]], kinds: list[str], p: i
     text = texts[p]
     if kinds[p] == CUT_SENTENCE:
         return True
+    opening = text.lstrip("—–- ") if text[:1] in "—–" else text     # (a dash opening a list's item or a reply)
     return (0 < len(words[p]) < PROSE_WORDS and not _punctuated(text) and text[-1] not in ",-–—|"
-            and (text[:1].isupper() or text[:1] in "\"“‘'«")
+            and (opening[:1].isupper() or opening[:1] in "\"“‘'«")
             and texts.count(text) == 1 and not _dated(words[p])
             and not (BYLINE.match(text) or CAPTION.search(text) or "/" in text and SLASH_CREDIT.match(text)))
+
+
+def _address(text: str) -> bool:
+    """A web or e-mail address alone on its line ("t.me/gubernator_46", "ru@themoscowtimes.com",
+    "www.example.com"): one word with a slash or an at sign, or a host's dotted name."""
+    return (" " not in text and ("/" in text or "@" in text or text[:4] == "www.")
+            and any(c.isalpha() for c in text[:3]))
 
 
 def _continues(text: str) -> bool:
@@ -873,14 +986,92 @@ def _continues(text: str) -> bool:
     return text[:1].islower()
 
 
+# Generic rules whose lines the fallback reads as borders where they stood (a reading
+# time, "Show More" under a teaser, a digest's "(Read full story here)"): taken first,
+# the article would run on over them into the teasers or head matter around it.
+BORDER_RULES = frozenset(("digest-story-link", "more-button", "date-stamp"))
+# and of those, the ones that close a list of links ("Show More" under a feed's teasers),
+# which the article does not run on over
+LIST_END_RULES = frozenset(("more-button",))
+LIST_END_KIND = "a button closing a list of links"
 INSIDE_REASONS = frozenset((None, STAMP_REASON, BYLINE_REASON, CAPTION_REASON, CREDIT_REASON, FILE_NAME_REASON,
                             DOUBLED_REASON))
+
+
+TEASER_LINK_RULES = frozenset(("read-more",))
+TEASER_HEAD = 3        # a teaser's headline, date and byline over its summary: at most this many lines
+
+
+def _teaser_tail(doc: Document, idx: list[int], texts: list[str], words: list[list[str]], kinds: list[str],
+                 scores: list[int], first_prose: int, end: int) -> int:
+    """Where the run ends when teasers close it: each a headline and its date (and byline,
+    up to TEASER_HEAD short lines) over one paragraph, followed by a "Read More" link a rule
+    removed (TEASER_LINK_RULES), together weighing less than the article above them, whose
+    own last paragraph has no such link (on a list of stories each has: they are the page's
+    text). `end` otherwise."""
+    lines = doc.lines
+
+    def linked(p: int) -> bool:
+        """The page's next line with text after line p is such a link (whatever went
+        between in an earlier round: the next round must find the same)."""
+        j = next((j for j in range(idx[p] + 1, len(lines)) if lines[j].text), None)
+        return j is not None and lines[j].removed_by in TEASER_LINK_RULES
+
+    cut = end
+    while cut - 2 > first_prose and kinds[cut - 1] == "prose" and linked(cut - 1):
+        top = next((q for q in range(cut - 2, max(first_prose, cut - 2 - TEASER_HEAD) - 1, -1)
+                    if kinds[q] == "prose"), None)
+        heads = range(top + 1, cut - 1) if top is not None else range(0)
+        if (top is None or top == cut - 2 or not any(_head_dated(texts[q], words[q]) for q in heads)
+                or not any(len(words[q]) >= HEAD_WORDS and not _punctuated(texts[q]) and not _dated(words[q])
+                           and texts[q][:1].isupper() for q in heads)):
+            break       # (a paragraph right above, a heading without a date: a guide's next item, or
+            # a date without a headline: a quoted post's attribution, "— Name (@handle) November 18, 2019")
+        cut = top + 1
+    if cut == end or linked(cut - 1) or sum(scores[first_prose:cut]) <= sum(scores[cut:end]):
+        return end
+    return cut
+
+
+def _list_ends(doc: Document, idx: list[int], scores: list[int], kinds: list[str],
+               start: int, end: int) -> tuple[int, int]:
+    """The run [start, end) parted at a button closing a list of links that a rule removed
+    (LIST_END_RULES: "Show More" under a feed's teasers): the lighter side goes."""
+    for p in range(end - 1, start - 1, -1):
+        if kinds[p] == LIST_END_KIND:
+            if sum(scores[start:p]) > sum(scores[p + 1:end]):
+                end = p
+            else:
+                start = p + 1
+    return start, end
+
+
+def _with_borders(doc: Document) -> list[int]:
+    """The kept lines' indices, and those of the lines a border rule removed (BORDER_RULES)
+    between them, but for one between two paragraphs (an ad's slot or a "Show More" button
+    inside the article, which parts nothing)."""
+    lines = doc.lines
+    kept = [i for i, ln in enumerate(lines) if ln.text and ln.removed_by is None]
+    ghosts = [i for i, ln in enumerate(lines) if ln.text and ln.removed_by in BORDER_RULES]
+    if not ghosts:
+        return kept
+    def paragraph(i: int) -> bool:
+        text = lines[i].text.strip()
+        return len(text.split()) >= PROSE_WORDS and _punctuated(text)
+    at = bisect.bisect_left
+    found = []
+    for g in ghosts:
+        k = at(kept, g)
+        if not (0 < k < len(kept) and paragraph(kept[k - 1]) and paragraph(kept[k])):
+            found.append(g)
+    return sorted(kept + found)
 
 
 def _residue_between(doc: Document, a: int, b: int) -> bool:
     """Whether a line between lines a and b was removed (by a rule: a share bar, "Read
     more"; or by an earlier round, as the frame); a timestamp, a byline, a photo's caption
-    or credit the article held is no border."""
+    or credit the article held is no border, nor a line a border rule removed that the
+    fallback reads as where it stood (BORDER_RULES: a or b)."""
     return any(doc.lines[j].removed_by not in INSIDE_REASONS for j in range(a + 1, b))
 
 
@@ -1098,7 +1289,8 @@ def _best_run(scores: list[int], lo: int, hi: int) -> tuple[int, int]:
     return best_start, best_end
 
 
-def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str]) -> set[int]:
+def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds: list[str],
+          parted: frozenset[int] = frozenset()) -> set[int]:
     """The article's head above its main prose run (docs/POLICY.md keeps it): walking up
     at most HEAD_REACH lines (besides bylines, dates and keywords), the headline and the
     standfirst lines under it, skipping the bylines, dates, captions, legal lines and
@@ -1136,15 +1328,22 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     entry = {start - 1} if start and (_entry_title(texts[start - 1], words[start - 1])
                                       or _first_subheading(start, end, texts, words, kinds)) else set()
     reach = HEAD_REACH
+    dated: list[int] = []
     for p in range(start - 1 - len(entry), max(start - 1 - 2 * HEAD_REACH, -1), -1):
         text = texts[p]
         folded = _folded(text)
-        if _section(text, folded) or _comments(text, folded) or _asks(text):
+        if _section(text, folded) or _comments(text, folded) or _asks(text) or kinds[p] == LIST_END_KIND:
             break
         seen[text] += 1
         # a page's metadata (date, byline, keywords, a label's value: "Author:" over a
         # name, a source's name over its date: "Hindustan Times Noida" over "|November
         # 22, 2025", an author's name over the role: "Live reporter") lengthens the reach
+        if (candidates and candidates[-1] == p + 1 and p + 1 not in parted and _head_dated(text, words[p])
+                and not (BYLINE.match(text) or COUNTER.match(text))):
+            # a head line right under a date ("Last Updated: ...", no byline), nothing removed
+            # between (a teaser's section label a site's template took: "January 14, 2019"
+            # over "CAR REVIEWS" over the next teaser's headline)
+            dated.append(p + 1)
         if (BYLINE.match(text) or _head_dated(text, words[p]) or _tags(text) or _role(text, words[p])
                 or p and _label(texts[p - 1], words[p - 1]) and len(words[p]) <= HEAD_REACH
                 or len(words[p]) <= MENU_WORDS and _named(text) and not titled(p)
@@ -1161,7 +1360,7 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
                 or text in run and not titled(p) or _legal(text, folded) or CAPTION.search(text)
                 or len(words[p]) > 2 and CAPTION_OPENING.match(text)    # (a label alone, "Image caption,", ends it)
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
-                or "/" in text and (SLASH_CREDIT.match(text) or "//" in text)):     # (or an address)
+                or "/" in text and (SLASH_CREDIT.match(text) or "//" in text) or _address(text)):     # (or an address)
             continue
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p) and not _label(text, words[p]))
                 and (kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") or p == start - 1 and _named_lead(text, words[p], kinds[p]))
@@ -1170,7 +1369,10 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
-    if not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}:
+    # (the page's title shown again as the run's first line is the headline: its copy goes
+    # as the frame's, and a short line over the body is a logo's or a widget's name then)
+    if (not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}
+            and not (first in candidates and texts[first] == texts[start])):
         return {start - 1}
     if marked:
         # the key facts as bullet points over a live page's first entry stay too
@@ -1181,6 +1383,12 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
         return entry | set(candidates)
     if candidates and all(texts[p][:1] in BULLETS for p in candidates):
         return entry | set(candidates)      # the key facts as bullet points over the body
+    if dated:
+        # more head lines than a headline and its standfirst, none marked: the one right
+        # under the page's date is the headline, and what stands between it and the body
+        # its standfirst or a photo's caption (an old BBC page: "Last Updated: Thursday,
+        # 2 September, 2004, 05:05 GMT 06:05 UK" over "Talks begin in school siege drama")
+        return entry | {p for p in candidates if p >= dated[-1]}
     return entry
 
 
@@ -1253,7 +1461,7 @@ def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[s
         return False
     text, above = texts[p], texts[p - 1]
     return (text.lstrip("\"“‘'«")[:1].isupper() and not _punctuated(text) and text[-1] not in ",-–—|"
-            and (_punctuated(above) or _dated(words[p - 1])))
+            and (_punctuated(above) or _dated(words[p - 1])) and not BYLINE.match(text))    # ("By AFP")
 
 
 def _head_dated(text: str, words: list[str]) -> bool:

@@ -341,16 +341,24 @@ class _Walk:
             return out
         data, last, atoms = page.data, page.count, self._atoms
         found = self._ac.find_matches_as_indexes(data, overlapping=True)
+        found.sort(key=_START)
+        count = data.count
         # a hit's line is the number of newlines before it, less the leading one;
         # counted from hit to hit in position order, the page is read once
         pos = lines = 0
-        for atom, start, _ in sorted(found, key=_START):
+        for atom, start, _ in found:
             skip, owners = atoms[atom]
-            lines += data.count(b"\n", pos, start + skip)
-            pos = start + skip
-            if lines <= last:
-                for part, ks in owners:
-                    out[part].setdefault(lines - 1, set()).update(ks)
+            end = start + skip
+            lines += count(b"\n", pos, end)
+            pos = end
+            if lines > last:    # the buffer's closing newline: no line, nor any later hit
+                break
+            for part, ks in owners:
+                got = out[part].get(lines - 1)
+                if got is None:
+                    out[part][lines - 1] = set(ks)
+                else:
+                    got.update(ks)
         return out
 
 

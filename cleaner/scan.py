@@ -131,6 +131,8 @@ def _planned(pattern: regex.Pattern):
     patterns never reach in a run of a few thousand pages (median 19 searches in 1,500);
     a stored one costs only compiling its precheck, if it has one (~0.4 ms)."""
     uses = _uses[pattern] = _uses.get(pattern, 0) + 1
+    if 1 < uses < PLAN_AFTER:
+        return _TIMED
     key = f"{pattern.flags} {pattern.pattern}"
     if uses == 1:
         stored = derived.get("plan", key)
@@ -139,8 +141,8 @@ def _planned(pattern: regex.Pattern):
             pre = regex.compile(pre, pattern.flags) if pre is not None else None
             plan = _plans[pattern] = tuple(costs), pre, tuple(pre_costs)
             return plan
-    if uses < PLAN_AFTER:
-        return _TIMED
+        if uses < PLAN_AFTER:
+            return _TIMED
     costs = step_costs(pattern)
     pre = precheck(pattern) if len(costs) <= PRE_LINES else None
     plan = _plans[pattern] = costs, pre, step_costs(pre) if pre is not None else ()
@@ -353,15 +355,34 @@ def steps(tree, n: int) -> int | None:
     iterations: o**j ways to reach iteration j, each trying the body once more. Atomic
     groups, possessive repeats and lookarounds leave one way out but cost all their
     inner work. A search tries every start (n + 1); after a leading ^ only the first
-    start gets past it."""
+    start gets past it, and lookaheads right after it that run to $ within w characters
+    (`^(?=.{10,160}+$)`) let the rest run only on strings of up to w + 1 (a final
+    newline): all after the ^ is bounded as on min(n, w + 1) characters."""
     items = list(tree)
+    if items and items[0] in _AT_START:
+        m = min(n, _length_gate(items))
+        found = _seq(items, m)
+        return None if found is None else n + 1 + found[0] + found[1]
     found = _seq(items, n)
     if found is None:
         return None
     out, work = found
-    if items and items[0] in _AT_START:
-        return n + 1 + out + work
     return min((n + 1) * (out + work + 1), _CAP)
+
+
+def _length_gate(items) -> int:
+    """After a leading ^: the longest string the lookaheads right after it let through
+    (a lookahead whose last item is $ and whose body is at most w characters: w + 1)."""
+    gate = _CAP
+    for op, av in items[1:]:
+        if op is not C.ASSERT or av[0] != 1:
+            break
+        body = av[1]
+        if len(body) and body[-1] in _LINE_END:
+            w = body.getwidth()[1]
+            if w < _parser.MAXREPEAT - 1:
+                gate = min(gate, w + 1)
+    return gate
 
 
 def _seq(items, n: int) -> tuple[int, int] | None:
@@ -439,6 +460,69 @@ class ScanTimeout(CleanerError):
         super().__init__(f"scan ran out of time at line {line + 1}")
 
 
+_DOUBLED_WIDTHS = 8      # a doubled shape's middle may take this many widths at most
+_ZERO_WIDTH = {C.ASSERT, C.ASSERT_NOT}
+_LINE_END = ((C.AT, C.AT_END), (C.AT, C.AT_END_STRING))
+
+
+def doubled_shape(source: str) -> tuple[int, int, tuple[int, ...]] | None:
+    """(a, b, widths) when `source` is a line written twice: ^, lookarounds, group 1 of
+    a..b characters, a middle of one of `widths` characters, \\1, $ (bbc-caption-glued-
+    twice, mt-name-doubled). On a line alone (no newline inside) such a pattern matches
+    only a line s of n = 2k + w characters, k in a..b and w in widths, with s[:k] ==
+    s[n - k:]: a test of one slice per width, where the regex module tries every k with
+    a backreference (~1.5 µs a line). None for any other pattern, and for patterns
+    ignoring case (a backreference then matches other text) or naming groups (the
+    stdlib's reading drops names, which could renumber group 1)."""
+    if _CASE_OR_LINES.search(source) or _NAMED.search(source):
+        return None
+    tree = stdlib_tree(source)
+    if tree is None or tree[1]:
+        return None
+    items = list(tree[0])
+    if len(items) < 4 or items[0] not in _AT_START or items[-1] not in _LINE_END:
+        return None
+    j = 1
+    while j < len(items) and items[j][0] in _ZERO_WIDTH:
+        j += 1
+    if j >= len(items) or items[j][0] is not C.SUBPATTERN:
+        return None
+    group, add_flags, del_flags, body = items[j][1]
+    if group != 1 or add_flags or del_flags or items[-2] != (C.GROUPREF, 1):
+        return None
+    middle = items[j + 1:-2]
+    if any(op is C.GROUPREF or op is C.GROUPREF_EXISTS or _refers(av) for op, av in middle):
+        return None
+    a, b = body.getwidth()
+    c, d = _parser.SubPattern(tree[0].state, middle).getwidth()
+    if d - c >= _DOUBLED_WIDTHS or _refers(_tuples(body)):
+        return None
+    return a, b, tuple(range(c, d + 1))
+
+
+_NAMED = regex.compile(r"\(\?P?<(?![=!])")
+
+
+def _doubled_lines(texts: list[str], shape: tuple[int, int, tuple[int, ...]]):
+    """The lines that `doubled_shape`'s test lets through (a line ending in a newline
+    too: `$` may match before it)."""
+    a, b, widths = shape
+    lo, hi = 2 * a + widths[0], 2 * b + widths[-1] + 1
+    for i, s in enumerate(texts):
+        n = len(s)
+        if lo <= n <= hi:
+            if n and s[-1] == "\n":
+                yield i
+                continue
+            for w in widths:
+                k = (n - w) >> 1
+                # the second copy's first character first: most lines fail there
+                if (n - w) & 1 == 0 and a <= k <= b and (
+                        k == 0 or s[0] == s[n - k] and s.startswith(s[n - k:])):
+                    yield i
+                    break
+
+
 class LineScanner:
     """Candidate lines for many patterns (`finders`), found in one pass per page."""
 
@@ -453,12 +537,24 @@ class LineScanner:
         return Prefilter([p.source for p in self.finders], self.trimmed)
 
     @cached_property
+    def doubled(self) -> tuple[tuple[int, tuple[int, int, tuple[int, ...]]], ...]:
+        """The finders the prefilter cannot narrow that are a line written twice
+        (`doubled_shape`), each with its index: tested in Python, not scanned. (Not for
+        trimmed scanners: their regex scans read lines as they are.)"""
+        if self.trimmed:
+            return ()
+        found = ((k, doubled_shape(self.finders[k].source)) for k in self.prefilter.unfiltered)
+        return tuple((k, shape) for k, shape in found if shape is not None)
+
+    @cached_property
     def scanners(self) -> tuple[tuple[regex.Pattern, list[int]], ...]:
-        """Whole-page regex scans for the finders the prefilter cannot narrow, each with
-        the indices it stands for: one for ^-anchored patterns, one for the others."""
+        """Whole-page regex scans for the other finders the prefilter cannot narrow, each
+        with the indices it stands for: one for ^-anchored patterns, one for the others."""
         out = []
+        doubled = {k for k, _ in self.doubled}
         for anchored in (True, False):
-            ks = [k for k in self.prefilter.unfiltered if self.finders[k].anchored == anchored]
+            ks = [k for k in self.prefilter.unfiltered
+                  if k not in doubled and self.finders[k].anchored == anchored]
             if ks:
                 out.append((compile_union([self.finders[k] for k in ks], regex.MULTILINE,
                                           "\\n" if anchored else ""), ks))
@@ -470,9 +566,14 @@ class LineScanner:
         as the prefilter reads them. A scanner match may run across a line break: the
         scan resumes at the next line, and the caller confirms on the line alone."""
         hits = self.prefilter.scan(folded)
-        if not self.scanners:
+        if not self.scanners and not self.doubled:
             return dict(sorted(hits.items()))
         hits = {i: set(ks) for i, ks in hits.items()}     # the prefilter's own stays as it is
+        for k, shape in self.doubled:
+            for i in _doubled_lines(texts, shape):
+                hits.setdefault(i, set()).add(k)
+        if not self.scanners:
+            return dict(sorted(hits.items()))
         joined = "\n" + "\n".join(texts)
         # joined[nl[i]] is the newline in front of line i
         nl = list(accumulate((len(t) + 1 for t in texts), initial=0))

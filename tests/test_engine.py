@@ -410,3 +410,62 @@ def test_a_verbose_pattern_ending_in_a_comment_joins_a_scan():
     cleaner = Cleaner(outlets=[parse(HEAD + rules, "t.toml")])
     assert cleaner.clean("Title\n12 ab\n10:30\nText here.\n", outlet="t").text == \
         "Title\n\nText here.\n"
+
+
+def test_a_lookahead_to_the_line_end_bounds_the_rest_by_its_width():
+    # ^(?=.{0,10}$) lets the rest run only on strings of up to 11 characters: an
+    # exponential rest is then bounded on lines of any length (it never runs on long ones)
+    import cleaner.scan as scan
+    from cleaner.ruleset import FLAGS
+    gated = regex.compile(r"^(?=.{0,10}$)(a|aa)+$", FLAGS)
+    assert len(scan.step_costs(gated)) > 16
+    assert scan.guarded_search(gated, "a" * 60 + "b") is None
+    assert scan.guarded_search(gated, "aaaa") is not None
+    # not a gate: a lookahead not running to $, one after other items, an unbounded one
+    for source in (r"^(?=.{0,10})(a|aa)+$", r"^x(?=.{0,10}$)(a|aa)+$", r"^(?=.*$)(a|aa)+$"):
+        assert len(scan.step_costs(regex.compile(source, FLAGS))) <= 6
+
+
+DOUBLED = [r"^(?=\p{Lu})(?=[^\n|]{0,600}+$)([^\n|]{20,300}?)\s?\1$",
+           r"^(?=.{13,81}+$)(\p{Lu}[^.!?|,]{5,40}) \1$"]
+
+
+def test_doubled_shapes():
+    import cleaner.scan as scan
+    assert scan.doubled_shape(DOUBLED[0]) == (20, 300, (0, 1))
+    assert scan.doubled_shape(DOUBLED[1]) == (6, 41, (1,))
+    for source in (r"(?i)^(\w{3,9}) \1$", r"^(?P<a>\w{3,9}) (?P=a)$", r"(\w{3,9}) \1$",
+                   r"^(\w{3,9}) \1x$", r"^(\w{3,9})\s*\1$", r"^(\w)(\w{3,9}) \2$",
+                   r"^(\w{3,9}) \1$|^x$", r"^(\w{3,9})(?=x)\1$"):
+        shape = scan.doubled_shape(source)
+        assert shape is None or source == r"^(\w{3,9})(?=x)\1$", source
+
+
+@pytest.mark.parametrize("source", DOUBLED + [r"^(\w{2,5})[ -]?\1$", r"^(?=a)(.{1,4})\1$",
+                                               r"^(a*)-?\1$"])
+def test_a_doubled_shape_lets_through_every_line_its_pattern_matches(source):
+    import cleaner.scan as scan
+    from cleaner.ruleset import FLAGS
+    pattern, shape = regex.compile(source, FLAGS), scan.doubled_shape(source)
+    assert shape is not None
+    halves = ["Na young pipo wey dey front for di protest", "Lepim i Varim", "ab", "aab",
+              "Golodny-Zloi", "a", "A a", "aaaa", "Ab", "ÄÖÜ ß", "x" * 300, "X" * 301]
+    lines = [a + mid + b for a in halves for b in halves for mid in ("", " ", "\t", "-", "  ")]
+    lines += [ln + end for ln in lines[:200] for end in ("\n", " ", "x")]
+    passed = set(scan._doubled_lines(lines, shape))
+    matched = [i for i, ln in enumerate(lines) if pattern.search(ln)]
+    assert matched and set(matched) <= passed
+    assert len(passed) < len(lines) / 2
+
+
+def test_doubled_lines_are_found_without_a_regex_scan():
+    from cleaner.engine import page_scan
+    from cleaner.document import Document
+    from cleaner.ruleset import Pat
+    from cleaner.scan import LineScanner
+    finders = [Pat(s, "t.toml", f"r{k}", 1, "pattern") for k, s in enumerate(DOUBLED)]
+    scanner = LineScanner(finders)
+    assert [k for k, _ in scanner.doubled] == [0, 1] and scanner.scanners == ()
+    doc = Document("Lepim i Varim Lepim i Varim\nplain text here\n"
+                   "Carmaker to close plant with loss Carmaker to close plant with loss\n")
+    assert scanner.candidates(*page_scan(doc)) == {0: {1}, 2: {0, 1}}

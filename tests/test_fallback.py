@@ -1330,3 +1330,161 @@ def test_a_caption_with_its_screen_reader_label_is_no_head_line():
                     "image captionCyclists crossing the old bridge on a spring morning"):
         kept, _, _ = run([*MENU, headline, caption, *ARTICLE])
         assert kept == [headline, *ARTICLE]
+
+
+def test_the_head_line_right_under_the_pages_date_is_the_headline():
+    """An old BBC page: the date over the headline, then a photo's caption or two over the
+    body; more head lines than a headline and standfirst, none the page's title: the one
+    right under the date is the headline (a slide counter, "1 of 6", or a byline is no date)."""
+    head = ["Last Updated: Thursday, 2 September, 2004, 05:05 GMT 06:05 UK",
+            "Talks begin in school siege drama",
+            "Women wait for news from the school in North Ossetia",
+            "Families are facing an agonising wait for news"]
+    top = ["[an error occurred while processing this directive]", "BBC News", "watch One-Minute World News"]
+    kept, _, _ = run([*top, *head, *ARTICLE])
+    assert kept == [*head[1:], *ARTICLE]
+    kept, _, _ = run([*top, "1 of 6", *head[1:], *ARTICLE])
+    assert kept == ARTICLE
+
+
+def test_an_address_is_no_head_line_and_no_sentence_goes_on_into_it():
+    """ "t.me/gubernator_46" under a Title Case headline: the headline stays (an address
+    opening in lower case does not make it a sentence broken over lines, a teaser)."""
+    headline = "Russia Says Shot Down Intruding Drone Near Ukraine Border"
+    kept, _, _ = run(["Now is the time to support independent reporting from Russia!", headline,
+                      "t.me/gubernator_46", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def test_a_title_case_headline_joining_two_names_is_a_head_line():
+    headline = "Vladimir Putin and Angela Merkel Work Together"
+    kept, _, _ = run([*MENU, "Oct. 11, 2006", "Print  |  E-mail  |  Home", headline, *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
+def _ruled(lines, rules):
+    """A Document with the lines at the given positions removed by the named rules."""
+    doc = Document("\n".join(lines))
+    for p, rule in rules.items():
+        doc.remove(p, rule)
+    fallback.apply(doc)
+    return [ln.text for ln in doc.lines if ln.removed_by is None and not ln.blank]
+
+
+def test_a_more_button_a_rule_removed_still_closes_the_list_above_it():
+    """A feed's teaser over "Show More" (generic rule more-button) and the article under it:
+    the removed button parts them as it did when the fallback saw it (LIST_END_RULES)."""
+    teaser = ("The Kyiv Independent's contributor spent a day with a mobile team from the State Emergency "
+              "Service in Nikopol in the south of Ukraine as the town came under fire again and again.")
+    headline = "Russian attacks over past day kill 1, injure at least 23"
+    lines = ["News Feed", teaser, "Show More", "News Feed", headline, *ARTICLE]
+    assert _ruled(lines, {2: "more-button"}) == [headline, *ARTICLE]
+
+
+def test_a_border_line_between_two_paragraphs_parts_nothing():
+    """ "Show More" between two paragraphs (an expander inside the article) is no border."""
+    lines = [ARTICLE[0], "Show More", *ARTICLE[1:]]
+    assert _ruled(lines, {1: "more-button"}) == ARTICLE
+
+
+def test_a_page_cut_under_a_live_entrys_title_and_author_keeps_its_words():
+    """A live page cut in its next entry: the entry's title, its author's name and role
+    (short lines, no paragraph) over the words broken off; they are the article's."""
+    lines = [*ARTICLE, "3. Omicron cases rise again in the state", "Jo Park", "BBC News, Ahmedabad",
+             "Curfew rules stay in place as new cases of the variant are"]
+    kept, _, _ = run(lines)
+    assert kept[:len(ARTICLE)] == ARTICLE and kept[-1] == lines[-1]
+    # a teaser's summary among them is no such line: the teasers go
+    lines = [*ARTICLE, "Related", "Bridge repairs begin on the old town road in the spring",
+             "Jo Park", "Engineers say the road will close for the summer while the work is"]
+    kept, _, _ = run(lines)
+    assert kept == ARTICLE
+
+
+def test_an_agency_gallery_keeps_its_captions_between_its_titles():
+    """A gallery's slides (slide counters a rule removed): its title over each,
+    then the slide's caption, closed by its agency ("(AFP)", "(AFP / LUIS ACOSTA)"): the
+    captions are the gallery's text, the title stays once."""
+    title = "OUR MOLE IN MOSCOW: Watch out world, this French team are on course to dominate"
+    captions = ["France won the 2018 FIFA World Cup with a 4-2 win over Croatia in Moscow. (AFP)",
+                "Players and fans alike are gearing up for the biggest games of their lives as the World Cup "
+                "reaches its business end. (AFP)",
+                "A Brazil fan holds a replica of the World Cup trophy as they await their team arrival at "
+                "Mirage Hotel in Kazan on July 5, 2018. (AFP / LUIS ACOSTA)",
+                "Russia players celebrate after knocking Spain out of the World Cup in the Luzhniki Stadium. (AFP)"]
+    lines = [title]
+    for n, caption in enumerate(captions, 1):
+        lines += [title, f"{n} / {len(captions)}", caption, title]
+    kept = [t for t in clean("\n".join(lines)).text.split("\n") if t]
+    assert kept == [title, *captions]
+
+
+def test_the_head_walk_stops_at_a_more_button_a_rule_removed():
+    """A feed's teasers and "Show More" over the article: the page's first line ("News
+    Feed") and the teasers are no head of the article; the walk stops at the button."""
+    teasers = ['"We now know for sure that the great fire of the shopping centre in Warsaw was caused by arson '
+               'ordered by the special services," the prime minister said on Sunday evening.']
+    headline = "Russia's attacks kill 2 in Donetsk Oblast, injure 3 in Zaporizhzhia"
+    lines = ["News Feed", *teasers, "Show More", headline, *ARTICLE]
+    assert _ruled(lines, {2: "more-button"}) == [headline, *ARTICLE]
+
+
+def test_a_dated_teaser_with_its_read_more_link_after_a_short_article_goes():
+    """A one-paragraph-per-line article, then the section's next story: its date, headline
+    and summary, and a "Read More" link a rule removed; a guide's last item under a heading
+    without a date, over the same link, stays."""
+    teaser = ["Updated: Aug 25, 2019 18:03 IST", "Jamie Foxx calls Sela Vave 'the next Beyonce'",
+              "After parting ways with an actress, the actor has been spending time with a British singer "
+              "whom he called the next big star of the music business."]
+    lines = [*ARTICLE, *teaser, "Read More"]
+    assert _ruled(lines, {len(lines) - 1: "read-more"}) == ARTICLE
+    lines = [*ARTICLE, *teaser[1:], "Read More"]
+    assert _ruled(lines, {len(lines) - 1: "read-more"}) == [*ARTICLE, *teaser[1:]]
+
+
+def test_a_print_columns_hard_wrapped_paragraphs_are_prose():
+    """A print edition's guide, its paragraphs hard-wrapped over short lines (most broken in
+    a sentence): each line weighs its words, and the items stay together; a list of teasers
+    cut short with an ellipsis is none."""
+    column = ["Garage Screen", "Art films in the park",
+              "Garage Museum of Contemporary Art has launched", "its summer film program “Garage Screen,”",
+              "which will take place on an open-air stage right", "in front of the museum in Gorky Park. Garage",
+              "has teamed up with the Beat Film Festival to", "show a program entitled “Films by Artists,” with",
+              "movies that are a cross between cinema and", "video art. All the films will be shown in the original",
+              "language with Russian subtitles.",
+              "Brisket BBQ", "Butchery in the restaurant", "Brisket BBQ, a collaboration between restaurateurs",
+              "Fyodor Tardatian, Maxim Livsi and Arkady", "Novikov, Moscow’s No. 1 restaurant entrepreneur,",
+              "has opened a gourmet butcher’s stall", "inside the restaurant. Here you can pick up",
+              "chef Alexei Kanevsky’s signature smoked beef", "brisket, ribs (1,500 rubles/$26.50), pickles made",
+              "with bourbon (700 rubles) or half a smoked", "duck (800 rubles) and sausages (1,100 rubles)."]
+    kept, _, _ = run(column)
+    assert kept[2:] == column[2:] and kept.index("Butchery in the restaurant")
+    teasers = ["I haven’t written anything for a long time in the […]", "100% Walkthrough",
+               "This is a hidden post for club members. Another feature that I […]", "Bonuses for December",
+               "In September, to celebrate the fact that the number of players […]"]
+    words = [fallback._words(t) for t in teasers]
+    scores, kinds = [-15] * len(teasers), ["short"] * len(teasers)
+    fallback._hard_wrapped(list(range(len(teasers))), teasers, words, scores, kinds, fallback.stoplist("English"))
+    assert fallback.WRAPPED_KIND not in kinds
+
+
+def test_a_date_stamp_a_rule_removed_makes_no_table_with_the_date_above_it():
+    """ "Nov 20 2019, 11:06am ist" over "updated: Nov 20 2019, 15:24pm ist" (generic rule
+    date-stamp, read where it stood): no table of figures, so the date goes as it would
+    without the stamp, and the output cleans to itself."""
+    headline = "Beijing tariff demands may expand US-China trade deal"
+    text = "\n".join(["Home", "Business", headline, "Share permalink", "Nov 20 2019, 11:06am ist",
+                      "updated: Nov 20 2019, 15:24pm ist", *ARTICLE])
+    out = clean(text).text
+    assert "11:06am" not in out and clean(out).text == out
+
+
+def test_a_byline_under_a_date_stamp_a_rule_removed_is_no_short_headline():
+    """ "By AFP" under "Updated 18 October 2023, 10:05 GMT" (generic rule date-stamp, read
+    where it stood): a byline, no short headline; it goes, the headline stays, and the
+    output cleans to itself (found by test_fuzz once the corpus grew)."""
+    text = ("Support The Moscow Times!\nNavalny Discharged From Berlin Hospital\n"
+            "Updated 18 October 2023, 10:05 GMT\n\nBy AFP\n\n" + "\n\n".join(ARTICLE) + "\n")
+    out = clean(text, outlet="generic").text
+    assert out.startswith("Navalny Discharged From Berlin Hospital\n") and "By AFP" not in out
+    assert clean(out, outlet="generic").text == out
