@@ -218,15 +218,19 @@ def test_check_finds_exponential_repeats_the_timing_test_misses():
         assert flagged(sound) == [], sound
 
 
-def test_check_warns_a_block_that_never_fires():
-    # dogfooding: a meta rule and a block both start on the byline; the meta rule comes
-    # first, takes the line, and the block (author's biography) never fires
-    text = HEAD + """[[rule]]
+# a meta rule that takes bylines, first in the file (lines 5-9 of HEAD + it)
+BYLINE_META = """[[rule]]
 id = "byline"
 kind = "meta"
 pattern = '^By (?P<author>[\\p{L} ]+)$'
 examples = ["By Jane Roe"]
-[[rule]]
+"""
+
+
+def test_check_warns_a_block_that_never_fires():
+    # dogfooding: a meta rule and a block both start on the byline; the meta rule comes
+    # first, takes the line, and the block (author's biography) never fires
+    text = HEAD + BYLINE_META + """[[rule]]
 id = "byline-bio"
 kind = "drop_block"
 start = '^By [\\p{L} ]+$'
@@ -422,12 +426,7 @@ def test_rules_test_says_an_outlet_is_not_loaded(tmp_path):
 def test_a_caption_example_opening_with_its_above_line_is_not_shadowed():
     # the example carries the byline its `above` reads (context, not taken): an earlier
     # meta rule that takes bylines does not keep the caption rule from firing
-    text = HEAD + """[[rule]]
-id = "byline"
-kind = "meta"
-pattern = '^By (?P<author>[\\p{L} ]+)$'
-examples = ["By Jane Roe"]
-[[rule]]
+    text = HEAD + BYLINE_META + """[[rule]]
 id = "picture"
 kind = "drop_caption"
 pattern = '^[\\p{L} ]+$'
