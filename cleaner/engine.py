@@ -149,7 +149,8 @@ class Compiled:
         taken = [i]
         if rule.kind == "drop_caption":
             if rule.above and not rule.before and not _context(doc, rule, rule.above, i, -1):
-                _context_window(doc, i, rule)
+                if _may_turn(doc, rule, i):
+                    _context_window(doc, i, rule)
                 return False
             caption = _caption_lines(doc, i, rule)
             if caption is None:
@@ -330,7 +331,21 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
     return taken
 
 
-def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> bool:
+def _may_turn(doc: Document, rule: Rule, i: int) -> bool:
+    """Whether a marker its `above` declined could still be taken once kept lines above
+    it go (each then reads as ''), its caption below standing: only then is a second
+    look worth a round (most lines a context rule tries fail for good)."""
+    if not _context(doc, rule, rule.above, i, -1, kept_as_blank=True):
+        return False
+    if not rule.adjacent or rule.caption is None or not rule.lines:
+        return True
+    nxt = doc.lines[i + 1] if i + 1 < len(doc.lines) else None
+    return (nxt is not None and nxt.kept and not nxt.blank
+            and _matches(rule, rule.caption, nxt.text.strip(), i + 1))
+
+
+def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int,
+             kept_as_blank: bool = False) -> bool:
     """Whether the lines right beyond a caption's `edge` (above it for step -1, below for
     1), read one by one outward, match `pats` in turn, the nearest first. A line is read
     as the page printed it, removed or not, a blank line as ''; a removed line with a
@@ -348,7 +363,7 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> boo
         if ln.blank and all(x.blank for x in (lines[j:] if step > 0 else lines[:j])):
             return False
         if not (_matches(rule, pat, "" if ln.blank else ln.text.strip(), j)
-                or ln.removed_by is not None and _kept_beyond(lines, j, step)
+                or (kept_as_blank or ln.removed_by is not None) and _kept_beyond(lines, j, step)
                 and _matches(rule, pat, "", j)):
             return False
     return True
