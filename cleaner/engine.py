@@ -350,8 +350,9 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int,
     1), read one by one outward, match `pats` in turn, the nearest first. A line is read
     as the page printed it, removed or not, a blank line as ''; a removed line with a
     kept line beyond it also as '', since the output prints a blank in its place and a
-    second cleaning reads that; past the page's start or end there is no line, and nothing matches there, nor on the
-    blank lines that lead to it (the output's final newline, a page's leading blank
+    second cleaning reads that (`kept_as_blank`: a kept line too, as if removed later);
+    past the page's start or end there is no line, and nothing matches there, nor on
+    the blank lines that lead to it (the output's final newline, a page's leading blank
     lines: a second cleaning sees none of them)."""
     lines = doc.lines
     j = edge
@@ -370,8 +371,9 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int,
 
 
 def _kept_beyond(lines, j: int, step: int) -> bool:
-    return any(x.removed_by is None and not x.blank
-               for x in (lines[j + 1:] if step > 0 else lines[:j]))
+    """Whether a kept line with text lies beyond line j (outward: nearest first)."""
+    outward = range(j + 1, len(lines)) if step > 0 else range(j - 1, -1, -1)
+    return any(lines[k].removed_by is None and not lines[k].blank for k in outward)
 
 
 def _matches(rule: Rule, pat, s: str, j: int) -> bool:
