@@ -325,7 +325,8 @@ def _caption_lines(doc: Document, i: int, rule: Rule) -> list[int] | None:
     if rule.above or rule.below:
         top = min(taken + [i])
         bottom = max(taken + [i])
-        if not (_context(doc, rule, rule.above, top, -1)
+        # with no `before` lines the caller has read `above` at the marker already
+        if not ((not rule.before or _context(doc, rule, rule.above, top, -1))
                 and _context(doc, rule, rule.below, bottom, 1)):
             return None
     return taken
