@@ -16,10 +16,12 @@ from typing import NamedTuple
 import regex
 
 from .decode import BinaryInput
+from .detect import UnknownOutlet
 from .document import Result
 from .ruleset import GENERIC_ID
 
 EXPECTED = ".expected.txt"
+NO_OUTLET = "none"    # `--outlet none`: every page as an unrecognised one
 
 
 PARTS = ("dev", "heldout")   # an outlet's pages rules are written from, and those held back
@@ -119,6 +121,7 @@ class Page:
 @dataclass
 class Evaluation:
     pages: list[Page]
+    forced: str | None = None  # the outlet every page was cleaned as (`--outlet`), if any
 
     @property
     def overall(self) -> Score:
@@ -140,8 +143,11 @@ class Evaluation:
 
     def detection(self) -> dict[str, dict[str, int]]:
         """For each outlet a page is from ("none": an outlet without rules), how many of
-        its pages were found as which outlet ("none": as no outlet)."""
+        its pages were found as which outlet ("none": as no outlet). Empty when the
+        outlet was forced: nothing was detected."""
         out: dict[str, dict[str, int]] = {}
+        if self.forced:
+            return out
         for p in self.pages:
             row = out.setdefault(p.want or "none", {})
             row[p.result.outlet or "none"] = row.get(p.result.outlet or "none", 0) + 1
@@ -159,14 +165,30 @@ class Evaluation:
                            "baseline_f1": Score.mean([p.baseline for p in ps]).f1}
                           for (o, part), ps in self.groups().items()],
                 "detection": self.detection(),
-                "overall": {"pages": len(self.pages), **self.overall.to_dict()}}
+                "overall": {"pages": len(self.pages), **self.overall.to_dict()},
+                "forced_outlet": self.forced}
 
 
-def clean_pair(cleaner, pair: Pair) -> tuple[Result, str]:
-    """The cleaned page and its expected text; a binary page or an expected file that is
-    not UTF-8 raises BinaryInput naming the file (RuleTimeout propagates)."""
+def forced_outlet(cleaner, outlet: str | None) -> str | None:
+    """The outlet id to clean every page as for `--outlet ID`: "none" (or "generic")
+    is no outlet, the generic rules and the fallback as on a page detection does not
+    recognise; an id the cleaner does not know raises UnknownOutlet."""
+    if not outlet:
+        return None
+    forced = GENERIC_ID if outlet == NO_OUTLET else outlet
     try:
-        result = cleaner.clean(pair.src.read_bytes())
+        cleaner.detector.forced(forced)
+    except UnknownOutlet as e:
+        raise UnknownOutlet(f"{e}, or {NO_OUTLET} for no outlet") from None
+    return forced
+
+
+def clean_pair(cleaner, pair: Pair, outlet: str | None = None) -> tuple[Result, str]:
+    """The cleaned page (as `outlet`'s, if given: an id forced_outlet returned) and its
+    expected text; a binary page or an expected file that is not UTF-8 raises
+    BinaryInput naming the file (RuleTimeout propagates)."""
+    try:
+        result = cleaner.clean(pair.src.read_bytes(), outlet=outlet)
     except BinaryInput as e:
         raise BinaryInput(f"{pair.src}: {e}") from None
     try:
@@ -175,14 +197,17 @@ def clean_pair(cleaner, pair: Pair) -> tuple[Result, str]:
         raise BinaryInput(f"{pair.expected}: expected text must be UTF-8") from None
 
 
-def evaluate(cleaner, pairs: list[Pair]) -> Evaluation:
+def evaluate(cleaner, pairs: list[Pair], outlet: str | None = None) -> Evaluation:
     """Clean each page and score it, and the page as it came (doing nothing). A page in
-    a folder named after one of the cleaner's outlets should be detected as it."""
+    a folder named after one of the cleaner's outlets should be detected as it.
+    `outlet`: clean every page as that outlet's instead of detecting one ("none": as
+    no outlet's, the generic rules and the fallback); pages still group by folder."""
     pages = []
     known = {o.id for o in cleaner.outlets} - {GENERIC_ID}
+    forced = forced_outlet(cleaner, outlet)
     for pair in pairs:
-        result, expected = clean_pair(cleaner, pair)
+        result, expected = clean_pair(cleaner, pair, forced)
         raw = pair.src.read_bytes().decode("utf-8", "replace")
         pages.append(Page(pair, result, expected, score(expected, result.text),
                           score(expected, raw), pair.outlet if pair.outlet in known else None))
-    return Evaluation(pages)
+    return Evaluation(pages, outlet and (NO_OUTLET if forced == GENERIC_ID else forced))

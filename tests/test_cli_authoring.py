@@ -163,6 +163,22 @@ def test_eval_text_json_html(tmp_path):
     assert "extra: Support The Moscow Times!" in html
 
 
+def test_eval_forced_outlet():
+    r = invoke("eval", FIXTURES, "--outlet", "none")
+    assert r.exit_code == 0 and r.stdout.startswith("every page cleaned as outlet none\n")
+    assert "detection" not in r.stdout and "overall" in r.stdout
+    # the Moscow Times seeds as unrecognised pages: what the generic path does on them
+    normal = json.loads(invoke("eval", FIXTURES, "--json").stdout)
+    none = json.loads(invoke("eval", FIXTURES, "--json", "--outlet", "none").stdout)
+    assert none["forced_outlet"] == "none" and none["detection"] == {}
+    assert none["outlets"]["moscowtimes"]["f1"] < normal["outlets"]["moscowtimes"]["f1"]
+    r = invoke("eval", FIXTURES, "--json", "--outlet", "moscowtimes")
+    assert json.loads(r.stdout)["outlets"]["moscowtimes"] == normal["outlets"]["moscowtimes"]
+    one_line_error(invoke("eval", FIXTURES, "--outlet", "acme"), 2,
+                   "unknown outlet 'acme' (known: bbc_mirror, generic, hindustantimes, "
+                   "moscowtimes), or none for no outlet")
+
+
 def test_eval_bad_usage(tmp_path):
     one_line_error(invoke("eval", tmp_path / "nope"), 2, "not a folder")
     one_line_error(invoke("eval", tmp_path), 2, "no NAME.txt + NAME.expected.txt pairs")

@@ -4,6 +4,7 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
+from cleaner.detect import UnknownOutlet
 from cleaner.evaluate import (Score, evaluate, fixture_pairs, line_changes, score,
                               score_lines)
 from cleaner.report import eval_html, explain_html
@@ -126,3 +127,27 @@ def test_eval_reports_dev_and_heldout_parts_and_detection(cleaner, tmp_path):
     from cleaner.cli import app
     out = CliRunner().invoke(app, ["eval", str(tmp_path)]).stdout
     assert "moscowtimes heldout" in out and "moscowtimes      2/2 found" in out
+
+
+def test_evaluate_forced_outlet_scores_every_page_as_it(cleaner, tmp_path):
+    seed = (FIXTURES / "moscowtimes" / "seed_000.txt").read_text(encoding="utf-8")
+    gold = (FIXTURES / "moscowtimes" / "seed_000.expected.txt").read_text(encoding="utf-8")
+    d = tmp_path / "moscowtimes" / "dev"
+    d.mkdir(parents=True)
+    (d / "a.txt").write_text(seed, encoding="utf-8")
+    (d / "a.expected.txt").write_text(gold, encoding="utf-8")
+    pairs = fixture_pairs(tmp_path)
+    normal = evaluate(cleaner, pairs)
+    none = evaluate(cleaner, pairs, outlet="none")
+    # as no outlet's: what an unrecognised page gets, the same as cleaning it as generic
+    assert none.forced == "none" and none.pages[0].result.outlet is None
+    assert none.pages[0].result.fallback and none.pages[0].result.detected_by is None
+    assert none.pages[0].result.text == cleaner.clean(seed, outlet="generic").text
+    assert none.pages[0].outlet == "moscowtimes"          # still grouped by its folder
+    assert none.detection() == {} and none.to_dict()["forced_outlet"] == "none"
+    assert normal.forced is None and normal.to_dict()["forced_outlet"] is None
+    forced = evaluate(cleaner, pairs, outlet="moscowtimes")
+    assert forced.pages[0].result.detected_by == "forced"
+    assert forced.pages[0].score == normal.pages[0].score
+    with pytest.raises(UnknownOutlet, match="or none for no outlet"):
+        evaluate(cleaner, pairs, outlet="acme")

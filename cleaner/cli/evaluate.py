@@ -32,6 +32,9 @@ def eval_cmd(
     folder: Annotated[Path, typer.Argument(
         metavar="DIR", help="NAME.txt + NAME.expected.txt pairs, flat or one folder per outlet.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    outlet: Annotated[Optional[str], typer.Option(
+        metavar="ID", help="Clean every page as this outlet's, without detection; `none`: as "
+                           "no outlet's (generic rules and fallback, as an unrecognised page).")] = None,
     html: ReportOpt = None,
     rules: RulesOpt = None,
     disable: DisableOpt = None,
@@ -43,15 +46,17 @@ def eval_cmd(
     if not pairs:
         raise fail(f"{folder}: no NAME.txt + NAME.expected.txt pairs")
     cleaner = make_cleaner(rules, disable)
-    from ..evaluate import Score, evaluate
+    from ..evaluate import Score, evaluate, forced_outlet
     from ..report import eval_html
-    ev = evaluate(cleaner, pairs)
+    forced_outlet(cleaner, outlet)      # an unknown id stops before any work
+    ev = evaluate(cleaner, pairs, outlet)
     if html is not None:
         write_report(html, eval_html(ev))
     if as_json:
         write_out(json.dumps(ev.to_dict(), indent=1) + "\n")
         return
-    out = [f"{'page':<44} {'outlet':<16} {'P':>6} {'R':>6} {'F1':>6}\n"]
+    out = [f"every page cleaned as outlet {ev.forced}\n\n"] if ev.forced else []
+    out += [f"{'page':<44} {'outlet':<16} {'P':>6} {'R':>6} {'F1':>6}\n"]
     out += [_row(p.pair.name, p.outlet, p.score) for p in ev.pages]
     out.append("\n")
     out += [_row(f"outlet {k}", plural(sum(p.outlet == k for p in ev.pages), "page"), s)
