@@ -16,8 +16,8 @@ import regex
 from .document import Document, Removal
 from . import scan
 from .errors import CleanerError
-from .prefilter import Folded
-from .ruleset import Outlet, Rule
+from .prefilter import EVERY_LINE, Folded, stored_atoms
+from .ruleset import Outlet, Pat, Rule
 from .scan import LineScanner, ScanTimeout, budget, guarded_search, page_spent
 
 MAX_CUT_ROUNDS = 8     # cuts repeat until nothing changes, so a second pass cuts nothing
@@ -62,8 +62,22 @@ class Compiled:
         return [r for r in self.outlet.active_rules if r.kind == "cut"]
 
     @cached_property
+    def _led(self) -> tuple[list[Pat], dict[int, int]]:
+        """Each line rule's finder, and the rules found by a line above them instead
+        (`_context_lead`): rule index -> how many lines above."""
+        finders, shifts = [], {}
+        for k, rule in enumerate(self.line_rules):
+            lead = _context_lead(rule)
+            if lead is None:
+                finders.append(rule.finder)
+            else:
+                finders.append(lead[0])
+                shifts[k] = lead[1]
+        return finders, shifts
+
+    @cached_property
     def scanner(self) -> LineScanner:
-        return LineScanner([r.finder for r in self.line_rules])
+        return LineScanner(self._led[0])
 
     @cached_property
     def cut_scanner(self) -> LineScanner:
@@ -83,7 +97,10 @@ class Compiled:
         if not self.line_rules:
             return
         texts, folded = page_scan(doc)
-        for i, ks in self._candidates(self.scanner, self.line_rules, texts, folded).items():
+        found = self._candidates(self.scanner, self.line_rules, texts, folded)
+        if self._led[1]:
+            found = _shifted(found, self._led[1], len(texts))
+        for i, ks in found.items():
             # removed: taken by a block or caption above; blank lines are layout, and a
             # pattern that matches "" must not start a caption or block there
             if lines[i].removed_by is None and texts[i]:
@@ -174,6 +191,60 @@ class Compiled:
                 doc.add_meta(rule.capture, doc.lines[j].text)
             doc.remove(j, rule.id)
         return True
+
+
+def _context_lead(rule: Rule) -> tuple[Pat, int] | None:
+    """(pattern, n) when a caption rule is better found by a line above it: one with
+    `above` and no `before` lines whose own finder has no literal for the prefilter
+    (tried on every line), where the n-th line above must match `above[n - 1]`, a
+    pattern with literals that cannot match '' either. `_act` reads that line as the
+    page printed it (`_context`; as '' only where the pattern would have to match '' to
+    pass, also on a second look), so at a line whose n-th line above does not match it,
+    the rule declines with nothing noted: a candidate only below such a line loses no
+    removal, and rule order on each line stays as it was."""
+    if rule.kind != "drop_caption" or not rule.above or rule.before:
+        return None
+    if stored_atoms(rule.finder.source) is not None:
+        return None
+    for n, pat in enumerate(rule.above, 1):
+        found = stored_atoms(pat.source)
+        if found is not None and found != EVERY_LINE and pat.compiled.search("") is None:
+            return pat, n
+    return None
+
+
+def _shifted(found: dict[int, set[int]], shifts: dict[int, int], count: int) -> dict[int, set[int]]:
+    """Candidates with each context-led rule (`_context_lead`) moved from the line above
+    that matched its `above` pattern down to the line it may take (sets copied where
+    changed: the prefilter's own are shared)."""
+    led = shifts.keys()
+    moved: dict[int, set[int]] | None = None
+    for i, ks in found.items():
+        if ks.isdisjoint(led):
+            continue
+        if moved is None:
+            moved = dict(found)
+        rest = ks - led
+        if rest:
+            moved[i] = rest
+        else:
+            del moved[i]
+    if moved is None:
+        return found
+    for i, ks in found.items():
+        if ks.isdisjoint(led):
+            continue
+        for k in ks & led:
+            j = i + shifts[k]
+            if j < count:
+                got = moved.get(j)
+                if got is None:
+                    moved[j] = {k}
+                elif got is found.get(j):
+                    moved[j] = got | {k}
+                else:
+                    got.add(k)
+    return dict(sorted(moved.items()))
 
 
 def drop_repeats(doc: Document) -> None:

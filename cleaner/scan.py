@@ -556,7 +556,10 @@ class LineScanner:
             ks = [k for k in self.prefilter.unfiltered
                   if k not in doubled and self.finders[k].anchored == anchored]
             if ks:
-                out.append((compile_union([self.finders[k] for k in ks], regex.MULTILINE,
+                # a hit counts for all of ks: one copy of a pattern several rules share
+                # (bbc-old-picture's and bbc-old-lead-picture's alt text) is enough
+                members = list({self.finders[k].source: self.finders[k] for k in ks}.values())
+                out.append((compile_union(members, regex.MULTILINE,
                                           "\\n" if anchored else ""), ks))
         return tuple(out)
 

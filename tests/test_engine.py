@@ -469,3 +469,31 @@ def test_doubled_lines_are_found_without_a_regex_scan():
     doc = Document("Lepim i Varim Lepim i Varim\nplain text here\n"
                    "Carmaker to close plant with loss Carmaker to close plant with loss\n")
     assert scanner.candidates(*page_scan(doc)) == {0: {1}, 2: {0, 1}}
+
+
+def test_a_caption_rule_without_literals_is_found_by_the_line_above_it():
+    # a caption pattern with no literal would be tried on every line; its `above` line
+    # with a literal (that cannot match '') finds the few lines it may take instead,
+    # with the same removals as trying every line
+    rules = ("[[rule]]\nid='tag'\nkind='drop_line'\npattern='^Today in History, 9$'\n"
+             "[[rule]]\nid='cap'\nkind='drop_caption'\npattern='^\\S.{7,}$'\nlines=0\n"
+             "above=['^$', '^Today in History, \\d+$']\nbelow=['^$|^\\d+ years ago']\n"
+             "[[rule]]\nid='any'\nkind='drop_line'\npattern='^Caption B here$'\n")
+    outlet = parse(HEAD + rules, "t.toml")
+    led = Compiled(outlet)
+    assert led._led[1] == {1: 2}
+    texts = ["Today in History, 5\n\nCaption A here\n5 years ago today, it rained.",
+             "Today in History, 9\n\nCaption B here\n\n9 years ago today.\nToday in History, 7",
+             "Today in History, 5\nx\nCaption C here\n\nToday in History, 6\n\nShort\n\n",
+             "Today in History, 1\n\nToday in History, 2\n\nCaption D here\n1 years ago",
+             "Body text here.\n\nCaption E here\n\nToday in History, 3\n\n"]
+    for text in texts:
+        plain = Compiled(outlet)
+        plain.__dict__["_led"] = ([r.finder for r in plain.line_rules], {})
+        a, b = Document(text), Document(text)
+        led.apply(a)
+        plain.apply(b)
+        assert a.render() == b.render()
+        assert [(r.number, r.rule) for r in a.removals()] == [(r.number, r.rule) for r in b.removals()]
+        assert a.windows == b.windows
+    assert run(rules, texts[0]).render() == "Today in History, 5\n\n5 years ago today, it rained.\n"
