@@ -9,7 +9,7 @@ each pattern on its line alone (`guarded_search`), so no hit ever spans a line b
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
@@ -317,10 +317,13 @@ def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
     """costs[b]: the steps bound of a search on a line of under 2**b characters, for each
     b whose bound is within STEP_LIMIT (empty: every search is timed)."""
     out: list[int] = []
-    if pattern.flags & _UNBOUNDED_FLAGS or _CASE_OR_LINES.search(pattern.pattern):
+    if pattern.flags & regex.MULTILINE or _LINES.search(pattern.pattern):
         return ()
     tree = stdlib_tree(pattern.pattern)
-    if tree is None or tree[1]:
+    if tree is None:
+        return ()
+    if ((tree[1] or pattern.flags & regex.IGNORECASE or _CASELESS.search(pattern.pattern))
+            and _folds_to_several(tree[0])):
         return ()
     while len(out) < 32:
         n = (1 << len(out)) - 1
@@ -331,12 +334,65 @@ def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
     return tuple(out)
 
 
-# Ignoring case folds a character to several (ß to ss), so a literal no longer matches a
-# fixed number of characters; multi-line anchors match inside the text: neither is
-# modelled below, so such patterns are always timed. (Also any inline flag group naming
-# i or m, wherever it stands: simpler than reading scopes, and rare in line rules.)
+# Multi-line anchors match inside the text: not modelled below, so such patterns are
+# always timed (also any inline flag group naming m, wherever it stands: simpler than
+# reading scopes, and rare in line rules). Ignoring case is modelled but for one thing:
+# a letter or class member that folds to several characters (ß to ss, ﬁ to fi, İ to i̇)
+# then matches one character or several, two ways at one place (`(?i)^[sß]+$` backtracks
+# exponentially on "sss...x"), so a pattern ignoring case anywhere with such a character
+# is always timed. Every other item still matches one character or none (a run of
+# literals may match fewer: "ss" matches ß), one way, so the bounds below hold.
+# (Prechecks and doubled shapes still leave ignoring case alone: _CASE_OR_LINES.)
 _UNBOUNDED_FLAGS = regex.IGNORECASE | regex.MULTILINE
 _CASE_OR_LINES = regex.compile(r"\(\?[a-zA-Z-]*[im]")
+_LINES = regex.compile(r"\(\?[a-zA-Z-]*m")
+_CASELESS = regex.compile(r"\(\?[a-zA-Z-]*i")
+
+
+# The code points whose full case folding is several characters (Unicode's CaseFolding.txt,
+# status F: ß, İ, ŉ, ǰ, ΐ, ΰ, և, ẖ-ẚ, ẞ, Greek with iota subscripts, ﬀ-ﬆ, ﬓ-ﬗ), as ranges;
+# all in the Basic Multilingual Plane (a test checks them against str.casefold).
+MULTI_FOLD = ((0x00DF, 0x00DF), (0x0130, 0x0130), (0x0149, 0x0149), (0x01F0, 0x01F0),
+              (0x0390, 0x0390), (0x03B0, 0x03B0), (0x0587, 0x0587), (0x1E96, 0x1E9A),
+              (0x1E9E, 0x1E9E), (0x1F50, 0x1F50), (0x1F52, 0x1F52), (0x1F54, 0x1F54),
+              (0x1F56, 0x1F56), (0x1F80, 0x1FAF), (0x1FB2, 0x1FB4), (0x1FB6, 0x1FB7),
+              (0x1FBC, 0x1FBC), (0x1FC2, 0x1FC4), (0x1FC6, 0x1FC7), (0x1FCC, 0x1FCC),
+              (0x1FD2, 0x1FD3), (0x1FD6, 0x1FD7), (0x1FE2, 0x1FE4), (0x1FE6, 0x1FE7),
+              (0x1FF2, 0x1FF4), (0x1FF6, 0x1FF7), (0x1FFC, 0x1FFC), (0xFB00, 0xFB06),
+              (0xFB13, 0xFB17))
+_MULTI_ENDS = tuple(b for _, b in MULTI_FOLD)
+
+
+def _folds_to_several(node) -> bool:
+    """A literal or class member of the parsed tree that folds to several characters."""
+    for op, av in node:
+        if op is C.LITERAL or op is C.NOT_LITERAL:
+            if _folds_in(av, av):
+                return True
+        elif op is C.IN:
+            for member, value in av:
+                if member is C.LITERAL and _folds_in(value, value):
+                    return True
+                if member is C.RANGE and _folds_in(*value):
+                    return True
+        elif any(_folds_to_several(sub) for sub in _subpatterns(av)):
+            return True
+    return False
+
+
+def _folds_in(lo: int, hi: int) -> bool:
+    """Some code point from lo to hi folds to several characters."""
+    i = bisect_left(_MULTI_ENDS, lo)      # the first range ending at lo or after
+    return i < len(MULTI_FOLD) and MULTI_FOLD[i][0] <= hi
+
+
+def _subpatterns(av):
+    """The parsed sub-trees inside a node's value (groups, branches, repeats, lookarounds)."""
+    if isinstance(av, _parser.SubPattern):
+        yield av
+    elif isinstance(av, (list, tuple)):
+        for x in av:
+            yield from _subpatterns(x)
 _CAP = 1 << 62      # bounds past this are all "too many"
 _SINGLE = {C.LITERAL, C.NOT_LITERAL, C.ANY, C.AT}
 _AT_START = ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING))
