@@ -636,18 +636,25 @@ class LineScanner:
         joined = "\n" + "\n".join(texts)
         # joined[nl[i]] is the newline in front of line i
         nl = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        last = len(texts) - 1
         for scanner, ks in self.scanners:
-            pos = 0
-            while True:
+            # one finditer for the page, not a (timed) search per hit: after a match the
+            # search goes on from its end, which is on its own line (the next line's
+            # newline still ahead); a match that ran across that newline, or an empty
+            # one, resumes at the next line's newline instead, as a new finditer
+            pos: int | None = 0
+            while pos is not None:
+                at, pos = pos, None
                 try:
-                    m = guarded_search(scanner, joined, pos)
+                    for m in scanner.finditer(joined, at, timeout=budget(joined)):
+                        at = m.end()
+                        i = max(bisect_right(nl, m.start()) - 1, 0)
+                        hits.setdefault(i, set()).update(ks)
+                        if i >= last:
+                            break
+                        if at > nl[i + 1] or at == m.start():
+                            pos = nl[i + 1]
+                            break
                 except TimeoutError:
-                    raise ScanTimeout(ks, max(bisect_right(nl, pos) - 1, 0)) from None
-                if m is None:
-                    break
-                i = max(bisect_right(nl, m.start()) - 1, 0)
-                hits.setdefault(i, set()).update(ks)
-                if i + 1 >= len(texts):
-                    break
-                pos = nl[i + 1]
+                    raise ScanTimeout(ks, max(bisect_right(nl, at) - 1, 0)) from None
         return dict(sorted(hits.items()))
