@@ -11,7 +11,7 @@ from re import _constants as C
 import regex
 
 from .document import Document
-from .engine import RuleTimeout, alone, check_examples
+from .engine import RuleTimeout, _context_lead, alone, check_examples
 from .errors import UsageError
 from .prefilter import EVERY_LINE, atoms, stdlib_tree
 from .scan import doubled_shape, guarded_search
@@ -332,7 +332,9 @@ def check_text(text: str, path: Path | str, notes: list[RuleError] | None = None
             for p in pats:
                 ok = _check_pattern(p, problems) and ok
             if ok and notes is not None:
-                _note_slow(rule.finder, notes)
+                # a caption rule the engine finds by a line its `above` reads is not slow
+                if _context_lead(rule) is None:
+                    _note_slow(rule.finder, notes)
                 for p in pats:
                     _note_letter_runs(p, notes)
             if ok:
