@@ -16,6 +16,7 @@ from functools import cached_property
 from itertools import accumulate
 from re import _constants as C, _parser
 from time import monotonic
+import unicodedata
 
 import regex
 
@@ -322,12 +323,17 @@ def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
     tree = stdlib_tree(pattern.pattern)
     if tree is None:
         return ()
-    if ((tree[1] or pattern.flags & regex.IGNORECASE or _CASELESS.search(pattern.pattern))
-            and _folds_to_several(tree[0])):
+    caseless = tree[1] or pattern.flags & regex.IGNORECASE or _CASELESS.search(pattern.pattern)
+    if caseless and _folds_to_several(tree[0]):
         return ()
+    # classes as `_stops` reads them: not ignoring case, `.` not matching newlines
+    marked = None if caseless or pattern.flags & regex.DOTALL or _DOTALL.search(
+        pattern.pattern) else _steps_tree(pattern.pattern)
+    if marked is not None:
+        tree = marked
     while len(out) < 32:
         n = (1 << len(out)) - 1
-        bound = steps(tree[0], n)
+        bound = steps(tree[0], n, marked is not None)
         if bound is None or bound > STEP_LIMIT:
             break
         out.append(bound)
@@ -346,6 +352,37 @@ def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
 _UNBOUNDED_FLAGS = regex.IGNORECASE | regex.MULTILINE
 _CASE_OR_LINES = regex.compile(r"\(\?[a-zA-Z-]*[im]")
 _LINES = regex.compile(r"\(\?[a-zA-Z-]*m")
+_DOTALL = regex.compile(r"\(\?[a-zA-Z-]*s")
+_PROPERTY = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|[A-Za-z])")
+
+
+_PRIVATE = regex.compile(r"[\uE000-\uF8FF]|\\[uU]0*[eEfF]|\\x\{0*[eEfF]|\\N\{")
+
+
+def _steps_tree(source: str):
+    """stdlib_tree with each \\p{..} and \\P{..} read as a private-use character of its own
+    (`_PROPERTIES`), not \\w (\\p{M} marks or \\p{Cyrillic} signs are no \\w), so that
+    `_may_match` asks the regex module what it holds. The same shape and costs as
+    stdlib_tree's; None where that is None, or where the pattern may name a private-use
+    character itself."""
+    if _PRIVATE.search(source):
+        return None
+    return stdlib_tree(_PROPERTY.sub(lambda m: m.group(1) or f"\\u{_mark(m.group())}", source))
+
+
+_PROPERTIES: dict[str, int] = {}      # a property escape -> its private-use code point
+_MARKS: dict[int, regex.Pattern] = {}
+
+
+def _mark(escape: str) -> str:
+    code = _PROPERTIES.get(escape)
+    if code is None:
+        code = 0xE000 + len(_PROPERTIES)
+        if code > 0xF8FF:
+            raise ValueError("too many properties")
+        _MARKS[code] = regex.compile(escape, regex.VERSION1)
+        _PROPERTIES[escape] = code
+    return f"{code:04X}"
 _CASELESS = regex.compile(r"\(\?[a-zA-Z-]*i")
 
 
@@ -398,7 +435,7 @@ _SINGLE = {C.LITERAL, C.NOT_LITERAL, C.ANY, C.AT}
 _AT_START = ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING))
 
 
-def steps(tree, n: int) -> int | None:
+def steps(tree, n: int, refine: bool = False) -> int | None:
     """An upper bound on the backtracking steps of searching a string of n characters
     for the pattern `tree` (the stdlib parser's tree, as prefilter.stdlib_tree gives it);
     None for constructs not modelled.
@@ -413,13 +450,19 @@ def steps(tree, n: int) -> int | None:
     inner work. A search tries every start (n + 1); after a leading ^ only the first
     start gets past it, and lookaheads right after it that run to $ within w characters
     (`^(?=.{10,160}+$)`) let the rest run only on strings of up to w + 1 (a final
-    newline): all after the ^ is bounded as on min(n, w + 1) characters."""
+    newline): all after the ^ is bounded as on min(n, w + 1) characters.
+
+    `refine` (a tree from `_steps_tree`, whose classes are known): a repeat of one
+    character class that the rest of its sequence cannot go on from (the first character
+    the rest needs is never in the class, `[\\p{L}'-]+\\s?,`) leaves one way out, not one
+    per iteration: every shorter way stops before a character of the class, where the
+    rest fails at once (`_stops`). The rest is still tried once per way up to that item."""
     items = list(tree)
     if items and items[0] in _AT_START:
         m = min(n, _length_gate(items))
-        found = _seq(items, m)
+        found = _seq(items, m, refine)
         return None if found is None else n + 1 + found[0] + found[1]
-    found = _seq(items, n)
+    found = _seq(items, n, refine)
     if found is None:
         return None
     out, work = found
@@ -441,19 +484,32 @@ def _length_gate(items) -> int:
     return gate
 
 
-def _seq(items, n: int) -> tuple[int, int] | None:
+def _seq(items, n: int, refine: bool = False) -> tuple[int, int] | None:
+    items = list(items)
     out, work = 1, 0
-    for op, av in items:
-        found = _node(op, av, n)
+    # a repeat whose other ways all fail at item j: (j, ways counting only its longest)
+    pend: tuple[int, int] | None = None
+    for k, (op, av) in enumerate(items):
+        found = _node(op, av, n, refine)
         if found is None:
             return None
         o, w = found
-        work = min(work + out * w, _CAP)
-        out = min(out * o, _CAP)
+        work = min(work + out * w, _CAP)      # every way of the pending repeat tries it
+        before = out if pend is None else pend[1]
+        if pend is not None and pend[0] == k:
+            out, pend = min(pend[1] * o, _CAP), None
+        else:
+            out = min(out * o, _CAP)
+            if pend is not None:
+                pend = (pend[0], min(pend[1] * o, _CAP))
+        if refine and pend is None and o > 1:
+            j = _stops(items, k)
+            if j is not None:
+                pend = (j, before)
     return out, work
 
 
-def _node(op, av, n: int) -> tuple[int, int] | None:
+def _node(op, av, n: int, refine: bool = False) -> tuple[int, int] | None:
     if op in _SINGLE:
         return 1, 1
     if op is C.IN:                 # a class: one test per member
@@ -461,18 +517,21 @@ def _node(op, av, n: int) -> tuple[int, int] | None:
     if op is C.GROUPREF:           # compares up to n characters
         return 1, n + 1
     if op is C.SUBPATTERN:
-        return _seq(av[3], n)
+        return _seq(av[3], n, refine)
     if op is C.BRANCH:
-        found = [_seq(alt, n) for alt in av[1]]
+        found = [_seq(alt, n, refine) for alt in av[1]]
         if None in found:
             return None
         return min(sum(o for o, _ in found), _CAP), min(sum(w for _, w in found) + 1, _CAP)
     if op is C.ATOMIC_GROUP or op is C.ASSERT or op is C.ASSERT_NOT:
-        found = _seq(av if op is C.ATOMIC_GROUP else av[1], n)
+        # a lookbehind matches its items from the last to the first: `_stops` reads
+        # what follows a repeat, so it is not refined there
+        found = _seq(av if op is C.ATOMIC_GROUP else av[1], n,
+                     refine and (op is C.ATOMIC_GROUP or av[0] == 1))
         return None if found is None else (1, min(found[0] + found[1], _CAP))
     if op is C.GROUPREF_EXISTS:
-        yes = _seq(av[1], n)
-        no = _seq(av[2], n) if av[2] is not None else (1, 1)
+        yes = _seq(av[1], n, refine)
+        no = _seq(av[2], n, refine) if av[2] is not None else (1, 1)
         if yes is None or no is None:
             return None
         return min(yes[0] + no[0], _CAP), min(yes[1] + no[1] + 1, _CAP)
@@ -480,7 +539,7 @@ def _node(op, av, n: int) -> tuple[int, int] | None:
         lo, hi, body = av
         if body.getwidth()[0] == 0:
             return None
-        found = _seq(body, n)
+        found = _seq(body, n, refine)
         if found is None:
             return None
         o, w = found
@@ -504,6 +563,184 @@ def _node(op, av, n: int) -> tuple[int, int] | None:
             return 1, min(ways + work, _CAP)
         return ways, work
     return None
+
+
+# Sets of characters for `_stops`. The classes of a `_steps_tree`: a property there is a
+# private-use character (`_mark`), whose members the regex module tells. \s as the regex
+# module and the stdlib may read it (Unicode White_Space and str.isspace), with some
+# look-alikes: a superset.
+_SPACES = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u180e\u2000\u2001\u2002\u2003"
+                    "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f"
+                    "\u3000\ufeff")
+_SPACES_SURE = frozenset("\t\n\x0b\x0c\r ")     # \s surely holds these
+_FEW = 256      # a range of more characters is not spelt out
+_ONE_CHAR = {C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY}
+
+
+def _stops(items, k: int) -> int | None:
+    """For a repeat items[k] of one character class (greedy or lazy): the index j of the
+    item of the rest of the sequence at which every way of the repeat but its longest
+    fails at once, or None. Ways end at distinct places; any but the longest ends before
+    a character the class matched; the rest's zero-width items (lookarounds, \\b) do not
+    move, its optional items need a first character from their first sets, and item j
+    needs one from its own (or, for $, a newline or the end): when none of those
+    characters is in the class, that way fails by item j."""
+    op, av = items[k]
+    if op is not C.MAX_REPEAT and op is not C.MIN_REPEAT:
+        return None
+    body = list(av[2])
+    if len(body) != 1 or body[0][0] not in _ONE_CHAR:
+        return None
+    first = _first(items[k + 1:])
+    if first is None:
+        return None
+    chars, j = first
+    if any(_may_match(body[0], c) for c in chars):
+        return None
+    return k + 1 + j
+
+
+def _first(items) -> tuple[frozenset[str], int] | None:
+    """(chars, j): the characters one of which the sequence's first character must be,
+    and the index of its first item that needs one (or is $, which needs a newline or
+    the end); None when some item's first characters are not a small known set, or the
+    whole sequence may match nothing (what follows it is not known here)."""
+    chars: set[str] = set()
+    for j, (op, av) in enumerate(items):
+        if op is C.ASSERT or op is C.ASSERT_NOT:
+            continue
+        if op is C.AT:
+            if av is C.AT_END:
+                return frozenset(chars | {"\n"}), j
+            if av is C.AT_END_STRING:
+                return frozenset(chars), j
+            if av is C.AT_BOUNDARY or av is C.AT_NON_BOUNDARY:
+                continue
+            return None
+        found = _first_of(op, av)
+        if found is None:
+            return None
+        more, nullable = found
+        chars |= more
+        if not nullable:
+            return frozenset(chars), j
+    return None
+
+
+def _first_of(op, av) -> tuple[set[str], bool] | None:
+    """An item's possible first characters and whether it may match nothing."""
+    if op is C.LITERAL:
+        return ({chr(av)}, False) if av not in _MARKS else None
+    if op is C.IN:
+        out: set[str] = set()
+        for member, value in av:
+            if member is C.LITERAL and value not in _MARKS:
+                out.add(chr(value))
+            elif member is C.RANGE and value[1] - value[0] < _FEW:
+                out.update(map(chr, range(value[0], value[1] + 1)))
+            elif member is C.CATEGORY and value is C.CATEGORY_SPACE:
+                out |= _SPACES
+            else:
+                return None
+        return out, False
+    if op is C.SUBPATTERN:
+        return _first_seq(av[3])
+    if op is C.ATOMIC_GROUP:
+        return _first_seq(av)
+    if op is C.BRANCH:
+        out, nullable = set(), False
+        for alt in av[1]:
+            found = _first_seq(alt)
+            if found is None:
+                return None
+            out |= found[0]
+            nullable = nullable or found[1]
+        return out, nullable
+    if op is C.MAX_REPEAT or op is C.MIN_REPEAT or op is C.POSSESSIVE_REPEAT:
+        found = _first_seq(av[2])
+        if found is None or found[1]:
+            return None
+        return found[0], av[0] == 0
+    return None
+
+
+def _first_seq(items) -> tuple[set[str], bool] | None:
+    """A group's sequence: its first characters, and whether it may match nothing (then
+    what follows the group comes first, which the caller adds)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is C.ASSERT or op is C.ASSERT_NOT:
+            continue
+        if op is C.AT:
+            if av is C.AT_BOUNDARY or av is C.AT_NON_BOUNDARY:
+                continue
+            return None      # $ or ^ inside a group: not read
+        found = _first_of(op, av)
+        if found is None:
+            return None
+        chars |= found[0]
+        if not found[1]:
+            return chars, False
+    return chars, True
+
+
+def _marked(code: int, c: str) -> bool | None:
+    """Whether the property a private-use code point stands for holds c (None: not one)."""
+    pattern = _MARKS.get(code)
+    return None if pattern is None else pattern.fullmatch(c) is not None
+
+
+def _may_match(node, c: str) -> bool:
+    """Whether a one-character item may match c (True when unsure)."""
+    op, av = node
+    if op is C.LITERAL:
+        held = _marked(av, c)
+        return chr(av) == c if held is None else held
+    if op is C.NOT_LITERAL:
+        held = _marked(av, c)
+        return chr(av) != c if held is None else not held
+    if op is C.ANY:
+        return c != "\n"
+    negate = bool(av) and av[0][0] is C.NEGATE
+    if negate:      # in the class unless c surely is one of the members
+        return not any(_surely_in(m, c) for m in av[1:])
+    return any(_maybe_in(m, c) for m in av)
+
+
+def _maybe_in(member, c: str) -> bool:
+    op, value = member
+    if op is C.LITERAL:
+        held = _marked(value, c)
+        return chr(value) == c if held is None else held
+    if op is C.RANGE:
+        return value[0] <= ord(c) <= value[1]
+    if op is C.CATEGORY:
+        if value is C.CATEGORY_SPACE:
+            return c in _SPACES
+        if value is C.CATEGORY_NOT_SPACE:
+            return c not in _SPACES_SURE
+        if value is C.CATEGORY_DIGIT:
+            return c.isdigit() or c.isnumeric()
+        if value is C.CATEGORY_NOT_DIGIT:
+            return not c.isdecimal()
+        if value is C.CATEGORY_WORD:
+            return (c.isalnum() or c == "_" or unicodedata.category(c)[0] in "MNP"
+                    or c in "\u200c\u200d")
+        if value is C.CATEGORY_NOT_WORD:
+            return not (c.isalpha() or c.isdecimal() or c == "_")
+    return True
+
+
+def _surely_in(member, c: str) -> bool:
+    op, value = member
+    if op is C.LITERAL:
+        held = _marked(value, c)
+        return chr(value) == c if held is None else held
+    if op is C.RANGE:
+        return value[0] <= ord(c) <= value[1]
+    if op is C.CATEGORY and value is C.CATEGORY_SPACE:
+        return c in _SPACES_SURE
+    return False
 
 
 class ScanTimeout(CleanerError):

@@ -509,3 +509,24 @@ def test_a_caption_rule_without_literals_is_found_by_the_line_above_it():
         assert [(r.number, r.rule) for r in a.removals()] == [(r.number, r.rule) for r in b.removals()]
         assert a.windows == b.windows
     assert run(rules, texts[0]).render() == "Today in History, 5\n\n5 years ago today, it rained.\n"
+
+
+def test_a_class_repeat_the_rest_cannot_go_on_from_leaves_one_way_out():
+    # `[\p{L}'-]+,` : every shorter way of the repeat stops before a letter, where ','
+    # fails at once, so the rest runs once, not once per way: bounded on long lines
+    import cleaner.scan as scan
+    from cleaner.ruleset import FLAGS
+
+    def bits(source):
+        return len(scan.step_costs(regex.compile(source, FLAGS)))
+    for source in (r"^[\p{Lu}][\p{L}'’.-]+,\s?BBC$", r"^[^,]+,x",
+                   r"^(?:Name:\s)?[\p{Lu}][\p{Ll}]+\s[\p{Lu}][\p{Ll}]+\s?\|\s?BBC$"):
+        assert bits(source) > 16, source
+    assert bits(r"^(?:x[a-z]+\b,)+y") >= 10     # a repeat of such: n iterations of n steps
+    # not where the rest may start with a character of the class (or with a mark, which
+    # \p{L}\p{M} holds), where what follows is outside the group, inside a lookbehind
+    # (read from its end), ignoring case or with `.` matching newlines
+    for source in (r"^(?:[a-z]+\s?)+$", r"^(?:[a-z]+[a-z])+x", r"^(?:[\p{L}\p{M}]+[\u0301 ])+x",
+                   r"^(?:[^|]{1,80}?\s?\|)+x", r"^(?:[a-z]+(?<=[a-z]+,))+x",
+                   r"(?i)^(?:[a-z]+b)+c", r"(?s)^(?:.+\n)+x", r"^(?:[a-z]+\b)+x"):
+        assert bits(source) <= 6, source
