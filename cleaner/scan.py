@@ -484,32 +484,119 @@ def _length_gate(items) -> int:
     return gate
 
 
-def _seq(items, n: int, refine: bool = False) -> tuple[int, int] | None:
+def _seq(items, n: int, refine: bool = False,
+         follow: tuple[frozenset[str], int] | None = None) -> tuple[int, int] | None:
+    """(ways out, work) of a sequence. `follow` (refined only): the characters one of
+    which must come right after the sequence, and the steps a way that leaves it before
+    any other character spends after it before it fails (`_after`)."""
     items = list(items)
     out, work = 1, 0
-    # a repeat whose other ways all fail at item j: (j, ways counting only its longest)
-    pend: tuple[int, int] | None = None
+    # a repeat whose other ways all fail by item j (len(items): after the sequence):
+    # (j, ways with only its longest, the other ways); until j those others stand before
+    # a character none of the items needs, so each costs only its failing first test
+    # there (`_fail_node`), and goes on only where an item matches nothing
+    pend: tuple[int, int, int] | None = None
     for k, (op, av) in enumerate(items):
-        found = _node(op, av, n, refine)
+        inner = _after(items, k, n, follow) if refine and op in _INNER else None
+        found = _node(op, av, n, refine, inner)
         if found is None:
             return None
         o, w = found
-        work = min(work + out * w, _CAP)      # every way of the pending repeat tries it
-        before = out if pend is None else pend[1]
-        if pend is not None and pend[0] == k:
-            out, pend = min(pend[1] * o, _CAP), None
-        else:
+        if pend is None:
+            work = min(work + out * w, _CAP)
+            before = out
             out = min(out * o, _CAP)
-            if pend is not None:
-                pend = (pend[0], min(pend[1] * o, _CAP))
+        else:
+            j, base, bad = pend
+            failed = _fail_node(op, av, n)
+            if failed is None:
+                return None
+            work = min(work + base * w + bad * failed[0], _CAP)
+            before = base
+            base = min(base * o, _CAP)
+            bad = 0 if k == j else min(bad * failed[1], _CAP)
+            pend = None if k == j else (j, base, bad)
+            out = min(base + bad, _CAP)
         if refine and pend is None and o > 1:
-            j = _stops(items, k)
+            j = _stops(items, k, follow)
             if j is not None:
-                pend = (j, before)
+                pend = (j, before, min(before * (o - 1), _CAP))
+    if pend is not None:        # the repeat's other ways fail after the sequence
+        work = min(work + pend[2] * follow[1], _CAP)
+        out = pend[1]
     return out, work
 
 
-def _node(op, av, n: int, refine: bool = False) -> tuple[int, int] | None:
+_INNER = {C.SUBPATTERN, C.BRANCH, C.MAX_REPEAT, C.MIN_REPEAT}
+
+
+def _after(items, k: int, n: int, follow) -> tuple[frozenset[str], int] | None:
+    """What must follow items[k]: the first characters of the rest of the sequence (and
+    of what follows the sequence, if the rest may match nothing), and the steps a way
+    standing before any other character spends there before it fails (`_fail_seq`; past
+    the sequence, its empty ways times `follow`'s)."""
+    found = _first(items[k + 1:], follow is not None)
+    if found is None:
+        return None
+    chars, j = found
+    failed = _fail_seq(items[k + 1:k + 2 + j], n)
+    if failed is None:
+        return None
+    cost, ways = failed
+    if j < len(items) - k - 1:
+        return chars, cost
+    return chars | follow[0], min(cost + ways * follow[1], _CAP)
+
+
+def _fail_seq(items, n: int) -> tuple[int, int] | None:
+    """(steps, ways) of a way through `items` standing before a character that is none of
+    their first characters (`_first`): each item that needs a character fails at its
+    first test; lookarounds run in full; items that may match nothing pass, in `ways`
+    ways (the last item's count is what is left for what follows)."""
+    cost, ways = 0, 1
+    for op, av in items:
+        found = _fail_node(op, av, n)
+        if found is None:
+            return None
+        c, empty = found
+        cost = min(cost + ways * c, _CAP)
+        ways = min(ways * empty, _CAP)
+        if not ways:
+            break
+    return cost, ways
+
+
+def _fail_node(op, av, n: int) -> tuple[int, int] | None:
+    """(steps, ways it matches nothing) of one item at such a place."""
+    if op is C.LITERAL or op is C.NOT_LITERAL or op is C.ANY:
+        return 1, 0
+    if op is C.IN:
+        return len(av), 0
+    if op is C.AT:
+        return 1, 1
+    if op is C.ASSERT or op is C.ASSERT_NOT:
+        found = _node(op, av, n)
+        return None if found is None else (found[1], 1)
+    if op is C.SUBPATTERN:
+        return _fail_seq(av[3], n)
+    if op is C.ATOMIC_GROUP:
+        found = _fail_seq(av, n)
+        return None if found is None else (found[0], min(found[1], 1))
+    if op is C.BRANCH:
+        cost = empty = 0
+        for alt in av[1]:
+            found = _fail_seq(alt, n)
+            if found is None:
+                return None
+            cost, empty = min(cost + found[0], _CAP), min(empty + found[1], _CAP)
+        return min(cost + 1, _CAP), empty
+    if op is C.MAX_REPEAT or op is C.MIN_REPEAT or op is C.POSSESSIVE_REPEAT:
+        found = _fail_seq(av[2], n)
+        return None if found is None else (found[0], int(av[0] == 0))
+    return None
+
+
+def _node(op, av, n: int, refine: bool = False, follow=None) -> tuple[int, int] | None:
     if op in _SINGLE:
         return 1, 1
     if op is C.IN:                 # a class: one test per member
@@ -517,9 +604,9 @@ def _node(op, av, n: int, refine: bool = False) -> tuple[int, int] | None:
     if op is C.GROUPREF:           # compares up to n characters
         return 1, n + 1
     if op is C.SUBPATTERN:
-        return _seq(av[3], n, refine)
+        return _seq(av[3], n, refine, follow)
     if op is C.BRANCH:
-        found = [_seq(alt, n, refine) for alt in av[1]]
+        found = [_seq(alt, n, refine, follow) for alt in av[1]]
         if None in found:
             return None
         return min(sum(o for o, _ in found), _CAP), min(sum(w for _, w in found) + 1, _CAP)
@@ -539,7 +626,18 @@ def _node(op, av, n: int, refine: bool = False) -> tuple[int, int] | None:
         lo, hi, body = av
         if body.getwidth()[0] == 0:
             return None
-        found = _seq(body, n, refine)
+        # after an iteration: another one, or what follows the repeat; a way that
+        # leaves the body before other characters fails in both
+        inner = None
+        if follow is not None and op is not C.POSSESSIVE_REPEAT:
+            if hi == 1:
+                inner = follow
+            else:       # another iteration fails by the body's item that needs a character
+                first = _first(list(body))
+                again = _fail_seq(list(body), n) if first is not None else None
+                if again is not None and not again[1]:
+                    inner = (first[0] | follow[0], min(again[0] + follow[1], _CAP))
+        found = _seq(body, n, refine, inner)
         if found is None:
             return None
         o, w = found
@@ -577,7 +675,7 @@ _FEW = 256      # a range of more characters is not spelt out
 _ONE_CHAR = {C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY}
 
 
-def _stops(items, k: int) -> int | None:
+def _stops(items, k: int, follow=None) -> int | None:
     """For a repeat items[k] of one character class (greedy or lazy): the index j of the
     item of the rest of the sequence at which every way of the repeat but its longest
     fails at once, or None. Ways end at distinct places; any but the longest ends before
@@ -591,20 +689,23 @@ def _stops(items, k: int) -> int | None:
     body = list(av[2])
     if len(body) != 1 or body[0][0] not in _ONE_CHAR:
         return None
-    first = _first(items[k + 1:])
+    first = _first(items[k + 1:], follow is not None)
     if first is None:
         return None
     chars, j = first
+    if j == len(items) - k - 1:         # the rest may match nothing: what follows too
+        chars = chars | follow[0]
     if any(_may_match(body[0], c) for c in chars):
         return None
     return k + 1 + j
 
 
-def _first(items) -> tuple[frozenset[str], int] | None:
+def _first(items, through: bool = False) -> tuple[frozenset[str], int] | None:
     """(chars, j): the characters one of which the sequence's first character must be,
     and the index of its first item that needs one (or is $, which needs a newline or
     the end); None when some item's first characters are not a small known set, or the
-    whole sequence may match nothing (what follows it is not known here)."""
+    whole sequence may match nothing, unless `through` (what follows is known to the
+    caller): then j is len(items) (past the last item) and chars those of all items."""
     chars: set[str] = set()
     for j, (op, av) in enumerate(items):
         if op is C.ASSERT or op is C.ASSERT_NOT:
@@ -624,7 +725,7 @@ def _first(items) -> tuple[frozenset[str], int] | None:
         chars |= more
         if not nullable:
             return frozenset(chars), j
-    return None
+    return (frozenset(chars), len(items)) if through else None
 
 
 def _first_of(op, av) -> tuple[set[str], bool] | None:

@@ -523,10 +523,16 @@ def test_a_class_repeat_the_rest_cannot_go_on_from_leaves_one_way_out():
                    r"^(?:Name:\s)?[\p{Lu}][\p{Ll}]+\s[\p{Lu}][\p{Ll}]+\s?\|\s?BBC$"):
         assert bits(source) > 16, source
     assert bits(r"^(?:x[a-z]+\b,)+y") >= 10     # a repeat of such: n iterations of n steps
+    # at a group's end, what follows the group (or the group's next iteration) is read:
+    # a byline's name of up to four words before its comma
+    assert bits(r"^[\p{Lu}][\p{L}'’.-]+(?:\s[\p{Lu}][\p{L}'’.-]+){0,3}\s?,\s?BBC") >= 14
+    assert bits(r"^\d+(?:\.\d+)?$") > 16
     # not where the rest may start with a character of the class (or with a mark, which
     # \p{L}\p{M} holds), where what follows is outside the group, inside a lookbehind
     # (read from its end), ignoring case or with `.` matching newlines
     for source in (r"^(?:[a-z]+\s?)+$", r"^(?:[a-z]+[a-z])+x", r"^(?:[\p{L}\p{M}]+[\u0301 ])+x",
                    r"^(?:[^|]{1,80}?\s?\|)+x", r"^(?:[a-z]+(?<=[a-z]+,))+x",
-                   r"(?i)^(?:[a-z]+b)+c", r"(?s)^(?:.+\n)+x", r"^(?:[a-z]+\b)+x"):
+                   r"(?i)^(?:[a-z]+b)+c", r"(?s)^(?:.+\n)+x", r"^(?:[a-z]+\b)+x",
+                   r"^(?:(?:[a-z]+)+,)+x", r"^(?:[a-z]+){2,}x", r"^(?:(?:[a-z]+ ?)+\.)+x",
+                   r"^(?:(?:[a-z]+)(?:[a-z]+))+,", r"^(?:(?:a|[a-z]+),?)+x", r"^(?:[a-z]+ ?)+x"):
         assert bits(source) <= 6, source
