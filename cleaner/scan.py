@@ -9,7 +9,7 @@ each pattern on its line alone (`guarded_search`), so no hit ever spans a line b
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
@@ -323,35 +323,33 @@ def step_costs(pattern: regex.Pattern) -> tuple[int, ...]:
     tree = stdlib_tree(pattern.pattern)
     if tree is None:
         return ()
-    caseless = tree[1] or pattern.flags & regex.IGNORECASE or _CASELESS.search(pattern.pattern)
-    if caseless and _folds_to_several(tree[0]):
+    if tree[1] or pattern.flags & regex.IGNORECASE or _CASELESS.search(pattern.pattern):
         return ()
-    # classes as `_stops` reads them: not ignoring case, `.` not matching newlines
-    marked = None if caseless or pattern.flags & regex.DOTALL or _DOTALL.search(
+    # classes as `_stops` reads them (`.` not matching newlines)
+    marked = None if pattern.flags & regex.DOTALL or _DOTALL.search(
         pattern.pattern) else _steps_tree(pattern.pattern)
     if marked is not None:
         tree = marked
+    refine = int(marked is not None)
     while len(out) < 32:
         n = (1 << len(out)) - 1
-        bound = steps(tree[0], n, marked is not None)
+        bound = steps(tree[0], n, refine)
         if bound is None or bound > STEP_LIMIT:
             break
         out.append(bound)
     return tuple(out)
 
 
-# Multi-line anchors match inside the text: not modelled below, so such patterns are
-# always timed (also any inline flag group naming m, wherever it stands: simpler than
-# reading scopes, and rare in line rules). Ignoring case is modelled but for one thing:
-# a letter or class member that folds to several characters (ß to ss, ﬁ to fi, İ to i̇)
-# then matches one character or several, two ways at one place (`(?i)^[sß]+$` backtracks
-# exponentially on "sss...x"), so a pattern ignoring case anywhere with such a character
-# is always timed. Every other item still matches one character or none (a run of
-# literals may match fewer: "ss" matches ß), one way, so the bounds below hold.
-# (Prechecks and doubled shapes still leave ignoring case alone: _CASE_OR_LINES.)
+# Ignoring case folds a character to several (ß to ss), and the regex module then tries
+# more than one way where the pattern shows one (`(?i)^(?:[\p{L}.&'’-]+\ ){0,3}...` on
+# "SSSS..." backtracks exponentially, though no ß is in the pattern); multi-line anchors
+# match inside the text: neither is modelled below, so such patterns are always timed.
+# (Also any inline flag group naming i or m, wherever it stands: simpler than reading
+# scopes, and rare in line rules.) Prechecks and doubled shapes leave them alone too.
 _UNBOUNDED_FLAGS = regex.IGNORECASE | regex.MULTILINE
 _CASE_OR_LINES = regex.compile(r"\(\?[a-zA-Z-]*[im]")
 _LINES = regex.compile(r"\(\?[a-zA-Z-]*m")
+_CASELESS = regex.compile(r"\(\?[a-zA-Z-]*i")
 _DOTALL = regex.compile(r"\(\?[a-zA-Z-]*s")
 _PROPERTY = regex.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|[A-Za-z])")
 
@@ -383,59 +381,14 @@ def _mark(escape: str) -> str:
         _MARKS[code] = regex.compile(escape, regex.VERSION1)
         _PROPERTIES[escape] = code
     return f"{code:04X}"
-_CASELESS = regex.compile(r"\(\?[a-zA-Z-]*i")
 
 
-# The code points whose full case folding is several characters (Unicode's CaseFolding.txt,
-# status F: ß, İ, ŉ, ǰ, ΐ, ΰ, և, ẖ-ẚ, ẞ, Greek with iota subscripts, ﬀ-ﬆ, ﬓ-ﬗ), as ranges;
-# all in the Basic Multilingual Plane (a test checks them against str.casefold).
-MULTI_FOLD = ((0x00DF, 0x00DF), (0x0130, 0x0130), (0x0149, 0x0149), (0x01F0, 0x01F0),
-              (0x0390, 0x0390), (0x03B0, 0x03B0), (0x0587, 0x0587), (0x1E96, 0x1E9A),
-              (0x1E9E, 0x1E9E), (0x1F50, 0x1F50), (0x1F52, 0x1F52), (0x1F54, 0x1F54),
-              (0x1F56, 0x1F56), (0x1F80, 0x1FAF), (0x1FB2, 0x1FB4), (0x1FB6, 0x1FB7),
-              (0x1FBC, 0x1FBC), (0x1FC2, 0x1FC4), (0x1FC6, 0x1FC7), (0x1FCC, 0x1FCC),
-              (0x1FD2, 0x1FD3), (0x1FD6, 0x1FD7), (0x1FE2, 0x1FE4), (0x1FE6, 0x1FE7),
-              (0x1FF2, 0x1FF4), (0x1FF6, 0x1FF7), (0x1FFC, 0x1FFC), (0xFB00, 0xFB06),
-              (0xFB13, 0xFB17))
-_MULTI_ENDS = tuple(b for _, b in MULTI_FOLD)
-
-
-def _folds_to_several(node) -> bool:
-    """A literal or class member of the parsed tree that folds to several characters."""
-    for op, av in node:
-        if op is C.LITERAL or op is C.NOT_LITERAL:
-            if _folds_in(av, av):
-                return True
-        elif op is C.IN:
-            for member, value in av:
-                if member is C.LITERAL and _folds_in(value, value):
-                    return True
-                if member is C.RANGE and _folds_in(*value):
-                    return True
-        elif any(_folds_to_several(sub) for sub in _subpatterns(av)):
-            return True
-    return False
-
-
-def _folds_in(lo: int, hi: int) -> bool:
-    """Some code point from lo to hi folds to several characters."""
-    i = bisect_left(_MULTI_ENDS, lo)      # the first range ending at lo or after
-    return i < len(MULTI_FOLD) and MULTI_FOLD[i][0] <= hi
-
-
-def _subpatterns(av):
-    """The parsed sub-trees inside a node's value (groups, branches, repeats, lookarounds)."""
-    if isinstance(av, _parser.SubPattern):
-        yield av
-    elif isinstance(av, (list, tuple)):
-        for x in av:
-            yield from _subpatterns(x)
 _CAP = 1 << 62      # bounds past this are all "too many"
 _SINGLE = {C.LITERAL, C.NOT_LITERAL, C.ANY, C.AT}
 _AT_START = ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_STRING))
 
 
-def steps(tree, n: int, refine: bool = False) -> int | None:
+def steps(tree, n: int, refine: int = 0) -> int | None:
     """An upper bound on the backtracking steps of searching a string of n characters
     for the pattern `tree` (the stdlib parser's tree, as prefilter.stdlib_tree gives it);
     None for constructs not modelled.
@@ -484,7 +437,7 @@ def _length_gate(items) -> int:
     return gate
 
 
-def _seq(items, n: int, refine: bool = False,
+def _seq(items, n: int, refine: int = 0,
          follow: tuple[frozenset[str], int] | None = None) -> tuple[int, int] | None:
     """(ways out, work) of a sequence. `follow` (refined only): the characters one of
     which must come right after the sequence, and the steps a way that leaves it before
@@ -596,7 +549,7 @@ def _fail_node(op, av, n: int) -> tuple[int, int] | None:
     return None
 
 
-def _node(op, av, n: int, refine: bool = False, follow=None) -> tuple[int, int] | None:
+def _node(op, av, n: int, refine: int = 0, follow=None) -> tuple[int, int] | None:
     if op in _SINGLE:
         return 1, 1
     if op is C.IN:                 # a class: one test per member
@@ -614,7 +567,7 @@ def _node(op, av, n: int, refine: bool = False, follow=None) -> tuple[int, int] 
         # a lookbehind matches its items from the last to the first: `_stops` reads
         # what follows a repeat, so it is not refined there
         found = _seq(av if op is C.ATOMIC_GROUP else av[1], n,
-                     refine and (op is C.ATOMIC_GROUP or av[0] == 1))
+                     refine if op is C.ATOMIC_GROUP or av[0] == 1 else 0)
         return None if found is None else (1, min(found[0] + found[1], _CAP))
     if op is C.GROUPREF_EXISTS:
         yes = _seq(av[1], n, refine)

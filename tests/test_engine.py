@@ -270,22 +270,11 @@ def test_searches_bounded_by_their_steps_skip_the_timeout(monkeypatch):
     assert len(scan.step_costs(evil)) <= 6
     with pytest.raises(TimeoutError):
         scan.guarded_search(evil, "a" * 60 + "b")
-    # multi-line anchors are not modelled: always timed; ignoring case is, but for a
-    # letter or class member folding to several characters, which then matches one
-    # character or several (two ways at one place: `[sß]+` backtracks exponentially)
-    for source in ("(?m)^a$", "^(?m:a)$", r"(?i)^[sß]+$", r"^(?i:[a-zß])+$", r"(?i)^[\xc0-\xff]+$",
-                   r"(?i)^ﬁx$", r"(?i)^(?:İ|i)+$", r"(?i)^[^ß]+$"):
+    # ignoring case (a letter may fold to two, and the regex module then tries more
+    # ways than the pattern shows) and multi-line anchors are not modelled: always timed
+    for source in ("(?i)^read more$", "^read (?i:more)$", "(?m)^a$", r"(?i)^[sß]+$",
+                   r"(?i)^(?:[\p{L}.&'’-]+\ ){0,3}x"):
         assert scan.step_costs(regex.compile(source, FLAGS)) == (), source
-    for source in ("(?i)^read more$", "^read (?i:more)$", r"(?i)^[a-z]+$", r"(?i)^[\u1f00-\u1f4f]$"):
-        assert len(scan.step_costs(regex.compile(source, FLAGS))) > 16, source
-    assert len(scan.step_costs(regex.compile("(?i)^(a|aa)+$", FLAGS))) <= 6
-
-
-def test_the_multi_character_folds_are_those_of_str_casefold():
-    import cleaner.scan as scan
-    several = [c for c in range(0x110000) if len(chr(c).casefold()) > 1]
-    assert [c for c in several if not scan._folds_in(c, c)] == []
-    assert sum(b - a + 1 for a, b in scan.MULTI_FOLD) == len(several)
 
 
 def test_a_line_its_precheck_misses_is_missed_without_a_timeout(monkeypatch):
