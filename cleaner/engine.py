@@ -213,6 +213,9 @@ def _context_lead(rule: Rule) -> tuple[Pat, int] | None:
     return None
 
 
+LEAD_SLACK = 12     # lines a context-led rule is also tried on past the n-th below its lead
+
+
 def _shifted(found: dict[int, set[int]], shifts: dict[int, int], count: int) -> dict[int, set[int]]:
     """Candidates with each context-led rule (`_context_lead`) moved from the line above
     that matched its `above` pattern down to the line it may take (sets copied where
@@ -235,8 +238,9 @@ def _shifted(found: dict[int, set[int]], shifts: dict[int, int], count: int) -> 
         if ks.isdisjoint(led):
             continue
         for k in ks & led:
-            j = i + shifts[k]
-            if j < count:
+            # the n-th line above as the output prints it may lie further up: removed
+            # lines and blank lines around them print as one blank (`_as_output`)
+            for j in range(i + shifts[k], min(i + shifts[k] + LEAD_SLACK + 1, count)):
                 got = moved.get(j)
                 if got is None:
                     moved[j] = {k}
@@ -431,13 +435,32 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int,
     for pat in pats:
         j += step
         if not 0 <= j < len(lines):
-            return False
+            return _as_output(doc, rule, pats, edge, step)
         ln = lines[j]
         if ln.blank and all(x.blank for x in (lines[j:] if step > 0 else lines[:j])):
             return False
         if not (_matches(rule, pat, "" if ln.blank else ln.text.strip(), j)
                 or (kept_as_blank or ln.removed_by is not None) and _kept_beyond(lines, j, step)
                 and _matches(rule, pat, "", j)):
+            return _as_output(doc, rule, pats, edge, step)
+    return True
+
+
+def _as_output(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> bool:
+    """Whether the lines beyond `edge` match `pats` as the output prints them, which a
+    second cleaning reads: a run of blank and removed lines between kept lines is one
+    blank line there ('Today in History', a removed button, a blank line, a caption: the
+    caption's second line above is the heading), and nothing past the last kept line."""
+    lines = doc.lines
+    j = edge + step
+    for pat in pats:
+        k = j
+        while 0 <= k < len(lines) and (lines[k].blank or lines[k].removed_by is not None):
+            k += step
+        if not 0 <= k < len(lines):
+            return False
+        text, j = ("", k) if k != j else (lines[k].text.strip(), k + step)
+        if not _matches(rule, pat, text, k):
             return False
     return True
 

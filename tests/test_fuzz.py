@@ -85,6 +85,9 @@ def pages_with_residue(draw):
 # a caption rule's `above` read a line removed above it as its text; the output prints a
 # blank there, and the second cleaning took the picture under it (bbc-old-picture)
 @example('0\nTHE ARTICLE IS IN RUSSIAN\n000000\n0000000000 a\n\n0')
+# a removed line and a blank line print as one blank: a caption whose `above` reads
+# 'Today in History' two lines up in the output is taken on the first cleaning too
+@example('Today in History, Fe 5\nSupport The Moscow Times\n\nRaegilno\n\nA')
 def test_builtin_rules_keep_invariants(text):
     check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False)
 
