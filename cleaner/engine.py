@@ -411,13 +411,31 @@ def _may_turn(doc: Document, rule: Rule, i: int) -> bool:
     """Whether a marker its `above` declined could still be taken once kept lines above
     it go (each then reads as ''), its caption below standing: only then is a second
     look worth a round (most lines a context rule tries fail for good)."""
-    if not _context(doc, rule, rule.above, i, -1, kept_as_blank=True):
+    if not (_context(doc, rule, rule.above, i, -1, kept_as_blank=True)
+            or _could_read(doc, rule, rule.above, i, -1)):
         return False
     if not rule.adjacent or rule.caption is None or not rule.lines:
         return True
     nxt = doc.lines[i + 1] if i + 1 < len(doc.lines) else None
     return (nxt is not None and nxt.kept and not nxt.blank
             and _matches(rule, rule.caption, nxt.text.strip(), i + 1))
+
+
+def _could_read(doc: Document, rule: Rule, pats: list, edge: int, step: int) -> bool:
+    """Whether the output could read `pats` beyond `edge` once some kept lines there go
+    (with the blank lines around them they print as one blank): each pattern in turn on
+    '' or on a line further out, within LEAD_SLACK lines. A wide guess, for `_may_turn`
+    only: a second look that fails costs a round, one never taken a removal."""
+    j, last = edge, edge + step * (LEAD_SLACK + len(pats))
+    for pat in pats:
+        if _matches(rule, pat, "", j):
+            j += step
+            continue
+        j = next((k for k in range(j + step, last + step, step) if 0 <= k < len(doc.lines)
+                  and not doc.lines[k].blank and _matches(rule, pat, doc.lines[k].text.strip(), k)), None)
+        if j is None:
+            return False
+    return True
 
 
 def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int,

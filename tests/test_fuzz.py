@@ -88,6 +88,8 @@ def pages_with_residue(draw):
 # a removed line and a blank line print as one blank: a caption whose `above` reads
 # 'Today in History' two lines up in the output is taken on the first cleaning too
 @example('Today in History, Fe 5\nSupport The Moscow Times\n\nRaegilno\n\nA')
+# and a later (generic) rule removing the line between: a second look reads it so too
+@example('Support The Moscow Times\nToday in History, Fe 0\ndate 0002-04-00 \n\nBT Ncehl\nos year ago today')
 def test_builtin_rules_keep_invariants(text):
     check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False)
 
