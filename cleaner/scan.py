@@ -744,15 +744,19 @@ def _marked(code: int, c: str) -> bool | None:
     return None if pattern is None else pattern.fullmatch(c) is not None
 
 
+def _is_literal(code: int, c: str) -> bool:
+    """Whether c is the literal `code` (or has the property a private-use one marks)."""
+    held = _marked(code, c)
+    return chr(code) == c if held is None else held
+
+
 def _may_match(node, c: str) -> bool:
     """Whether a one-character item may match c (True when unsure)."""
     op, av = node
     if op is C.LITERAL:
-        held = _marked(av, c)
-        return chr(av) == c if held is None else held
+        return _is_literal(av, c)
     if op is C.NOT_LITERAL:
-        held = _marked(av, c)
-        return chr(av) != c if held is None else not held
+        return not _is_literal(av, c)
     if op is C.ANY:
         return c != "\n"
     negate = bool(av) and av[0][0] is C.NEGATE
@@ -764,8 +768,7 @@ def _may_match(node, c: str) -> bool:
 def _maybe_in(member, c: str) -> bool:
     op, value = member
     if op is C.LITERAL:
-        held = _marked(value, c)
-        return chr(value) == c if held is None else held
+        return _is_literal(value, c)
     if op is C.RANGE:
         return value[0] <= ord(c) <= value[1]
     if op is C.CATEGORY:
@@ -788,8 +791,7 @@ def _maybe_in(member, c: str) -> bool:
 def _surely_in(member, c: str) -> bool:
     op, value = member
     if op is C.LITERAL:
-        held = _marked(value, c)
-        return chr(value) == c if held is None else held
+        return _is_literal(value, c)
     if op is C.RANGE:
         return value[0] <= ord(c) <= value[1]
     if op is C.CATEGORY and value is C.CATEGORY_SPACE:
