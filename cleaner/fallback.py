@@ -1371,8 +1371,9 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
     # (the page's title shown again as the run's first line is the headline: its copy goes
     # as the frame's, and a short line over the body is a logo's or a widget's name then)
-    if (not entry and _short_title(start - 1, texts, words, kinds) and set(candidates) <= {first}
-            and not (first in candidates and texts[first] == texts[start])):
+    # (a photo's credit, "Yelena Afonina / TASS", is no title)
+    if (not entry and kinds[start - 1] != CREDIT_KIND and _short_title(start - 1, texts, words, kinds)
+            and set(candidates) <= {first} and not (first in candidates and texts[first] == texts[start])):
         return {start - 1}
     if marked:
         # the key facts as bullet points over a live page's first entry stay too
