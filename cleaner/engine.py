@@ -198,10 +198,9 @@ def _context_lead(rule: Rule) -> tuple[Pat, int] | None:
     `above` and no `before` lines whose own finder has no literal for the prefilter
     (tried on every line), where the n-th line above must match `above[n - 1]`, a
     pattern with literals that cannot match '' either. `_act` reads that line as the
-    page printed it (`_context`; as '' only where the pattern would have to match '' to
-    pass, also on a second look), so at a line whose n-th line above does not match it,
-    the rule declines with nothing noted: a candidate only below such a line loses no
-    removal, and rule order on each line stays as it was."""
+    page or the output prints it (`_context`, `_as_output`: removed lines between print
+    as one blank), so the rule can only take a line up to LEAD_SLACK lines past the n-th
+    below such a line (`_shifted`); rule order on each line stays as it was."""
     if rule.kind != "drop_caption" or not rule.above or rule.before:
         return None
     if stored_atoms(rule.finder.source) is not None:
