@@ -544,7 +544,7 @@ def test_two_ctrl_c_end_the_run_promptly_and_it_resumes(tmp_path):
     and the rerun finishes the output of an uninterrupted run."""
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps({"id": i, "text": SEED_TEXTS[i % 5] * 20}) + "\n"
-                              for i in range(80)))
+                              for i in range(240)))     # long enough to outlast a loaded machine's polling
     args = ["--jobs", "2", "--chunk", "8"]
     whole, out = tmp_path / "whole.jsonl", tmp_path / "k" / "o.jsonl"
     assert clean_cli("batch", corpus, whole, *args).returncode == 0
