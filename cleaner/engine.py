@@ -452,7 +452,7 @@ def _context(doc: Document, rule: Rule, pats: list, edge: int, step: int,
     for pat in pats:
         j += step
         if not 0 <= j < len(lines):
-            return _as_output(doc, rule, pats, edge, step)
+            return False    # (the output's reading, a line or more a pattern, ends there too)
         ln = lines[j]
         if ln.blank and all(x.blank for x in (lines[j:] if step > 0 else lines[:j])):
             return False
