@@ -1049,21 +1049,27 @@ def _list_ends(doc: Document, idx: list[int], scores: list[int], kinds: list[str
 def _with_borders(doc: Document) -> list[int]:
     """The kept lines' indices, and those of the lines a border rule removed (BORDER_RULES)
     between them, but for one between two paragraphs (an ad's slot or a "Show More" button
-    inside the article, which parts nothing)."""
+    inside the article, which parts nothing). A photo's credit beside it is looked past:
+    the article holds it, and the fallback removes it, so a second cleaning finds the two
+    paragraphs side by side."""
     lines = doc.lines
     kept = [i for i, ln in enumerate(lines) if ln.text and ln.removed_by is None]
     ghosts = [i for i, ln in enumerate(lines) if ln.text and ln.removed_by in BORDER_RULES]
     if not ghosts:
         return kept
-    def paragraph(i: int) -> bool:
-        text = lines[i].text.strip()
-        return len(text.split()) >= PROSE_WORDS and _punctuated(text)
+    def paragraph(k: int, step: int) -> bool:
+        """Whether kept[k], or the first line past the credits from it on (step: the
+        direction), is a paragraph."""
+        while 0 <= k < len(kept):
+            text = lines[kept[k]].text.strip()
+            if len(text.split()) >= PROSE_WORDS and _punctuated(text):
+                return True
+            if not _ruled_credit(text):
+                return False
+            k += step
+        return False
     at = bisect.bisect_left
-    found = []
-    for g in ghosts:
-        k = at(kept, g)
-        if not (0 < k < len(kept) and paragraph(kept[k - 1]) and paragraph(kept[k])):
-            found.append(g)
+    found = [g for g in ghosts if not (paragraph(at(kept, g) - 1, -1) and paragraph(at(kept, g), 1))]
     return sorted(kept + found)
 
 

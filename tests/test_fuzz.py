@@ -116,5 +116,13 @@ def test_builtin_rules_keep_invariants(text):
 # a photo's credit right over the body, under a date line a rule removed, was taken for the
 # page's short title on the first cleaning and went as a credit on the second
 @example('Updated on Jun 11, 2021 04:43 PM IST\n\t\t\t\t\t\t\t\t\t\t \t\t\t\t\tYelena Afonina / TASS\nကိုယ်ရေးအချက်အလက်လုံခြုံမှုနှင့် ကွတ်ကီးအသုံးပြုမှု မူဝါဒများ အသစ်ပြင်ဆင်ထားပါသည်။\nကိုယ်ရေးအချက်အလက်လုံခြုံမှုနှင့် ကွတ်ကီးအသုံးပြုမှု မူဝါဒများတွင် အရေးကြီးသော အပြောင်းအလဲအချို့ပြုလုပ်ထားသဖြင့် သုံးစွဲသူများအပေါ် သက်ရောက်မှုကို အသိပေးလိုပါသည်။\nUNESCO စာရင်းဝင်သင်္ကြန်နဲ့ အာဏာသိမ်းကာလပျောက်ကွယ်လုဖြစ်လာတဲ့မြန်မာ့ဒြပ်မဲ့ များ\n- ရေးသားသူ, မင်းသစ်\n- ရာထူးတာဝန်, ဘီဘီစီမြန်မာပိုင်း\nမြန်မာ့ရိုးရာသင်္ကြန် ကို ၂၀၂၄ ဒီဇင်ဘာ ၅ ရက် မှာ ကုလသမဂ္ဂရဲ့ ပညာရေး၊ သိပ္ပံနှင့်ယဉ်ကျေးမှုအဖွဲ့ UNESCO ရဲ့ ဒြပ်မဲ့ယဉ်ကျေးမှုအမွေအနှစ်(ICH) စာရင်းဝင်အဖြစ် ကြေညာခဲ့ပါတယ်။\nမြန်မာသင်္ကြန်ကို ဒြပ်မဲ့ယဥ်ကျေးမှုအမွေအနှစ်စာရင်းဝင်ဖို့ ၂၀၂၃ မတ်လက စတင်တင်သွင်းခဲ့တာဖြစ်လို့ တစ်နှစ်နဲ့ကိုးလအကြာမှာကမ္ဘာ့ဒြပ်မဲ့အမွေအနှစ်စာရင်းဝင်အဖြစ် သတ်မှတ်', "generic")
+# a date line a border rule removed stood between a paragraph and a photo's credit, so it
+# parted two short paragraphs and nothing read as an article (all kept); once the credit
+# and the date line went, a second cleaning found the article and dropped the section title
+@example('Skip to main content\n\nBBC Election 2005\nWatch the BBC Election News\n\nLast Updated: '
+         'Monday, 2 May, 2005, 09:12 GMT 10:12 UK\n\nAt a glance: Monday\n\nLabour leaders set out '
+         'their plans for schools on the final Monday of the campaign.\nUpdated on Jun 11, 2021 04:43 '
+         'PM IST\n\t\t\t\t\t\t\t\t\t\t \t\t\t\t\tYelena Afonina / TASS\n\nThe Conservatives said '
+         'they would publish their costings later in the day.\n', "generic")
 def test_forced_outlet_keeps_invariants(text, outlet):
     check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False, outlet=outlet)
