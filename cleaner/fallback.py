@@ -1463,12 +1463,15 @@ def _short_title(p: int, texts: list[str], words: list[list[str]], kinds: list[s
     """Whether line p, right above the body, is a short headline ("Smoker's Friend",
     "Budget Deficit Skyrocketing"): two or three words, opening with a capital, ending
     like no sentence, under a sentence (an appeal: "Support The Moscow Times!") or a
-    date, not under a menu item or a name (then it is a caption's name, "Live reporter")."""
+    date, not under a menu item or a name (then it is a caption's name, "Live reporter"),
+    nor a date itself (`_dated`: a figure and a word, "A:0", under a date line a rule removed
+    would be taken on a first cleaning only)."""
     if p < 1 or not 2 <= len(words[p]) < HEAD_WORDS or kinds[p] in (MENU_KIND, TEASER_KIND, "table row"):
         return False
     text, above = texts[p], texts[p - 1]
     return (text.lstrip("\"“‘'«")[:1].isupper() and not _punctuated(text) and text[-1] not in ",-–—|"
-            and (_punctuated(above) or _dated(words[p - 1])) and not BYLINE.match(text))    # ("By AFP")
+            and (_punctuated(above) or _dated(words[p - 1])) and not _dated(words[p])
+            and not BYLINE.match(text))    # ("By AFP")
 
 
 def _head_dated(text: str, words: list[str]) -> bool:

@@ -94,6 +94,9 @@ def pages_with_residue(draw):
 @example('Today in History, Fe 5\nSupport The Moscow Times\n\nRaegilno\n\nA')
 # and a later (generic) rule removing the line between: a second look reads it so too
 @example('Support The Moscow Times\nToday in History, Fe 0\ndate 0002-04-00 \n\nBT Ncehl\nos year ago today')
+# a figure and a word under a date line a rule removed was taken for a short title on the
+# first cleaning (the date line above it) and went on the second (nothing above it)
+@example('PUBLISHED 0OCTOBER0000\nA:0\n0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:A:A:A:A')
 def test_builtin_rules_keep_invariants(text):
     check_invariants(default_cleaner(), text, BUILTIN_IDS, html=False)
 
