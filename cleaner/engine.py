@@ -100,13 +100,18 @@ class Compiled:
         found = self._candidates(self.scanner, self.line_rules, texts, folded)
         if self._led[1]:
             found = _shifted(found, self._led[1], len(texts))
+        rules = self.line_rules
         for i, ks in found.items():
             # removed: taken by a block or caption above; blank lines are layout, and a
             # pattern that matches "" must not start a caption or block there
-            if lines[i].removed_by is None and texts[i]:
-                for k in sorted(ks):
-                    rule = self.line_rules[k]
-                    m = self._search(rule, texts[i], i)
+            s = texts[i]
+            if s and lines[i].removed_by is None:
+                for k in (sorted(ks) if len(ks) > 1 else ks):
+                    rule = rules[k]
+                    try:    # _search, written out: most lines are tried by one rule or two
+                        m = guarded_search(rule.pattern.compiled, s)
+                    except TimeoutError:
+                        raise RuleTimeout(rule, i + 1) from None
                     if m is not None and self._act(doc, rule, m, i):
                         break
 

@@ -346,17 +346,21 @@ class _Walk:
         # a hit's line is the number of newlines before it, less the leading one;
         # counted from hit to hit in position order, the page is read once
         pos = lines = 0
+        line = -1
         for atom, start, _ in found:
             skip, owners = atoms[atom]
             end = start + skip
-            lines += count(b"\n", pos, end)
-            pos = end
-            if lines > last:    # the buffer's closing newline: no line, nor any later hit
-                break
+            if end != pos:      # hits at one place (overlapping atoms) share its line
+                lines += count(b"\n", pos, end)
+                pos = end
+                if lines > last:    # the buffer's closing newline: no line, nor any later hit
+                    break
+                line = lines - 1
             for part, ks in owners:
-                got = out[part].get(lines - 1)
+                hits = out[part]
+                got = hits.get(line)
                 if got is None:
-                    out[part][lines - 1] = set(ks)
+                    hits[line] = set(ks)
                 else:
                     got.update(ks)
         return out

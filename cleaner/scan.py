@@ -99,25 +99,30 @@ def guarded_search(pattern: regex.Pattern, s: str, pos: int | None = None):
             plan = _planned(pattern)
         costs, pre, pre_costs = plan
         size = len(s).bit_length()
+        # an untimed search of up to costs[size] steps runs unless the page's untimed
+        # steps are spent (then its clock is read, by a timed search, and they renew);
+        # written out here: a call costs about what searching a short line does
         if size < len(costs):
-            if _charge(costs[size]):
+            page = _page.get()
+            if page is None:
                 return pattern.search(s)
-        elif size < len(pre_costs) and _charge(pre_costs[size]) and pre.search(s) is None:
-            return None
+            page.credit -= costs[size]
+            if page.credit >= 0:
+                return pattern.search(s)
+            page.credit = PAGE_STEPS
+        elif size < len(pre_costs):
+            page = _page.get()
+            if page is None:
+                if pre.search(s) is None:
+                    return None
+            else:
+                page.credit -= pre_costs[size]
+                if page.credit >= 0:
+                    if pre.search(s) is None:
+                        return None
+                else:
+                    page.credit = PAGE_STEPS
     return pattern.search(s, pos, None, None, False, budget(s))
-
-
-def _charge(steps: int) -> bool:
-    """Whether an untimed search of up to `steps` steps may run now: not when the page's
-    untimed steps are spent (then its clock is read, by a timed search, and they renew)."""
-    page = _page.get()
-    if page is None:
-        return True
-    page.credit -= steps
-    if page.credit >= 0:
-        return True
-    page.credit = PAGE_STEPS
-    return False
 
 
 # Per compiled pattern: its costs (step_costs), and its precheck with the precheck's.
@@ -917,15 +922,28 @@ class LineScanner:
         `texts`: the lines the regex scanners read; `folded`: the page's stripped lines
         as the prefilter reads them. A scanner match may run across a line break: the
         scan resumes at the next line, and the caller confirms on the line alone."""
+        # the prefilter's hits are in line order (the walk reads the page in order) and
+        # shared: returned as they are when nothing is added (callers only read them),
+        # else the few lines added are merged into a copy
         hits = self.prefilter.scan(folded)
         if not self.scanners and not self.doubled:
-            return dict(sorted(hits.items()))
-        hits = {i: set(ks) for i, ks in hits.items()}     # the prefilter's own stays as it is
+            return hits
+        extra: dict[int, set[int]] = {}
         for k, shape in self.doubled:
             for i in _doubled_lines(texts, shape):
-                hits.setdefault(i, set()).add(k)
-        if not self.scanners:
-            return dict(sorted(hits.items()))
+                extra.setdefault(i, set()).add(k)
+        if self.scanners:
+            self._scan(texts, extra)
+        if not extra:
+            return hits
+        out = dict(hits)
+        for i, ks in extra.items():
+            got = out.get(i)
+            out[i] = ks if got is None else got | ks
+        return dict(sorted(out.items()))
+
+    def _scan(self, texts: list[str], hits: dict[int, set[int]]) -> None:
+        """The whole-page regex scans' hits, added to `hits`."""
         joined = "\n" + "\n".join(texts)
         # joined[nl[i]] is the newline in front of line i
         nl = list(accumulate((len(t) + 1 for t in texts), initial=0))
@@ -950,4 +968,3 @@ class LineScanner:
                             break
                 except TimeoutError:
                     raise ScanTimeout(ks, max(bisect_right(nl, at) - 1, 0)) from None
-        return dict(sorted(hits.items()))
