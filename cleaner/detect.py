@@ -85,18 +85,20 @@ class Detector:
             candidates = self.scanner.candidates(lines, folded or Folded(lines))
         except ScanTimeout as e:     # one of e.patterns, on e.line or after it
             raise self._culprit(lines[e.line:], e.patterns) from None
+        cues = self._cues
         for line, ks in candidates.items():
-            if not lines[line]:     # blank lines are layout: a cue matching "" says nothing
+            s = lines[line]
+            if not s:     # blank lines are layout: a cue matching "" says nothing
                 continue
-            for k in sorted(ks):
+            for k in (sorted(ks) if len(ks) > 1 else ks):
                 if k in found:
                     continue
                 try:
-                    m = guarded_search(self._cues[k][1].pattern.compiled, lines[line])
+                    m = guarded_search(cues[k][1].pattern.compiled, s)
                 except TimeoutError:
                     raise self._timeout(k) from None
                 if m is not None:
-                    hits.append(Hit(line, self._cues[k][0], k, m.group()))
+                    hits.append(Hit(line, cues[k][0], k, m.group()))
                     if not every:
                         found.add(k)
         return hits
