@@ -10,7 +10,6 @@ each pattern on its line alone (`guarded_search`), so no hit ever spans a line b
 from __future__ import annotations
 
 from bisect import bisect_right
-from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
 from itertools import accumulate
@@ -57,15 +56,21 @@ class _Page:
 _page: ContextVar[_Page | None] = ContextVar("page_budget", default=None)
 
 
-@contextmanager
-def page_budget(text: str):
+class page_budget:
     """Bound the time patterns may take on this page (on top of each line's budget), so
-    that many slow lines cannot add up to minutes."""
-    token = _page.set(_Page(monotonic() + PAGE_TIMEOUT + len(text) * TIMEOUT_PER_MB / 1e6))
-    try:
-        yield
-    finally:
-        _page.reset(token)
+    that many slow lines cannot add up to minutes. (A class, not a contextmanager
+    generator: entered once a page, where the generator's machinery costs more.)"""
+    __slots__ = ("_size", "_token")
+
+    def __init__(self, text: str):
+        self._size = len(text)
+
+    def __enter__(self) -> None:
+        self._token = _page.set(_Page(monotonic() + PAGE_TIMEOUT
+                                      + self._size * TIMEOUT_PER_MB / 1e6))
+
+    def __exit__(self, *exc) -> None:
+        _page.reset(self._token)
 
 
 def page_spent() -> bool:
