@@ -1250,7 +1250,7 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
     nothing by its prose alone; a list of other stories seldom repeats a line so often,
     nor outweighs the article. `end` when there is no such list."""
     run = sum(scores[start:end])
-    if sum(filter((0).__lt__, scores[end:limit])) <= run:
+    if sum(s for s in scores[end:limit] if s > 0) <= run:
         return end      # (cheap, first) not even the whole rest holds more prose than the run
     counts = Counter(texts[end:limit])
     repeated = {t for t, c in counts.items() if c >= RECORDS}
@@ -1264,7 +1264,7 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
             period = min(period, p - seen[texts[p]])
         seen[texts[p]] = p
     first, last = hits[0], hits[-1]
-    if first - end > max(period, RECORDS) or sum(filter((0).__lt__, scores[end:last + 1])) <= run:
+    if first - end > max(period, RECORDS) or sum(s for s in scores[end:last + 1] if s > 0) <= run:
         return end
     return last + 1
 
