@@ -445,9 +445,10 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         else:
             end = _alike_runs(scores, start, end)
         start, end = _list_ends(doc, idx, scores, kinds, start, end)
-        if sum(scores[start:end]) < LONG_WORDS:
+        if sum(scores[p] for p in range(start, end) if doc.lines[idx[p]].removed_by is None) < LONG_WORDS:
             # no more prose than one long sentence: nothing looks like an article, and
-            # keeping it all loses less than a guess
+            # keeping it all loses less than a guess (a line a border rule removed parts
+            # runs but weighs nothing here: the output, cleaned again, lacks it)
             return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p, memo)), None)
