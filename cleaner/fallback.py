@@ -1254,7 +1254,9 @@ def _records_end(texts: list[str], scores: list[int], start: int, end: int, limi
     if sum(s for s in scores[end:limit] if s > 0) <= run:
         return end      # (cheap, first) not even the whole rest holds more prose than the run
     counts = Counter(texts[end:limit])
-    repeated = {t for t, c in counts.items() if c >= RECORDS}
+    # (a record's repeated line is a label, "Buy Now", "Price:": a sentence printed again
+    # and again is residue, which must not carry the article over what follows it)
+    repeated = {t for t, c in counts.items() if c >= RECORDS and len(t.split()) < PROSE_WORDS}
     if not repeated:
         return end
     hits = [p for p in range(end, limit) if texts[p] in repeated]
