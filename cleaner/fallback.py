@@ -457,13 +457,14 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         end = len(idx) if comments is None else comments
     else:
         # the site's appeal to its readers ("A Message from ...:") ends the article as
-        # the comments do: its paragraphs are prose, and a scrape is often cut inside it
-        appeal = next((p for p in range(first_prose + 1, end if comments is None else comments)
-                       if (texts[p][-1] == ":" or "fav" in texts[p]) and _appeal(texts[p])), None)
-        # a paywall's sign-in prompt ends it too, wherever after the body (a page cut
-        # after the run's end is carried over up to it)
+        # the comments do: its paragraphs are prose, and a scrape is often cut inside it;
+        # and a paywall's sign-in prompt. Both wherever after the body: the run's end may
+        # stop short of them (at a date line a rule removed, which a second cleaning,
+        # without it, would read past), and a page cut after it is carried over up to them
+        after = range(first_prose + 1, len(idx) if comments is None else comments)
+        appeal = next((p for p in after if (texts[p][-1] == ":" or "fav" in texts[p]) and _appeal(texts[p])), None)
         if appeal is None:
-            appeal = next((p for p in range(first_prose + 1, len(idx) if comments is None else comments)
+            appeal = next((p for p in after
                            if "?" in texts[p] and len(texts[p]) <= 80 and PAYWALL.match(texts[p])), None)
         stop = comments if appeal is None else appeal
         if stop is not None:
