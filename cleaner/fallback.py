@@ -1070,8 +1070,8 @@ def _with_borders(doc: Document) -> list[int]:
                 return False
             k += step
         return False
-    at = bisect.bisect_left
-    found = [g for g in ghosts if not (paragraph(at(kept, g) - 1, -1) and paragraph(at(kept, g), 1))]
+    found = [g for g in ghosts
+             if not (paragraph((k := bisect.bisect_left(kept, g)) - 1, -1) and paragraph(k, 1))]
     return sorted(kept + found)
 
 
