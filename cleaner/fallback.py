@@ -430,6 +430,10 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     for p, i in enumerate(idx):
         if doc.lines[i].removed_by in LIST_END_RULES:
             kinds[p] = LIST_END_KIND    # (the head walk stops at it too: `_head`)
+        if scores[p] > 0 and doc.lines[i].removed_by is not None:
+            # a border line weighs nothing for the run: a second cleaning, without it,
+            # could not carry the run over a menu line with its point ("(Read full story here)")
+            scores[p] = 0
     if extracted:
         start, end = 0, len(idx)
     else:
