@@ -439,8 +439,9 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     else:
         # (a gallery: slide counters a rule removed, "1 / 13": `_in_context`)
         slides = sum(ln.removed_by in SLIDE_RULES for ln in doc.lines) >= GALLERY
-        _in_context(texts, words, scores, kinds, slides, [doc.lines[i].removed_by is not None for i in idx])
-        _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang))
+        ruled = [doc.lines[i].removed_by is not None for i in idx]
+        _in_context(texts, words, scores, kinds, slides, ruled)
+        _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang), ruled)
         _bridge_gaps(texts, words, scores, kinds)
         start, end = _best_run(scores, 0, len(scores))
         earlier = _over_teasers(texts, words, scores, kinds, start, end)
@@ -604,21 +605,23 @@ WRAPPED_KIND = "prose (a paragraph wrapped over lines)"
 
 
 def _hard_wrapped(idx: list[int], texts: list[str], words: list[list[str]], scores: list[int],
-                  kinds: list[str], stops: frozenset[str]) -> None:
+                  kinds: list[str], stops: frozenset[str], ruled: list[bool]) -> None:
     """A print column's paragraphs, hard-wrapped: WRAP_LINES lines or more in a row (no
     blank line between), each of WRAP_CHARS, half of them or more broken in a sentence (the
     next line opening in lower case, or the line ending with a comma, a hyphen or a
     stopword: "... with new materials" over "used only when ..."), twenty words or more in
     all, none cut short with an ellipsis (a list of teasers): each line is prose, weighing
-    its words, as the paragraph would unwrapped."""
+    its words, as the paragraph would unwrapped. A line a rule removed (`ruled`) is no part
+    of one: the output prints a blank line in its place."""
     n = len(texts)
     p = 0
     while p < n:
-        if not WRAP_CHARS[0] <= len(texts[p]) <= WRAP_CHARS[1]:
+        if ruled[p] or not WRAP_CHARS[0] <= len(texts[p]) <= WRAP_CHARS[1]:
             p += 1
             continue
         q = p
-        while q + 1 < n and idx[q + 1] == idx[q] + 1 and WRAP_CHARS[0] <= len(texts[q + 1]) <= WRAP_CHARS[1]:
+        while (q + 1 < n and idx[q + 1] == idx[q] + 1 and not ruled[q + 1]
+               and WRAP_CHARS[0] <= len(texts[q + 1]) <= WRAP_CHARS[1]):
             q += 1
         block = range(p, q + 1)
         if (len(block) >= WRAP_LINES and sum(len(words[r]) for r in block) >= LONG_WORDS

@@ -1464,7 +1464,8 @@ def test_a_print_columns_hard_wrapped_paragraphs_are_prose():
                "In September, to celebrate the fact that the number of players […]"]
     words = [fallback._words(t) for t in teasers]
     scores, kinds = [-15] * len(teasers), ["short"] * len(teasers)
-    fallback._hard_wrapped(list(range(len(teasers))), teasers, words, scores, kinds, fallback.stoplist("English"))
+    fallback._hard_wrapped(list(range(len(teasers))), teasers, words, scores, kinds, fallback.stoplist("English"),
+                           [False] * len(teasers))
     assert fallback.WRAPPED_KIND not in kinds
 
 
