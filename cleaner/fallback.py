@@ -1385,6 +1385,11 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
             candidates.append(p)
         elif candidates and not _punctuated(text):
             break      # a menu or a site's name above the headline
+    # a line printed twice in a row under a standfirst (a sentence) is a photo's caption
+    # under its alt text, unless it is the page's title (a headline printed twice has its
+    # standfirst below it; a breadcrumb holding the headline may stand above it)
+    candidates = [p for p in candidates if not (p and texts[p - 1] == texts[p] and not titled(p)
+                                                and any(q < p - 1 and kinds[q] == "prose" for q in candidates))]
     marked = [p for p in candidates if titled(p) or seen[texts[p]] > 1 or _entry_title(texts[p], words[p])]
     # (the page's title shown again as the run's first line is the headline: its copy goes
     # as the frame's, and a short line over the body is a logo's or a widget's name then)

@@ -1192,6 +1192,19 @@ def test_a_headline_printed_twice_keeps_its_first_copy():
     assert kept == [headline, *ARTICLE]
 
 
+def test_a_caption_printed_twice_under_the_standfirst_is_no_headline():
+    """A photo's alt text and caption, the same words, between the standfirst and the body
+    (other/dev 2012_edinburgh_evening_news_review_part1): the pair is no headline printed
+    twice, so the standfirst above it stays and both copies go."""
+    standfirst = "We begin our look back at the year, which kicked off with ferocious winds and a hospital crisis."
+    caption = "The council leader launches the consultation on the new tram line"
+    page = [*MENU, "", standfirst, "", caption, "", caption, "", *ARTICLE]
+    kept, _, _ = run(page)
+    assert kept == [standfirst, *ARTICLE]
+    out = clean("\n".join(page)).text
+    assert clean(out).text == out
+
+
 def test_a_sentence_printed_twice_alone_stays_and_so_does_a_text_printed_twice():
     """A gallery's intro printed twice (a paragraph's sentence, the only line printed
     twice) is the text's own and stays, also when the output is cleaned again (the
