@@ -443,18 +443,31 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
         _in_context(texts, words, scores, kinds, slides, ruled)
         _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang), ruled)
         _bridge_gaps(texts, words, scores, kinds)
-        start, end = _best_run(scores, 0, len(scores))
-        earlier = _over_teasers(texts, words, scores, kinds, start, end)
-        if earlier is not None:
-            start, end = earlier
-        else:
-            end = _alike_runs(scores, start, end)
-        start, end = _list_ends(doc, idx, scores, kinds, start, end)
-        if sum(scores[p] for p in range(start, end) if doc.lines[idx[p]].removed_by is None) < LONG_WORDS:
-            # no more prose than one long sentence: nothing looks like an article, and
-            # keeping it all loses less than a guess (a line a border rule removed parts
-            # runs but weighs nothing here: the output, cleaned again, lacks it)
-            return lang
+
+        def run(scores: list[int]) -> tuple[int, int]:
+            start, end = _best_run(scores, 0, len(scores))
+            earlier = _over_teasers(texts, words, scores, kinds, start, end)
+            if earlier is not None:
+                start, end = earlier
+            else:
+                end = _alike_runs(scores, start, end)
+            return _list_ends(doc, idx, scores, kinds, start, end)
+
+        def weight(start: int, end: int) -> int:
+            # (a line a border rule removed parts runs but weighs nothing here: the
+            # output, cleaned again, lacks it)
+            return sum(scores[p] for p in range(start, end) if not ruled[p])
+
+        start, end = run(scores)
+        if weight(start, end) < LONG_WORDS:
+            # a border line that parts the only article-sized run is absent from the
+            # output: the run it parted is what a second cleaning finds
+            unparted = [0 if r else sc for r, sc in zip(ruled, scores)]
+            start, end = run(unparted) if any(ruled) else (start, end)
+            if weight(start, end) < LONG_WORDS:
+                # no more prose than one long sentence: nothing looks like an article,
+                # and keeping it all loses less than a guess
+                return lang
     first_prose = next((p for p in range(start, end) if kinds[p] == "prose"), end)
     comments = next((p for p in range(first_prose + 1, end) if _comments_at(doc, idx, texts, p, memo)), None)
     appeal = appeal_end = None
