@@ -424,8 +424,18 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     idx = _with_borders(doc)
     texts = [doc.lines[i].text.strip() for i in idx]
     words, english = memo.read(texts)
-    lang = (_detect(words, english, lambda: memo.stop_counts(texts, words)) if lang is None
-            else resolve_lang(lang, []))
+    ruled = [doc.lines[i].removed_by is not None for i in idx]
+    if lang is None:
+        # the language of the lines the output keeps: a border line's words ("Updated
+        # April") are not there when the output is cleaned again
+        own = [p for p, r in enumerate(ruled) if not r]
+        if len(own) == len(idx):
+            lang = _detect(words, english, lambda: memo.stop_counts(texts, words))
+        else:
+            own_texts, own_words = [texts[p] for p in own], [words[p] for p in own]
+            lang = _detect(own_words, [english[p] for p in own], lambda: memo.stop_counts(own_texts, own_words))
+    else:
+        lang = resolve_lang(lang, [])
     scores, kinds = memo.scores(texts, words, english, lang)
     for p, i in enumerate(idx):
         if doc.lines[i].removed_by in LIST_END_RULES:
@@ -439,7 +449,6 @@ def apply(doc: Document, lang: str | None = None, extracted: bool = False,
     else:
         # (a gallery: slide counters a rule removed, "1 / 13": `_in_context`)
         slides = sum(ln.removed_by in SLIDE_RULES for ln in doc.lines) >= GALLERY
-        ruled = [doc.lines[i].removed_by is not None for i in idx]
         _in_context(texts, words, scores, kinds, slides, ruled)
         _hard_wrapped(idx, texts, words, scores, kinds, stoplist(lang), ruled)
         _bridge_gaps(texts, words, scores, kinds)
