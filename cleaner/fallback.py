@@ -875,9 +875,12 @@ def _doubled(idx: list[int], texts: list[str], kinds: list[str], scores: list[in
 def _cut_copy(p: int, texts: list[str], words: list[list[str]]) -> bool:
     """Whether line p is the start of the next line, cut: a summary cut from the first
     paragraph, a caption shown again with its credit (a heading opening its paragraph's
-    first words is shorter than a sentence)."""
-    return (texts[p + 1].startswith(texts[p]) and len(texts[p + 1]) > len(texts[p])
-            and len(words[p]) >= PROSE_WORDS)
+    first words is shorter than a sentence). A heading glued to its paragraph by a run of
+    spaces ("Viewpoint: ... unfair   Should Madonna ...") is the next line's own heading,
+    printed alone above it, and no cut copy."""
+    n = len(texts[p])
+    return (texts[p + 1].startswith(texts[p]) and len(texts[p + 1]) > n
+            and len(words[p]) >= PROSE_WORDS and texts[p + 1][n:n + 2] != "  ")
 
 
 def _comments_at(doc: Document, idx: list[int], texts: list[str], p: int, memo: Memo) -> bool:

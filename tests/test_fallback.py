@@ -906,6 +906,11 @@ def test_a_cut_copy_of_the_next_paragraph_goes():
     headline = "Ukraine and Russia: What you need to know right now"     # its longer copy goes
     kept, _, _ = run([*MENU, headline, f"{headline}  -   Copyright  Thomson Reuters 2022", *ARTICLE])
     assert kept == [headline, *ARTICLE]
+    # a post's title over its paragraph that a blog glued to the title by a run of spaces
+    title = "Viewpoint: why the region's image abroad is unfair to the people who live there"
+    glued = f"{title}   {ARTICLE[0]}"
+    kept, _, _ = run([*MENU, title, glued, *ARTICLE[1:], *FOOTER])
+    assert kept == [title, glued, *ARTICLE[1:]]
 
 
 def test_a_photos_copyright_line_is_a_credit_not_the_sites_legal_notice():
