@@ -1404,6 +1404,8 @@ def _head(start: int, end: int, texts: list[str], words: list[list[str]], kinds:
                 or kinds[p] == CREDIT_KIND or NAMES.match(text)
                 or "/" in text and (SLASH_CREDIT.match(text) or "//" in text) or _address(text)):     # (or an address)
             continue
+        if candidates and texts[candidates[-1]].startswith(text + ":"):
+            continue    # a series' label that the headline under it opens with ("Lo mejor de 2019")
         if ((len(words[p]) >= HEAD_WORDS or len(words[p]) >= 2 and titled(p) and not _label(text, words[p]))
                 and (kinds[p] not in (TEASER_KIND, MENU_KIND, "table row") or p == start - 1 and _named_lead(text, words[p], kinds[p]))
                 and not _names_list(text, words[p])):

@@ -1197,6 +1197,16 @@ def test_a_headline_printed_twice_keeps_its_first_copy():
     assert kept == [headline, *ARTICLE]
 
 
+def test_a_series_label_the_headline_opens_with_is_no_second_head_line():
+    """A series' label over the headline that opens with it ("Lo mejor de 2019" over "Lo
+    mejor de 2019: las claves ...", other/dev 2019_larazon_lo_mejor_politica): the label
+    goes and the headline stays (two unmarked head lines, the upper one short, were read
+    as a list of other stories, and both went)."""
+    label, headline = "Best of the year", "Best of the year: what changed in the city council this spring"
+    kept, _, _ = run([*MENU, "", label, "", headline, "", *ARTICLE])
+    assert kept == [headline, *ARTICLE]
+
+
 def test_a_caption_printed_twice_under_the_standfirst_is_no_headline():
     """A photo's alt text and caption, the same words, between the standfirst and the body
     (other/dev 2012_edinburgh_evening_news_review_part1): the pair is no headline printed
