@@ -900,8 +900,14 @@ def _cut_short(doc: Document, idx: list[int], texts: list[str], words: list[list
     bridged gap holds: a guide's next place and its subtitle), or by paragraphs after a
     caption or two (up to three lines no paragraph: a letter's signature, its writer's name
     and town, over the next letter's heading) and a sentence broken off."""
+    if limit < len(idx):
+        return False
+    # (a line a border rule removed at the page's end, a date stamp, is not in the output:
+    # the page ends, for a second cleaning, with the line above it)
+    while limit > end and doc.lines[idx[limit - 1]].removed_by is not None:
+        limit -= 1
     rest = range(end, limit)
-    if not rest or limit < len(idx) or not _broken_off(texts, words, kinds, limit - 1):
+    if not rest or not _broken_off(texts, words, kinds, limit - 1):
         return False
     if limit - end > 2 and _byline_at(end, texts, words):
         end += 2        # a live entry's author's name and role over its first words
